@@ -1,0 +1,1 @@
+"""The Telegram front end and the ``disposisi`` command line."""

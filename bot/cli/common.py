@@ -1,0 +1,65 @@
+"""What every command shares: settings, the runtime, the actor name, errors."""
+
+import getpass
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+from bot.runtime import Runtime, open_runtime
+from bot.settings import Settings
+from workflow.db.migrate import NotMigrated
+from workflow.db.repository import SopChanged
+from workflow.errors import DomainError
+from workflow.roster import RosterError
+from workflow.service.cases import CLI_PREFIX
+from workflow.sop import SopError
+
+__all__ = ["actor_option", "cli_actor", "fail", "runtime", "sha256_of"]
+
+actor_option = typer.Option(
+    None, "--as", metavar="KEY", help="Act as this roster official; default cli:<os user> (the admin)."
+)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print an error to stderr and exit with ``code`` (1: refused, 2: bad input or setup)."""
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+def cli_actor(key: str | None) -> str:
+    """The audited actor: the roster key given with ``--as``, or ``cli:<os user>``."""
+    return key if key else f"{CLI_PREFIX}{getpass.getuser()}"
+
+
+@contextmanager
+def runtime(command_name: str) -> Iterator[Runtime]:
+    """Open the runtime for one command and turn known failures into clear messages."""
+    try:
+        rt = open_runtime(Settings(), command_name)
+    except (SopError, NotMigrated) as exc:
+        fail(str(exc), code=2)
+    try:
+        yield rt
+    except DomainError as exc:
+        fail(f"refused: {exc}")
+    except (RosterError, SopChanged) as exc:
+        fail(str(exc), code=2)
+    finally:
+        rt.close()
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}", code=2)
+    return digest.hexdigest()

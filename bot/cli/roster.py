@@ -1,0 +1,52 @@
+"""``disposisi roster``: officials and stand-ins."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import typer
+
+from bot.cli.common import actor_option, cli_actor, fail, runtime
+from bot.templating import render_text
+from workflow.roster import RosterError, load_roster
+
+app = typer.Typer(help="The roster of officials.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="The roster TOML file."),
+    as_: str | None = actor_option,
+) -> None:
+    """Import the roster: add and update officials, deactivate those no longer listed.
+
+    Running it again with the same file changes nothing. Telegram links made in
+    the bot are kept when the file gives no telegram_id. Every change is audited.
+    """
+    with runtime("roster import") as rt:
+        roles = {r.key for s in rt.sops.values() for r in s.roles}
+        try:
+            roster = load_roster(file, roles, rt.settings.tz)
+        except RosterError as exc:
+            fail(str(exc), code=2)
+        counts = rt.roster.import_roster(roster, cli_actor(as_))
+    summary = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in sorted(counts.items()))
+    typer.echo(f"roster imported from {file}: {summary or 'no changes'}")
+
+
+@app.command()
+def show() -> None:
+    """List the officials and the stand-in orders."""
+    with runtime("roster show") as rt:
+        directory = rt.roster.directory()
+        officials = sorted(directory.officials.values(), key=lambda o: (not o.active, o.role, o.key))
+        typer.echo(
+            render_text(
+                "cli/roster_show.txt",
+                rt.settings.tz,
+                officials=officials,
+                stand_ins=directory.stand_ins,
+                now=datetime.now(UTC),
+                minute=timedelta(minutes=1),
+            ),
+            nl=False,
+        )

@@ -1,0 +1,40 @@
+"""Settings from the environment or a ``.env`` file (see ``.env.example``)."""
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Every setting has a safe default; none is a secret yet."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///data/disposisi.db",
+        description="SQLAlchemy URL; SQLite file under ./data/ by default, or postgresql+psycopg://…",
+    )
+    sop_path: Path | None = Field(
+        default=None, description="An SOP file or a folder of them; default shipped"
+    )
+    timezone: str = Field(default="Asia/Jakarta", description="The office time zone; times are shown in it")
+    case_prefix: str = Field(default="LDK", pattern=r"^[A-Za-z]{1,10}$", description="Case number prefix")
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The office time zone."""
+        return ZoneInfo(self.timezone)

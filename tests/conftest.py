@@ -1,0 +1,99 @@
+"""Shared fixtures: SOPs, the test roster, a migrated SQLite file, services with a fake clock."""
+
+import shutil
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.pg_server import postgres_server, postgres_url  # noqa: F401  (fixtures)
+from workflow.case import Letter
+from workflow.db.migrate import upgrade
+from workflow.db.session import make_engine, make_session_factory
+from workflow.roster import load_roster
+from workflow.service.cases import CaseService
+from workflow.service.roster import RosterService
+from workflow.sop import load_sops
+
+HERE = Path(__file__).parent
+WIB = ZoneInfo("Asia/Jakarta")
+SCAN = "a" * 64
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def sops():
+    return {**load_sops(), **load_sops(HERE / "sops")}
+
+
+@pytest.fixture(scope="session")
+def roster(sops):
+    roles = {r.key for s in sops.values() for r in s.roles}
+    return load_roster(HERE / "data" / "roster.toml", roles, WIB)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path, migrated_template) -> str:
+    path = tmp_path / "test.db"
+    shutil.copyfile(migrated_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def clock():
+    return Clock(datetime(2026, 11, 24, 2, 0, tzinfo=UTC))  # 09:00 WIB, a Tuesday
+
+
+def build_services(url, sops, roster, clock, migrate=False):
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    sessions = make_session_factory(engine)
+    RosterService(sessions, clock).import_roster(roster, "cli:test")
+    return CaseService(sessions, sops, tz=WIB, clock=clock), sessions, engine
+
+
+@pytest.fixture
+def services(db_url, sops, roster, clock):
+    cases, sessions, engine = build_services(db_url, sops, roster, clock)
+    yield cases, sessions
+    engine.dispose()
+
+
+@pytest.fixture
+def cases(services):
+    return services[0]
+
+
+def letter(number="470/123/DUKCAPIL", institution="BPJS Kesehatan", scan=SCAN, **kw) -> Letter:
+    return Letter(
+        number=number,
+        date=date(2026, 11, 20),
+        institution=institution,
+        purpose="Verifikasi data peserta",
+        scan_sha256=scan,
+        **kw,
+    )

@@ -1,0 +1,189 @@
+"""The ``disposisi`` command line, run in-process against a temporary database."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from workflow.db.models import AuditRow
+
+ROSTER = Path(__file__).parent / "data" / "roster.toml"
+SEED = Path(__file__).parent.parent / "workflow" / "sops" / "ldk-7.4.4.1.toml"
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no stray .env; ./data/ lands here
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    for name in ("SOP_PATH", "TIMEZONE", "CASE_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def ready(cli):
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("roster", "import", str(ROSTER)).exit_code == 0
+    return cli
+
+
+def audit_rows(tmp_path) -> list[AuditRow]:
+    engine = create_engine(f"sqlite:///{tmp_path}/cli.db")
+    with engine.connect() as c:
+        rows = c.execute(select(AuditRow.actor, AuditRow.action, AuditRow.result)).all()
+    engine.dispose()
+    return rows
+
+
+def new_case(cli, *extra):
+    return cli(
+        "case",
+        "new",
+        "--letter-number",
+        "470/9/X",
+        "--letter-date",
+        "2026-11-20",
+        "--institution",
+        "BPS",
+        "--purpose",
+        "Statistik",
+        *extra,
+    )
+
+
+def test_sop_show_prints_the_eight_steps_and_95_minutes(cli):
+    result = cli("sop", "show")
+
+    assert result.exit_code == 0
+    assert "Total SOP time: 95 menit" in result.output
+    assert all(f"\n{n}   " in result.output for n in range(1, 9))
+
+
+def test_sop_check_accepts_the_seed(cli):
+    result = cli("sop", "check", str(SEED))
+
+    assert result.exit_code == 0
+    assert "8 steps, 95 minutes" in result.output
+
+
+def test_sop_check_names_file_step_and_field_of_a_bad_file(cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SEED.read_text().replace('sla = "30m"', 'sla = "30 menit"'))
+
+    result = cli("sop", "check", str(bad))
+
+    assert result.exit_code == 2
+    assert f"{bad}: step 4, field 'sla': bad duration '30 menit'" in result.output
+
+
+def test_commands_on_an_unmigrated_database_name_the_command(cli):
+    result = cli("case", "show", "1")
+
+    assert result.exit_code == 2
+    assert "'case show' needs a migrated database" in result.output
+    assert "disposisi db upgrade" in result.output
+
+
+def test_roster_import_twice_reports_no_changes(ready):
+    result = ready("roster", "import", str(ROSTER))
+
+    assert result.exit_code == 0
+    assert "no changes" in result.output
+
+
+def test_roster_show_lists_officials_and_stand_ins(ready):
+    result = ready("roster", "show")
+
+    assert "Dr. Andi Direktur" in result.output
+    assert "ksd1 for dir" in result.output
+
+
+def test_case_new_scan_show_and_cancel(ready, tmp_path):
+    scan = tmp_path / "izin.pdf"
+    scan.write_bytes(b"%PDF-1.4 permit")
+
+    created = new_case(ready, "--as", "tu1")
+    attached = ready("case", "scan", "1", str(scan))
+    shown = ready("case", "show", "1")
+    cancelled = ready("case", "cancel", "1", "--reason", "Surat ditarik", "--as", "tu1")
+
+    assert created.exit_code == 0 and "step 1 is with Dr. Andi Direktur" in created.output
+    assert "no permit scan yet" in created.output
+    assert attached.exit_code == 0
+    assert "Permit scan:  sha256 " in shown.output and "Dr. Andi Direktur" in shown.output
+    assert cancelled.exit_code == 0
+    assert ("tu1", "cancel", "ok") in audit_rows(tmp_path)
+
+
+def test_cli_actions_are_audited_under_the_os_user(ready, tmp_path):
+    new_case(ready)
+
+    actors = {actor for actor, action, _ in audit_rows(tmp_path) if action == "open_case"}
+
+    assert len(actors) == 1 and actors.pop().startswith("cli:")
+
+
+def test_duplicate_letter_is_refused_unless_forced(ready, tmp_path):
+    new_case(ready)
+
+    again = new_case(ready)
+    forced = new_case(ready, "--force")
+
+    assert again.exit_code == 1 and "already case LDK-" in again.output
+    assert forced.exit_code == 0
+    assert ("open_case", "refused") in {(a, r) for _, a, r in audit_rows(tmp_path)}
+
+
+def test_bad_date_is_refused_with_its_format(ready):
+    result = ready(
+        "case",
+        "new",
+        "--letter-number",
+        "1",
+        "--letter-date",
+        "20-11-2026",
+        "--institution",
+        "BPS",
+        "--purpose",
+        "x",
+    )
+
+    assert result.exit_code == 2
+    assert "not a date in the form YYYY-MM-DD" in result.output
+
+
+def test_unknown_official_in_as_is_refused(ready):
+    result = new_case(ready, "--as", "nobody")
+
+    assert result.exit_code == 1
+    assert "'nobody' is not an active official" in result.output
+
+
+def test_bad_setting_is_named(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    env = {"TIMEZONE": "Mars/Olympus", "PATH": "", "HOME": str(tmp_path)}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sop", "show"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+
+    assert result.returncode == 2
+    assert "bad setting TIMEZONE" in result.stderr and "Mars/Olympus" in result.stderr
+
+
+def test_python_dash_m_bot_runs_the_same_cli(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sop", "show"], capture_output=True, text=True, cwd=tmp_path
+    )
+
+    assert result.returncode == 0
+    assert "Total SOP time: 95 menit" in result.stdout

@@ -1,0 +1,80 @@
+"""The built wheel carries the SOP files, the templates and the migrations."""
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (path,) = out.glob("disposisi-*.whl")
+    return path
+
+
+def test_wheel_contains_sops_templates_and_migrations(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+
+    assert "workflow/sops/ldk-7.4.4.1.toml" in names
+    assert "bot/templates/cli/sop_show.txt" in names
+    assert any(n.startswith("workflow/db/migrations/versions/0001_") for n in names)
+    assert "workflow/db/migrations/env.py" in names
+
+
+def test_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target), "DATABASE_URL": f"sqlite:///{tmp_path}/w.db"}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            check=True,
+        )
+
+    where = subprocess.run(
+        [sys.executable, "-c", "import bot; print(bot.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
+    help_text = run("--help").stdout
+    sop_table = run("sop", "show").stdout
+    migrated = run("db", "upgrade").stdout
+
+    assert where.startswith(str(target))
+    assert "sop" in help_text and "case" in help_text
+    assert "Total SOP time: 95 menit" in sop_table
+    assert "newest revision" in migrated

@@ -1,0 +1,157 @@
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from workflow.sop import SHIPPED_SOPS, SopError, StepKind, load_sop, load_sops, parse_sop, sop_from_json
+
+SEED = SHIPPED_SOPS / "ldk-7.4.4.1.toml"
+
+
+def seed_data() -> dict:
+    return tomllib.loads(SEED.read_text())
+
+
+def test_seed_sop_has_the_eight_steps_of_the_reading():
+    sop = load_sop(SEED)
+
+    assert (sop.id, sop.number) == ("ldk", "7.4.4.1")
+    assert [s.role for s in sop.steps] == [
+        "direktur",
+        "kasubdit",
+        "kasi",
+        "jfu",
+        "kasi",
+        "kasubdit",
+        "direktur",
+        "jfu",
+    ]
+    assert [s.kind for s in sop.steps] == [
+        StepKind.DISPOSITION,
+        StepKind.DISPOSITION,
+        StepKind.GRANT_ACCESS,
+        StepKind.REPORT_DATA,
+        StepKind.CHECK_DATA,
+        StepKind.DISPOSITION,
+        StepKind.SIGN,
+        StepKind.DISPATCH,
+    ]
+    assert [int(s.sla.total_seconds() // 60) for s in sop.steps] == [5, 5, 10, 30, 15, 5, 5, 20]
+    assert sop.total_sla == timedelta(minutes=95)
+
+
+def test_superior_roles_run_from_jfu_to_direktur():
+    sop = load_sop(SEED)
+
+    chain = ["jfu"]
+    while sop.role(chain[-1]).superior:
+        chain.append(sop.role(chain[-1]).superior)
+
+    assert chain == ["jfu", "kasi", "kasubdit", "direktur"]
+
+
+def test_stored_definition_round_trips():
+    sop = load_sop(SEED)
+
+    assert sop_from_json(sop.definition_json()) == sop
+
+
+def test_several_sop_files_load_side_by_side():
+    sops = load_sops(Path(__file__).parent / "sops")
+
+    assert set(sops) == {"mini", "release4"}
+    assert sops["release4"].step(1).sla == timedelta(seconds=3)
+
+
+def test_a_folder_with_two_files_of_one_id_is_refused(tmp_path):
+    (tmp_path / "a.toml").write_text(SEED.read_text())
+    (tmp_path / "b.toml").write_text(SEED.read_text())
+
+    with pytest.raises(SopError, match=r"b\.toml: field 'id': SOP id 'ldk' is already defined"):
+        load_sops(tmp_path)
+
+
+def _refusal(mutate) -> str:
+    data = seed_data()
+    mutate(data)
+    with pytest.raises(SopError) as info:
+        parse_sop(data, "x.toml")
+    return str(info.value)
+
+
+def test_unknown_role_names_file_step_and_field():
+    message = _refusal(lambda d: d["steps"][2].update(role="camat"))
+
+    assert message == "x.toml: step 3, field 'role': unknown role 'camat'"
+
+
+def test_unknown_kind_names_file_step_and_field():
+    message = _refusal(lambda d: d["steps"][4].update(kind="approve"))
+
+    assert message.startswith("x.toml: step 5, field 'kind': unknown kind 'approve'")
+
+
+def test_bad_duration_names_file_step_and_field():
+    message = _refusal(lambda d: d["steps"][3].update(sla="30 menit"))
+
+    assert message.startswith("x.toml: step 4, field 'sla': bad duration '30 menit'")
+
+
+def test_missing_step_is_refused():
+    message = _refusal(lambda d: d["steps"].pop(2))
+
+    assert "step 3, field 'no': missing step" in message
+
+
+def test_duplicate_step_is_refused():
+    message = _refusal(lambda d: d["steps"][3].update(no=3))
+
+    assert "step 3, field 'no': duplicate step" in message
+
+
+def test_unknown_key_is_refused():
+    message = _refusal(lambda d: d["steps"][0].update(waktu="5m"))
+
+    assert message == "x.toml: step 1, field 'waktu': unknown key"
+
+
+def test_unknown_top_level_key_is_refused():
+    message = _refusal(lambda d: d.update(author="me"))
+
+    assert message == "x.toml: field 'author': unknown key"
+
+
+def test_dispatch_without_sign_before_it_is_refused():
+    def drop_sign(d):
+        d["steps"][6].update(kind="disposition")
+
+    assert "step 8, field 'kind': a dispatch step must come after a check_data and a sign step" in _refusal(
+        drop_sign
+    )
+
+
+def test_dispatch_without_check_before_it_is_refused():
+    assert "step 8, field 'kind': a dispatch step must come after" in _refusal(
+        lambda d: d["steps"][4].update(kind="disposition")
+    )
+
+
+def test_missing_field_is_named():
+    message = _refusal(lambda d: d["steps"][1].pop("action_en"))
+
+    assert message.startswith("x.toml: step 2, field 'action_en'")
+
+
+def test_unknown_superior_role_is_refused():
+    message = _refusal(lambda d: d["roles"][1].update(superior="menteri"))
+
+    assert message == "x.toml: role 'kasubdit', field 'superior': unknown role 'menteri'"
+
+
+def test_file_that_is_not_toml_is_refused(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("id = ")
+
+    with pytest.raises(SopError, match=r"bad\.toml: not valid TOML"):
+        load_sop(bad)

@@ -1,0 +1,133 @@
+"""What an official asks the engine to do. Plain values; ``step_id`` is the step the
+button or command was aimed at, so a stale or repeated action is recognised."""
+
+from dataclasses import dataclass
+
+from workflow.manifest import Manifest
+from workflow.states import ChecklistItem, Instruction
+
+__all__ = [
+    "NOTE_LIMIT",
+    "AcceptManifest",
+    "Acknowledge",
+    "Cancel",
+    "Command",
+    "Forward",
+    "Reassign",
+    "Reject",
+    "Return",
+    "Sign",
+    "SubmitManifest",
+    "TickItem",
+    "action_name",
+]
+
+#: The longest note or reason an official may write.
+NOTE_LIMIT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledge:
+    """ "Diterima": the official has seen the step."""
+
+    step_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forward:
+    """Pass the disposition on, with an instruction and/or a note, to ``to`` if chosen."""
+
+    step_id: int | None = None
+    instruction: Instruction | None = None
+    note: str = ""
+    to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    """Send the case back to the previous step."""
+
+    reason: str
+    step_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """Refuse the request; the case ends."""
+
+    reason: str
+    step_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reassign:
+    """Hand the open step to another holder of its role."""
+
+    to: str
+    step_id: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitManifest:
+    """The operator reports the extracted data by its manifest."""
+
+    manifest: Manifest
+    step_id: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptManifest:
+    """The checker accepts the manifest whose hash they saw."""
+
+    step_id: int | None = None
+    manifest_hash: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Sign:
+    """The authorised official signs the accepted manifest; ``to`` picks another JFU."""
+
+    step_id: int | None = None
+    manifest_hash: str | None = None
+    to: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TickItem:
+    """Tick one dispatch checklist item."""
+
+    item: ChecklistItem
+    value: str = ""
+    receipt_sha256: str | None = None
+    step_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """Withdraw the case (TU or admin, before access is granted)."""
+
+    reason: str
+
+
+Command = (
+    Acknowledge
+    | Forward
+    | Return
+    | Reject
+    | Reassign
+    | SubmitManifest
+    | AcceptManifest
+    | Sign
+    | TickItem
+    | Cancel
+)
+
+
+def action_name(command: "Command | type") -> str:
+    """The audit name of a command or command type, e.g. ``submit_manifest``."""
+    name = (command if isinstance(command, type) else type(command)).__name__
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")

@@ -1,0 +1,1 @@
+"""Persistence adapter: SQLAlchemy models, repositories, the unit of work, migrations."""

@@ -1,0 +1,199 @@
+"""SQLAlchemy models. Times are UTC (``UTCDateTime``); enums are stored as their values."""
+
+import enum
+from typing import ClassVar
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from workflow.db.types import UTCDateTime
+from workflow.states import CaseState, StepOutcome
+
+__all__ = [
+    "AuditRow",
+    "Base",
+    "CaseRow",
+    "OfficialRow",
+    "OutboxRow",
+    "SopVersionRow",
+    "StandInRow",
+    "StepRow",
+]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict] = {datetime: UTCDateTime(), dict: JSON()}
+
+
+class SopVersionRow(Base):
+    """The definition of every SOP version a case used, so the case can finish on it."""
+
+    __tablename__ = "sop_versions"
+    __table_args__ = (UniqueConstraint("sop_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sop_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    digest: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class OfficialRow(Base):
+    __tablename__ = "officials"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    nip: Mapped[str | None] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(64))
+    reports_to: Mapped[str | None] = mapped_column(String(64))
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    digest: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class StandInRow(Base):
+    """A Surat Perintah: ``official_key`` acts for ``for_key`` (Plh/Plt) between two instants."""
+
+    __tablename__ = "stand_ins"
+    __table_args__ = (UniqueConstraint("official_key", "for_key", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_key: Mapped[str] = mapped_column(ForeignKey("officials.key"))
+    for_key: Mapped[str] = mapped_column(ForeignKey("officials.key"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    sp_number: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class CaseRow(Base):
+    """One permit letter and where it stands; ``version`` guards concurrent actions."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("prefix", "year", "seq"),
+        Index("ix_cases_letter", "institution_key", "letter_number_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int]
+    seq: Mapped[int]
+    sop_id: Mapped[str] = mapped_column(String(64))
+    sop_version: Mapped[int]
+    state: Mapped[CaseState] = mapped_column(_enum(CaseState, "case_state"))
+    version: Mapped[int]
+    agenda_number: Mapped[str | None] = mapped_column(String(100))
+    srikandi_ref: Mapped[str | None] = mapped_column(String(100))
+    letter_number: Mapped[str] = mapped_column(String(200))
+    letter_number_key: Mapped[str] = mapped_column(String(200))
+    letter_date: Mapped[date] = mapped_column(Date)
+    institution: Mapped[str] = mapped_column(String(300))
+    institution_key: Mapped[str] = mapped_column(String(300))
+    purpose: Mapped[str] = mapped_column(Text)
+    pks_number: Mapped[str | None] = mapped_column(String(200))
+    scan_sha256: Mapped[str | None] = mapped_column(String(64))
+    scan_location: Mapped[str | None] = mapped_column(Text)
+    manifest: Mapped[dict | None]
+    accepted_hash: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[dict | None]
+    checklist: Mapped[dict] = mapped_column(default=dict)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class StepRow(Base):
+    """One instance of an SOP step held by one official."""
+
+    __tablename__ = "steps"
+    __table_args__ = (Index("ix_steps_open_due", "finished_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    step_no: Mapped[int]
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[StepOutcome | None] = mapped_column(_enum(StepOutcome, "step_outcome"))
+    actor: Mapped[str | None] = mapped_column(String(64))
+    acting_for: Mapped[str | None] = mapped_column(String(64))
+    instruction: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict] = mapped_column(default=dict)
+
+
+class AuditRow(Base):
+    """Every action and every refused attempt, appended in the action's own transaction."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    acting_for: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    step_id: Mapped[int | None]
+    result: Mapped[str] = mapped_column(String(16))  # "ok" or "refused"
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict] = mapped_column(default=dict)
+
+
+class OutboxRow(Base):
+    """A message the front end must deliver; written in the transition's transaction."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+    recipient: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    step_no: Mapped[int | None]
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict] = mapped_column(default=dict)
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

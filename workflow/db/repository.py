@@ -1,0 +1,359 @@
+"""Reading and writing domain values. Functions take a session and never commit."""
+
+from dataclasses import replace
+from datetime import datetime
+from types import MappingProxyType
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from workflow.case import Case, Letter, Signature, StepRecord, Tick
+from workflow.db.models import AuditRow, CaseRow, OfficialRow, OutboxRow, SopVersionRow, StandInRow, StepRow
+from workflow.decision import Notice
+from workflow.directory import Directory
+from workflow.manifest import Manifest
+from workflow.roster import Official, StandIn
+from workflow.sop import Sop, sop_from_json
+from workflow.states import Instruction
+
+__all__ = [
+    "Conflict",
+    "SopChanged",
+    "add_audit",
+    "add_outbox",
+    "find_case_id",
+    "insert_case",
+    "load_case",
+    "load_directory",
+    "load_sop_version",
+    "next_seq",
+    "same_letter",
+    "save_case",
+    "stored_sop",
+]
+
+
+class Conflict(RuntimeError):
+    """The case changed since it was read (another action won the race)."""
+
+
+class SopChanged(RuntimeError):
+    """An SOP file changed its content without a new version number."""
+
+
+def stored_sop(session: Session, sop: Sop, now: datetime) -> None:
+    """Store this SOP version's definition if new; refuse a changed file with the same version."""
+    row = session.scalar(
+        select(SopVersionRow).where(SopVersionRow.sop_id == sop.id, SopVersionRow.version == sop.version)
+    )
+    if row is None:
+        session.add(
+            SopVersionRow(
+                sop_id=sop.id,
+                version=sop.version,
+                digest=sop.digest(),
+                definition=sop.definition_json(),
+                created_at=now,
+            )
+        )
+    elif row.digest != sop.digest():
+        raise SopChanged(
+            f"SOP {sop.id!r} version {sop.version} differs from the version cases already use: "
+            "give the changed file a new version number"
+        )
+
+
+def load_sop_version(session: Session, sop_id: str, version: int) -> Sop:
+    """The SOP definition a case started on."""
+    text = session.scalar(
+        select(SopVersionRow.definition).where(
+            SopVersionRow.sop_id == sop_id, SopVersionRow.version == version
+        )
+    )
+    if text is None:
+        raise LookupError(f"SOP {sop_id!r} version {version} is not stored")
+    return sop_from_json(text)
+
+
+def load_directory(session: Session) -> Directory:
+    """Every official and every active stand-in order."""
+    officials = [
+        Official(
+            key=r.key,
+            name=r.name,
+            role=r.role,
+            nip=r.nip,
+            reports_to=r.reports_to,
+            telegram_id=r.telegram_id,
+            digest=r.digest,
+            active=r.active,
+        )
+        for r in session.scalars(select(OfficialRow))
+    ]
+    stand_ins = [
+        StandIn(r.official_key, r.for_key, r.starts_at, r.ends_at, r.sp_number)
+        for r in session.scalars(select(StandInRow).where(StandInRow.active.is_(True)))
+    ]
+    return Directory.of(officials, stand_ins)
+
+
+def next_seq(session: Session, prefix: str, year: int) -> int:
+    """The next case sequence number of a prefix and year.
+
+    On PostgreSQL, registrations of one prefix and year queue here on a lock held
+    until commit, so each reads the number the one before it took (retrying on the
+    unique key alone gives up when more registrations race than it has attempts).
+    SQLite lets one writer in at a time already (``BEGIN IMMEDIATE``).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"case-seq:{prefix}:{year}"))))
+    top = session.scalar(select(func.max(CaseRow.seq)).where(CaseRow.prefix == prefix, CaseRow.year == year))
+    return (top or 0) + 1
+
+
+def same_letter(session: Session, letter: Letter) -> str | None:
+    """The number of a case with the same letter number from the same institution, if any."""
+    return session.scalar(
+        select(CaseRow.number)
+        .where(
+            CaseRow.institution_key == _key(letter.institution),
+            CaseRow.letter_number_key == _key(letter.number),
+        )
+        .limit(1)
+    )
+
+
+def find_case_id(session: Session, number: str) -> int | None:
+    """The id of the case with this number (case-insensitive)."""
+    return session.scalar(select(CaseRow.id).where(CaseRow.number == number.strip().upper()))
+
+
+def insert_case(session: Session, case: Case, prefix: str, year: int, seq: int, now: datetime) -> Case:
+    """Insert a new case with its first step; returns it with ids."""
+    row = CaseRow(
+        number=case.number,
+        prefix=prefix,
+        year=year,
+        seq=seq,
+        created_by=case.created_by,
+        created_at=case.created_at,
+        sop_id=case.sop_id,
+        sop_version=case.sop_version,
+        **_case_values(case, now),
+    )
+    session.add(row)
+    session.flush()
+    return _save_steps(session, case.evolve(id=row.id), ())
+
+
+def save_case(session: Session, old: Case, new: Case, now: datetime) -> Case:
+    """Write ``new`` over ``old`` if nobody changed the case meanwhile; returns it with ids.
+
+    Raises:
+        Conflict: the stored version is no longer ``old.version``.
+    """
+    result = session.execute(
+        update(CaseRow)
+        .where(CaseRow.id == old.id, CaseRow.version == old.version)
+        .values(**_case_values(new, now))
+    )
+    if result.rowcount != 1:
+        raise Conflict(f"case {old.number} changed meanwhile")
+    return _save_steps(session, new, old.steps)
+
+
+def load_case(session: Session, case_id: int) -> Case:
+    """The case snapshot with all its step instances."""
+    row = session.get(CaseRow, case_id, populate_existing=True)
+    if row is None:
+        raise LookupError(f"no case with id {case_id}")
+    steps = session.scalars(select(StepRow).where(StepRow.case_id == case_id).order_by(StepRow.id))
+    sig = row.signature
+    return Case(
+        id=row.id,
+        number=row.number,
+        sop_id=row.sop_id,
+        sop_version=row.sop_version,
+        state=row.state,
+        version=row.version,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        closed_at=row.closed_at,
+        letter=Letter(
+            number=row.letter_number,
+            date=row.letter_date,
+            institution=row.institution,
+            purpose=row.purpose,
+            pks_number=row.pks_number,
+            agenda_number=row.agenda_number,
+            srikandi_ref=row.srikandi_ref,
+            scan_sha256=row.scan_sha256,
+            scan_location=row.scan_location,
+        ),
+        steps=tuple(_record(s) for s in steps),
+        manifest=Manifest.from_dict(row.manifest) if row.manifest else None,
+        accepted_hash=row.accepted_hash,
+        signature=Signature(
+            sig["signer"],
+            sig["acting_for"],
+            sig["role"],
+            sig["manifest_hash"],
+            datetime.fromisoformat(sig["signed_at"]),
+        )
+        if sig
+        else None,
+        checklist=MappingProxyType(
+            {
+                k: Tick(v["by"], datetime.fromisoformat(v["at"]), v["value"], v.get("receipt_sha256"))
+                for k, v in (row.checklist or {}).items()
+            }
+        ),
+    )
+
+
+def add_audit(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    result: str,
+    acting_for: str | None = None,
+    case_id: int | None = None,
+    step_id: int | None = None,
+    reason_code: str | None = None,
+    message: str = "",
+    detail: dict | None = None,
+) -> None:
+    """Append one audit row."""
+    session.add(
+        AuditRow(
+            at=at,
+            actor=actor,
+            acting_for=acting_for,
+            action=action,
+            case_id=case_id,
+            step_id=step_id,
+            result=result,
+            reason_code=reason_code,
+            message=message,
+            detail=_jsonable(detail or {}),
+        )
+    )
+
+
+def add_outbox(session: Session, case: Case, notices: tuple[Notice, ...], now: datetime) -> None:
+    """Queue the notices of a transition, keyed so that a retried transaction adds none twice."""
+    for n in notices:
+        session.add(
+            OutboxRow(
+                created_at=now,
+                recipient=n.recipient,
+                kind=n.kind,
+                case_id=case.id,
+                step_no=n.step_no,
+                dedupe_key=f"{case.id}:{case.version}:{n.kind}:{n.recipient}",
+                payload={"case_number": case.number},
+            )
+        )
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _case_values(case: Case, now: datetime) -> dict:
+    letter, sig = case.letter, case.signature
+    return dict(
+        state=case.state,
+        version=case.version,
+        updated_at=now,
+        closed_at=case.closed_at,
+        agenda_number=letter.agenda_number,
+        srikandi_ref=letter.srikandi_ref,
+        letter_number=letter.number,
+        letter_number_key=_key(letter.number),
+        letter_date=letter.date,
+        institution=letter.institution,
+        institution_key=_key(letter.institution),
+        purpose=letter.purpose,
+        pks_number=letter.pks_number,
+        scan_sha256=letter.scan_sha256,
+        scan_location=letter.scan_location,
+        manifest=case.manifest.to_dict() if case.manifest else None,
+        accepted_hash=case.accepted_hash,
+        signature=None
+        if sig is None
+        else {
+            "signer": sig.signer,
+            "acting_for": sig.acting_for,
+            "role": sig.role,
+            "manifest_hash": sig.manifest_hash,
+            "signed_at": sig.signed_at.isoformat(),
+        },
+        checklist={
+            k: {"by": t.by, "at": t.at.isoformat(), "value": t.value, "receipt_sha256": t.receipt_sha256}
+            for k, t in case.checklist.items()
+        },
+    )
+
+
+def _save_steps(session: Session, case: Case, old_steps: tuple[StepRecord, ...]) -> Case:
+    before = {s.id: s for s in old_steps}
+    saved = []
+    for record in case.steps:
+        values = _step_values(record)
+        if record.id is None:
+            row = StepRow(case_id=case.id, **values)
+            session.add(row)
+            session.flush()
+            record = replace(record, id=row.id)
+        elif before.get(record.id) != record:
+            session.execute(update(StepRow).where(StepRow.id == record.id).values(**values))
+        saved.append(record)
+    return case.evolve(steps=tuple(saved))
+
+
+def _step_values(r: StepRecord) -> dict:
+    return dict(
+        step_no=r.step_no,
+        assignee=r.assignee,
+        started_at=r.started_at,
+        due_at=r.due_at,
+        acknowledged_at=r.acknowledged_at,
+        finished_at=r.finished_at,
+        outcome=r.outcome,
+        actor=r.actor,
+        acting_for=r.acting_for,
+        instruction=r.instruction.value if r.instruction else None,
+        note=r.note,
+        payload=_jsonable(dict(r.payload)),
+    )
+
+
+def _record(row: StepRow) -> StepRecord:
+    return StepRecord(
+        id=row.id,
+        step_no=row.step_no,
+        assignee=row.assignee,
+        started_at=row.started_at,
+        due_at=row.due_at,
+        acknowledged_at=row.acknowledged_at,
+        finished_at=row.finished_at,
+        outcome=row.outcome,
+        actor=row.actor,
+        acting_for=row.acting_for,
+        instruction=Instruction(row.instruction) if row.instruction else None,
+        note=row.note,
+        payload=MappingProxyType(dict(row.payload or {})),
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, dict | MappingProxyType):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

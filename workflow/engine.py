@@ -1,0 +1,169 @@
+"""The engine: who may act on a case, and what each action does. Pure.
+
+``decide`` takes a case snapshot, the actor, a command and a ``Context`` (the SOP,
+the roster, the calendar and ``now``) and returns a ``Decision``: the new
+snapshot, the notices to send and the audit detail. It raises a ``DomainError``
+and changes nothing when the action is refused. The service persists the result.
+"""
+
+from dataclasses import replace
+
+from workflow import transitions
+from workflow.case import Case, StepRecord
+from workflow.commands import (
+    AcceptManifest,
+    Acknowledge,
+    Cancel,
+    Command,
+    Forward,
+    Reassign,
+    Reject,
+    Return,
+    Sign,
+    SubmitManifest,
+    TickItem,
+)
+from workflow.decision import Context, Decision
+from workflow.directory import Directory
+from workflow.errors import (
+    ActionNotAllowed,
+    CaseClosed,
+    NotAuthorised,
+    StaleAction,
+    StepAlreadyHandled,
+    UnknownOfficial,
+)
+from workflow.routing import superiors
+from workflow.sop import Sop, StepKind
+from workflow.states import check_transition, is_terminal
+
+__all__ = ["allowed_actions", "authority", "check_allowed", "decide", "start"]
+
+_COMMON = (Acknowledge, Reassign)
+_BY_KIND: dict[StepKind, tuple[type, ...]] = {
+    StepKind.DISPOSITION: (Forward, Return, Reject),
+    StepKind.GRANT_ACCESS: (Forward, Return, Reject),
+    StepKind.REPORT_DATA: (SubmitManifest, Return),
+    StepKind.CHECK_DATA: (AcceptManifest, Return),
+    StepKind.SIGN: (Sign, Return),
+    StepKind.DISPATCH: (TickItem, Return),
+}
+
+
+def start(case: Case, ctx: Context, assignee: str | None = None) -> Decision:
+    """Open the first step of a new case (``case`` has no steps yet, version 0)."""
+    return _bumped(case, transitions.open_first(case, ctx, assignee))
+
+
+def decide(case: Case, actor: str, command: Command, ctx: Context) -> Decision:
+    """Apply ``command`` by ``actor`` to ``case``.
+
+    Raises:
+        DomainError: the action is refused; the case is unchanged.
+    """
+    if not ctx.directory.is_active(actor):
+        raise UnknownOfficial(f"{actor!r} is not an active official on the roster")
+    if is_terminal(case.state):
+        raise CaseClosed(f"case {case.number} is {case.state}; nothing more can be done on it")
+    if isinstance(command, Cancel):
+        decision = transitions.cancel(case, actor, command, ctx)
+    else:
+        step = case.current
+        _check_aim(case, step, command.step_id, ctx.directory)
+        acting_for = authority(case, step, actor, type(command), ctx)
+        check_allowed(case, step, type(command), ctx.sop)
+        decision = transitions.HANDLERS[type(command)](case, step, actor, acting_for, command, ctx)
+    check_transition(case.state, decision.case.state)
+    return _bumped(case, decision)
+
+
+def _bumped(old: Case, decision: Decision) -> Decision:
+    """Every accepted action is one new version of the case."""
+    return replace(decision, case=decision.case.evolve(version=old.version + 1))
+
+
+def allowed_actions(case: Case, actor: str, ctx: Context) -> list[type]:
+    """The command types ``actor`` may use on the case now (for building buttons)."""
+    step = case.current
+    if step is None or not ctx.directory.is_active(actor):
+        return []
+    allowed = []
+    for kind in (*_BY_KIND[ctx.sop.step(step.step_no).kind], *_COMMON):
+        try:
+            authority(case, step, actor, kind, ctx)
+            check_allowed(case, step, kind, ctx.sop)
+        except (NotAuthorised, ActionNotAllowed):
+            continue
+        allowed.append(kind)
+    return allowed
+
+
+def authority(case: Case, step: StepRecord, actor: str, kind: type, ctx: Context) -> str | None:
+    """Check that ``actor`` may act on ``step``; return whom they act for (a stand-in's principal).
+
+    Raises:
+        NotAuthorised: not the holder, nor their stand-in, nor (to reassign) their superior.
+    """
+    d, now = ctx.directory, ctx.now
+    role = ctx.sop.step(step.step_no).role
+    if step.assignee is None:
+        if kind is Reassign and _may_assign_unheld(actor, role, ctx):
+            return None
+        raise NotAuthorised(f"step {step.step_no} of {case.number} waits for a superior to assign it")
+    if actor == step.assignee:
+        return None
+    if d.standing_in_for(actor, step.assignee, now):
+        return step.assignee
+    if kind is Reassign:
+        for boss in superiors(step.assignee, role, ctx):
+            if actor == boss:
+                return None
+            if d.standing_in_for(actor, boss, now):
+                return boss
+    raise NotAuthorised(
+        f"{d.name(actor)} does not hold step {step.step_no} of {case.number} "
+        f"(held by {d.name(step.assignee)})"
+    )
+
+
+def check_allowed(case: Case, step: StepRecord, kind: type, sop: Sop) -> None:
+    """Check the action against the step's kind and the case's progress.
+
+    Raises:
+        ActionNotAllowed: this step does not allow the action now.
+    """
+    spec = sop.step(step.step_no)
+    if kind not in (*_BY_KIND[spec.kind], *_COMMON):
+        raise ActionNotAllowed(f"step {spec.no} ({spec.kind}) does not allow {kind.__name__.lower()}")
+    if kind is Return and spec.no == 1:
+        raise ActionNotAllowed("step 1 has no previous step to return to")
+    if kind is Reject and not sop.role(spec.role).may_reject:
+        raise ActionNotAllowed(f"a {sop.role(spec.role).name} cannot reject a request")
+    if kind is Return and spec.kind is StepKind.DISPATCH and "sent" in case.checklist:
+        raise ActionNotAllowed("the data was sent already; it can no longer be returned")
+    if kind is Acknowledge and step.acknowledged_at is not None:
+        raise ActionNotAllowed(f"step {spec.no} was acknowledged already")
+    if step.assignee is None and kind is not Reassign:
+        raise ActionNotAllowed(f"step {spec.no} has nobody assigned; a superior must assign it first")
+
+
+def _may_assign_unheld(actor: str, role: str, ctx: Context) -> bool:
+    d = ctx.directory
+    me = d.get(actor)
+    if me.role in ("tu", "admin"):
+        return True
+    superior_role = ctx.sop.role(role).superior
+    bosses = d.holders(superior_role) if superior_role else []
+    return actor in bosses or any(d.standing_in_for(actor, b, ctx.now) for b in bosses)
+
+
+def _check_aim(case: Case, step: StepRecord | None, step_id: int | None, d: Directory) -> None:
+    if step_id is None or (step is not None and step.id == step_id):
+        return
+    target = case.step_by_id(step_id)
+    if target is None:
+        raise StaleAction(f"step #{step_id} does not belong to case {case.number}")
+    if target.finished_at is not None:
+        who = d.name(target.actor)
+        raise StepAlreadyHandled(who, target.finished_at)
+    raise StaleAction(f"step #{step_id} is no longer the current step of {case.number}")

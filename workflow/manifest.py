@@ -1,0 +1,73 @@
+"""The data manifest: what the operator extracted, described without the data itself."""
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from workflow.errors import InvalidInput
+
+__all__ = ["Manifest", "is_sha256"]
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def is_sha256(value: str | None) -> bool:
+    """Whether ``value`` is a lowercase hex SHA-256 digest."""
+    return bool(value) and bool(_SHA256.match(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """A softcopy extract (a file) or a hardcopy (printed pages).
+
+    A file has a description, a record count, its SHA-256 and where it is
+    stored; hardcopy has pages, a description and the record count if known.
+    """
+
+    form: Literal["file", "hardcopy"]
+    description: str
+    records: int | None = None
+    sha256: str | None = None
+    location: str | None = None
+    pages: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.form not in ("file", "hardcopy"):
+            raise InvalidInput("manifest form must be 'file' or 'hardcopy'")
+        if not self.description.strip() or len(self.description) > 1000:
+            raise InvalidInput("manifest description must be 1 to 1,000 characters")
+        if self.records is not None and self.records < 0:
+            raise InvalidInput("record count cannot be negative")
+        if self.form == "file":
+            if self.records is None:
+                raise InvalidInput("a file manifest needs its record count")
+            if not is_sha256(self.sha256):
+                raise InvalidInput("a file manifest needs the file's SHA-256 (64 lowercase hex digits)")
+            if not self.location or not self.location.strip():
+                raise InvalidInput("a file manifest needs the storage location")
+            if self.pages is not None:
+                raise InvalidInput("a file manifest has no page count")
+        else:
+            if self.pages is None or self.pages < 1:
+                raise InvalidInput("a hardcopy manifest needs a page count of at least 1")
+            if self.sha256 is not None:
+                raise InvalidInput("a hardcopy manifest has no file checksum")
+
+    def to_dict(self) -> dict:
+        """All fields, for storage."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Manifest":
+        """Rebuild from ``to_dict`` output."""
+        return cls(**data)
+
+    def canonical(self) -> str:
+        """The canonical form: every field, sorted keys, no spaces, UTF-8."""
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical form; the signature binds this value."""
+        return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()

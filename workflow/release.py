@@ -1,0 +1,35 @@
+"""The SOP's warning as code: no data leaves without the written permission of the
+authorised official. Checked when a dispatch step opens and on every checklist tick."""
+
+from workflow.case import Case
+from workflow.errors import ReleaseNotAuthorised
+from workflow.sop import Sop, StepKind
+
+__all__ = ["release_blockers", "require_release"]
+
+
+def release_blockers(case: Case, sop: Sop) -> list[str]:
+    """Why the data of this case may not be released now; empty when it may."""
+    blockers = []
+    if not case.letter.on_record:
+        blockers.append("the permit letter is not on record (number, date and the scan's SHA-256)")
+    sign = sop.first_of(StepKind.SIGN)
+    signature = case.signature
+    if sign is None:
+        blockers.append("this SOP has no signing step")
+    elif signature is None:
+        blockers.append(f"the data has not been signed by the {sop.role(sign.role).name}")
+    else:
+        if signature.role != sign.role:
+            blockers.append(f"the signature is not the {sop.role(sign.role).name}'s")
+        current = case.manifest.digest() if case.manifest is not None else None
+        if not (signature.manifest_hash == case.accepted_hash == current):
+            blockers.append("the manifest is not the one that was checked and signed")
+    return blockers
+
+
+def require_release(case: Case, sop: Sop) -> None:
+    """Raise ``ReleaseNotAuthorised`` naming every blocker, if there is one."""
+    blockers = release_blockers(case, sop)
+    if blockers:
+        raise ReleaseNotAuthorised("release not authorised: " + "; ".join(blockers), blockers=blockers)

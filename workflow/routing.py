@@ -1,0 +1,81 @@
+"""Who gets the case next.
+
+Going down the chain (to a role whose superior is the current role) the actor
+chooses among the holders who report to them, or to nobody; the only one is
+chosen for them. Otherwise (back up the chain, to the signer's JFU, or on a
+return) the case goes to whoever held that role or step earlier in this case,
+or, if they left, to the role's holder. With nobody to route to, ``None``: the
+case waits for a superior to assign it.
+"""
+
+from typing import TYPE_CHECKING
+
+from workflow.case import Case
+from workflow.directory import Directory
+from workflow.errors import ChoiceRequired, InvalidInput
+from workflow.sop import Sop
+
+if TYPE_CHECKING:
+    from workflow.decision import Context
+
+__all__ = ["candidates_for", "pick", "return_holder", "superiors"]
+
+
+def candidates_for(
+    case: Case, sop: Sop, directory: Directory, target_no: int, actor: str
+) -> tuple[list[str], str | None]:
+    """The officials who may take step ``target_no`` when ``actor`` moves the case
+    forward, and the one it goes to by default (``None`` if the actor must choose)."""
+    target = sop.step(target_no)
+    current_role = sop.step(target_no - 1).role if target_no > 1 else None
+    holders = directory.holders(target.role)
+    if current_role is not None and sop.role(target.role).superior == current_role:
+        mine = [k for k in holders if directory.get(k).reports_to in (None, actor)]
+        return mine, (mine[0] if len(mine) == 1 else None)
+    same_role = {s.no for s in sop.steps if s.role == target.role}
+    return holders, _default(case.last_holder(steps=same_role), holders, directory, actor)
+
+
+def return_holder(case: Case, sop: Sop, directory: Directory, target_no: int, actor: str) -> str | None:
+    """Who a return to step ``target_no`` goes to; ``None`` when a superior must assign it."""
+    holders = directory.holders(sop.step(target_no).role)
+    return _default(case.last_holder(step_no=target_no), holders, directory, actor)
+
+
+def pick(candidates: list[str], default: str | None, chosen: str | None, what: str) -> str | None:
+    """Apply the actor's choice, else the default, else the only candidate.
+
+    Raises:
+        InvalidInput: the chosen official is not a candidate.
+        ChoiceRequired: several candidates and no choice.
+    """
+    if chosen is not None:
+        if chosen not in candidates:
+            raise InvalidInput(
+                f"{chosen!r} cannot take {what}; choose one of: {', '.join(candidates) or 'nobody'}"
+            )
+        return chosen
+    if default is not None:
+        return default
+    if len(candidates) > 1:
+        raise ChoiceRequired(f"choose who takes {what}: {', '.join(candidates)}", candidates)
+    return candidates[0] if candidates else None
+
+
+def _default(previous: str | None, holders: list[str], directory: Directory, actor: str) -> str | None:
+    if previous in holders:  # still active and still in the role
+        return previous
+    me = directory.get(actor)
+    if me is not None and me.reports_to in holders:
+        return me.reports_to
+    return holders[0] if len(holders) == 1 else None
+
+
+def superiors(official: str, role: str, ctx: "Context") -> list[str]:
+    """The official's superiors: ``reports_to`` if set and active, else the superior role's holders."""
+    d = ctx.directory
+    person = d.get(official)
+    if person is not None and d.is_active(person.reports_to):
+        return [person.reports_to]
+    superior_role = ctx.sop.role(role).superior
+    return d.holders(superior_role) if superior_role else []

@@ -1,0 +1,329 @@
+"""The case service: one entry point per use, shared by the CLI and the bot."""
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from workflow import engine
+from workflow.calendar import Continuous, WorkCalendar
+from workflow.case import Case, Letter
+from workflow.commands import Cancel, Command, action_name
+from workflow.db import repository as repo
+from workflow.decision import Context
+from workflow.directory import Directory
+from workflow.errors import (
+    CaseClosed,
+    CaseNotFound,
+    DomainError,
+    DuplicateLetter,
+    InvalidInput,
+    NotAuthorised,
+)
+from workflow.manifest import is_sha256
+from workflow.roster import Official
+from workflow.service.uow import run_in_transaction
+from workflow.sop import Sop
+from workflow.states import CaseState, is_terminal
+from workflow.timeline import TimelineRow, timeline
+
+__all__ = ["CLI_PREFIX", "CaseService", "CaseView"]
+
+#: Actors from the command line are recorded as ``cli:<os user>`` and act as the admin.
+CLI_PREFIX = "cli:"
+_REGISTRARS = ("tu", "admin")
+_FIELD_LIMITS = {
+    "number": 200,
+    "institution": 300,
+    "purpose": 2000,
+    "pks_number": 200,
+    "agenda_number": 100,
+    "srikandi_ref": 100,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """A case with what is needed to show it."""
+
+    case: Case
+    sop: Sop
+    directory: Directory
+    timeline: list[TimelineRow]
+
+
+class CaseService:
+    """Opens cases, applies officials' actions, and reads cases back."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        sops: Mapping[str, Sop],
+        *,
+        tz: ZoneInfo,
+        prefix: str = "LDK",
+        calendar: WorkCalendar | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = sessions
+        self._sops = dict(sops)
+        self._tz = tz
+        self._prefix = prefix.upper()
+        self._calendar = calendar or Continuous()
+        self._clock = clock
+
+    def open_case(
+        self,
+        letter: Letter,
+        created_by: str,
+        *,
+        sop_id: str | None = None,
+        assignee: str | None = None,
+        force: bool = False,
+    ) -> Case:
+        """Register a permit letter and open step 1.
+
+        Raises:
+            DuplicateLetter: the same letter from the same institution exists and ``force`` is off.
+            DomainError: a field is invalid, or the creator may not register letters.
+        """
+        sop = self._sop(sop_id)
+        now = self._clock()
+
+        def work(session: Session) -> Case:
+            directory = _with_cli(repo.load_directory(session), created_by)
+            self._check_registrar(directory, created_by, sop)
+            _validate_letter(letter, now, self._tz)
+            duplicate = repo.same_letter(session, letter)
+            if duplicate and not force:
+                raise DuplicateLetter(
+                    f"letter {letter.number!r} from {letter.institution!r} is already case {duplicate}; "
+                    "use force to register it again",
+                    case=duplicate,
+                )
+            repo.stored_sop(session, sop, now)
+            year = now.astimezone(self._tz).year
+            seq = repo.next_seq(session, self._prefix, year)
+            case = Case(
+                id=None,
+                number=f"{self._prefix}-{year}-{seq:04d}",
+                sop_id=sop.id,
+                sop_version=sop.version,
+                state=CaseState.OPEN,
+                version=0,
+                letter=letter,
+                created_by=created_by,
+                created_at=now,
+            )
+            decision = engine.start(case, Context(sop, directory, self._calendar, now), assignee)
+            saved = repo.insert_case(session, decision.case, self._prefix, year, seq, now)
+            repo.add_outbox(session, saved, decision.notices, now)
+            repo.add_audit(
+                session,
+                at=now,
+                actor=created_by,
+                action="open_case",
+                result="ok",
+                case_id=saved.id,
+                step_id=saved.steps[0].id,
+                detail={**decision.detail, "forced": bool(duplicate), "letter": _letter_detail(letter)},
+            )
+            return saved
+
+        for attempt in range(3):  # two registrations racing for one sequence number
+            try:
+                return self._audited(work, "open_case", created_by, {})
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def act(self, ref: str, actor: str, command: Command) -> Case:
+        """Apply an official's action to a case; returns the case after it.
+
+        Raises:
+            DomainError: the action is refused; the refusal is audited and nothing else changes.
+        """
+        where: dict = {}
+
+        def work(session: Session) -> Case:
+            case, sop, directory = self._load(session, ref, actor, where)
+            current = case.current
+            where["step_id"] = current.id if current else None
+            now = self._clock()
+            decision = engine.decide(case, actor, command, Context(sop, directory, self._calendar, now))
+            saved = repo.save_case(session, case, decision.case, now)
+            repo.add_outbox(session, saved, decision.notices, now)
+            repo.add_audit(
+                session,
+                at=now,
+                actor=actor,
+                acting_for=decision.acting_for,
+                action=action_name(command),
+                result="ok",
+                case_id=case.id,
+                step_id=where["step_id"],
+                detail=decision.detail,
+            )
+            return saved
+
+        for attempt in range(3):  # lost a race: read again, and the engine says who won
+            try:
+                return self._audited(work, action_name(command), actor, where)
+            except repo.Conflict:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def cancel(self, ref: str, actor: str, reason: str) -> Case:
+        """Withdraw a case (TU or admin, before access is granted)."""
+        return self.act(ref, actor, Cancel(reason=reason))
+
+    def attach_scan(self, ref: str, actor: str, sha256: str, location: str) -> Case:
+        """Record the permit letter's scan (its SHA-256 and where it is kept) on a case without one."""
+        where: dict = {}
+
+        def work(session: Session) -> Case:
+            case, sop, directory = self._load(session, ref, actor, where)
+            self._check_registrar(directory, actor, sop)
+            if is_terminal(case.state):
+                raise CaseClosed(f"case {case.number} is {case.state}")
+            if case.letter.scan_sha256:
+                raise InvalidInput(f"case {case.number} already has a scan ({case.letter.scan_sha256[:12]}…)")
+            if not is_sha256(sha256):
+                raise InvalidInput("the scan's SHA-256 must be 64 lowercase hex digits")
+            now = self._clock()
+            letter = replace(case.letter, scan_sha256=sha256, scan_location=location.strip() or None)
+            saved = repo.save_case(session, case, case.evolve(letter=letter, version=case.version + 1), now)
+            repo.add_audit(
+                session,
+                at=now,
+                actor=actor,
+                action="attach_scan",
+                result="ok",
+                case_id=case.id,
+                detail={"sha256": sha256, "location": location},
+            )
+            return saved
+
+        return self._audited(work, "attach_scan", actor, where)
+
+    def view(self, ref: str) -> CaseView:
+        """A case with its SOP, the roster and its timeline."""
+
+        def work(session: Session) -> CaseView:
+            case, sop, directory = self._load(session, ref, None, {})
+            rows = timeline(case, sop, directory, self._calendar, self._clock())
+            return CaseView(case, sop, directory, rows)
+
+        return run_in_transaction(self._sessions, work)
+
+    def allowed(self, ref: str, actor: str) -> list[str]:
+        """The action names ``actor`` may use on the case now."""
+
+        def work(session: Session) -> list[str]:
+            case, sop, directory = self._load(session, ref, actor, {})
+            ctx = Context(sop, directory, self._calendar, self._clock())
+            return [action_name(kind) for kind in engine.allowed_actions(case, actor, ctx)]
+
+        return run_in_transaction(self._sessions, work)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _sop(self, sop_id: str | None) -> Sop:
+        if sop_id is None:
+            sop_id = next(iter(self._sops)) if len(self._sops) == 1 else "ldk"
+        if sop_id not in self._sops:
+            raise InvalidInput(f"unknown SOP {sop_id!r}; loaded: {', '.join(sorted(self._sops))}")
+        return self._sops[sop_id]
+
+    def _load(
+        self, session: Session, ref: str, actor: str | None, where: dict
+    ) -> tuple[Case, Sop, Directory]:
+        case_id = repo.find_case_id(session, self._number(ref))
+        if case_id is None:
+            raise CaseNotFound(f"no case {ref!r}")
+        where["case_id"] = case_id
+        case = repo.load_case(session, case_id)
+        sop = repo.load_sop_version(session, case.sop_id, case.sop_version)
+        return case, sop, _with_cli(repo.load_directory(session), actor)
+
+    def _number(self, ref: str) -> str:
+        ref = str(ref).strip()
+        if ref.isdigit():  # a bare sequence number means this year's case
+            return f"{self._prefix}-{self._clock().astimezone(self._tz).year}-{int(ref):04d}"
+        return ref.upper()
+
+    def _check_registrar(self, directory: Directory, actor: str, sop: Sop) -> None:
+        official = directory.get(actor)
+        if official is None or not official.active:
+            raise NotAuthorised(f"{actor!r} is not an active official on the roster")
+        if official.role not in (*_REGISTRARS, sop.step(1).role):
+            raise NotAuthorised(
+                f"{official.name} may not register letters (the TU, the admin or the "
+                f"{sop.role(sop.step(1).role).name} may)"
+            )
+
+    def _audited(self, work, action: str, actor: str, where: dict):
+        try:
+            return run_in_transaction(self._sessions, work)
+        except DomainError as refusal:
+            self._audit_refusal(action, actor, where, refusal)
+            raise
+
+    def _audit_refusal(self, action: str, actor: str, where: dict, refusal: DomainError) -> None:
+        def work(session: Session) -> None:
+            repo.add_audit(
+                session,
+                at=self._clock(),
+                actor=actor,
+                action=action,
+                result="refused",
+                case_id=where.get("case_id"),
+                step_id=where.get("step_id"),
+                reason_code=refusal.code,
+                message=str(refusal),
+                detail=refusal.params,
+            )
+
+        run_in_transaction(self._sessions, work)
+
+
+def _with_cli(directory: Directory, actor: str | None) -> Directory:
+    """The console operator acts as the admin, under their OS user name."""
+    if actor is None or not actor.startswith(CLI_PREFIX):
+        return directory
+    return Directory(
+        {**directory.officials, actor: Official(key=actor, name=actor, role="admin")}, directory.stand_ins
+    )
+
+
+def _validate_letter(letter: Letter, now: datetime, tz: ZoneInfo) -> None:
+    for field in ("number", "institution", "purpose"):
+        if not (getattr(letter, field) or "").strip():
+            raise InvalidInput(f"the letter's {field.replace('_', ' ')} is required")
+    for field, limit in _FIELD_LIMITS.items():
+        value = getattr(letter, field)
+        if value is not None and len(value) > limit:
+            raise InvalidInput(f"the letter's {field.replace('_', ' ')} is longer than {limit} characters")
+    if letter.date > now.astimezone(tz).date():
+        raise InvalidInput(f"the letter date {letter.date.isoformat()} is in the future")
+    if letter.scan_sha256 is not None and not is_sha256(letter.scan_sha256):
+        raise InvalidInput("the scan's SHA-256 must be 64 lowercase hex digits")
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", letter.number + letter.institution):
+        raise InvalidInput("the letter number and institution must not contain control characters")
+
+
+def _letter_detail(letter: Letter) -> dict:
+    return {
+        "number": letter.number,
+        "date": letter.date.isoformat(),
+        "institution": letter.institution,
+        "purpose": letter.purpose,
+        "pks_number": letter.pks_number,
+        "scan_sha256": letter.scan_sha256,
+    }

@@ -1,0 +1,70 @@
+"""A case's history as rows a person reads: who held each step, for how long, against the SOP time."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from workflow.calendar import WorkCalendar
+from workflow.case import Case
+from workflow.directory import Directory
+from workflow.sop import Sop
+
+__all__ = ["TimelineRow", "display_name", "timeline"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """One step instance of a case, ready to show."""
+
+    step_no: int
+    action: str
+    holder: str
+    actor: str | None
+    started_at: datetime
+    due_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    sla: timedelta
+    working: timedelta
+    wall: timedelta
+    late: bool
+    instruction: str | None
+    note: str
+
+
+def display_name(directory: Directory, actor: str | None, acting_for: str | None) -> str:
+    """The actor's name, with "Plh." and the principal when a stand-in acted."""
+    if actor is None:
+        return "-"
+    if acting_for is None:
+        return directory.name(actor)
+    return f"{directory.name(actor)} (Plh. {directory.name(acting_for)})"
+
+
+def timeline(
+    case: Case, sop: Sop, directory: Directory, calendar: WorkCalendar, now: datetime
+) -> list[TimelineRow]:
+    """Every step instance, oldest first; open ones are measured up to ``now``."""
+    rows = []
+    for record in case.steps:
+        spec = sop.step(record.step_no)
+        end = record.finished_at or now
+        working = calendar.working_time(record.started_at, end)
+        rows.append(
+            TimelineRow(
+                step_no=record.step_no,
+                action=spec.action,
+                holder=directory.name(record.assignee) if record.assignee else "(menunggu penugasan)",
+                actor=display_name(directory, record.actor, record.acting_for) if record.actor else None,
+                started_at=record.started_at,
+                due_at=record.due_at,
+                finished_at=record.finished_at,
+                outcome=record.outcome.value if record.outcome else "open",
+                sla=spec.sla,
+                working=working,
+                wall=max(end - record.started_at, timedelta()),
+                late=end > record.due_at,
+                instruction=record.instruction.value if record.instruction else None,
+                note=record.note,
+            )
+        )
+    return rows
