@@ -155,3 +155,9 @@ def test_file_that_is_not_toml_is_refused(tmp_path):
 
     with pytest.raises(SopError, match=r"bad\.toml: not valid TOML"):
         load_sop(bad)
+
+
+def test_a_second_signing_step_is_refused():
+    message = _refusal(lambda d: d["steps"][5].update(kind="sign"))
+
+    assert message == "x.toml: step 7, field 'kind': only one sign step is allowed"

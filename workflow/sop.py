@@ -149,6 +149,9 @@ def _check_links(sop: Sop, source: str) -> None:
             raise SopError(f"{source}: step {step.no}, field 'role': unknown role {step.role!r}")
     kinds = [s.kind for s in sop.steps]
     for step in sop.steps:
+        single = (StepKind.REPORT_DATA, StepKind.CHECK_DATA, StepKind.SIGN, StepKind.DISPATCH)
+        if step.kind in single and kinds.index(step.kind) != step.no - 1:
+            raise SopError(f"{source}: step {step.no}, field 'kind': only one {step.kind} step is allowed")
         if step.kind is StepKind.DISPATCH:
             before = kinds[: step.no - 1]
             if StepKind.SIGN not in before or StepKind.CHECK_DATA not in before:

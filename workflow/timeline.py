@@ -17,7 +17,7 @@ class TimelineRow:
 
     step_no: int
     action: str
-    holder: str
+    holder: str | None  # None while the step waits for a superior to assign it
     actor: str | None
     started_at: datetime
     due_at: datetime
@@ -53,7 +53,7 @@ def timeline(
             TimelineRow(
                 step_no=record.step_no,
                 action=spec.action,
-                holder=directory.name(record.assignee) if record.assignee else "(menunggu penugasan)",
+                holder=directory.name(record.assignee) if record.assignee else None,
                 actor=display_name(directory, record.actor, record.acting_for) if record.actor else None,
                 started_at=record.started_at,
                 due_at=record.due_at,
