@@ -9,10 +9,11 @@ from bot.settings import Settings
 from workflow.db.migrate import check_migrated
 from workflow.db.session import make_engine, make_session_factory
 from workflow.service.cases import CaseService
+from workflow.service.records import Records
 from workflow.service.roster import RosterService
 from workflow.sop import Sop, load_sops
 
-__all__ = ["Runtime", "open_runtime"]
+__all__ = ["MissingAuditKey", "Runtime", "open_runtime"]
 
 
 @dataclass
@@ -25,19 +26,34 @@ class Runtime:
     sops: dict[str, Sop]
     cases: CaseService
     roster: RosterService
+    records: Records
 
     def close(self) -> None:
         """Dispose of the connection pool."""
         self.engine.dispose()
 
 
-def open_runtime(settings: Settings, command_name: str) -> Runtime:
+class MissingAuditKey(RuntimeError):
+    """A command that changes data was started without ``AUDIT_KEY``."""
+
+
+def open_runtime(settings: Settings, command_name: str, *, writes: bool = False) -> Runtime:
     """Load the SOPs, open the database and check it is migrated.
 
+    Args:
+        writes: the command changes data, so it needs the audit key.
+
     Raises:
+        MissingAuditKey: ``writes`` and no ``AUDIT_KEY``.
         SopError: an SOP file is bad.
         NotMigrated: the schema is not at head; the message names ``command_name``.
     """
+    key = settings.audit_key.get_secret_value().encode() if settings.audit_key else None
+    if writes and key is None:
+        raise MissingAuditKey(
+            f"'{command_name}' changes data and needs AUDIT_KEY, the secret that signs the audit chain "
+            "(at least 32 characters, e.g. `openssl rand -hex 32`); see .env.example"
+        )
     sops = load_sops(settings.sop_path)
     engine = make_engine(settings.database_url)
     try:
@@ -45,6 +61,7 @@ def open_runtime(settings: Settings, command_name: str) -> Runtime:
     except Exception:
         engine.dispose()
         raise
-    sessions = make_session_factory(engine)
+    sessions = make_session_factory(engine, key)
     cases = CaseService(sessions, sops, tz=settings.tz, prefix=settings.case_prefix)
-    return Runtime(settings, engine, sessions, sops, cases, RosterService(sessions))
+    records = Records(sessions, cases, settings.tz)
+    return Runtime(settings, engine, sessions, sops, cases, RosterService(sessions), records)

@@ -3,14 +3,14 @@
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
 
 
 class Settings(BaseSettings):
-    """Every setting has a safe default; none is a secret yet."""
+    """Every setting has a safe default; the audit key has none and must be given to change data."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -24,6 +24,19 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Asia/Jakarta", description="The office time zone; times are shown in it")
     case_prefix: str = Field(default="LDK", pattern=r"^[A-Za-z]{1,10}$", description="Case number prefix")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="Secret key of the audit chain's HMAC; at least 32 characters; keep it outside the database",
+    )
+
+    @field_validator("audit_key")
+    @classmethod
+    def _long_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value():
+            return None  # AUDIT_KEY= (empty) means unset
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("AUDIT_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -19,6 +19,7 @@ from workflow.sop import load_sops
 HERE = Path(__file__).parent
 WIB = ZoneInfo("Asia/Jakarta")
 SCAN = "a" * 64
+TEST_AUDIT_KEY = b"test-audit-key-not-a-secret-0123"
 
 
 class Clock:
@@ -71,7 +72,7 @@ def build_services(url, sops, roster, clock, migrate=False):
     engine = make_engine(url)
     if migrate:
         upgrade(engine)
-    sessions = make_session_factory(engine)
+    sessions = make_session_factory(engine, TEST_AUDIT_KEY)
     RosterService(sessions, clock).import_roster(roster, "cli:test")
     return CaseService(sessions, sops, tz=WIB, clock=clock), sessions, engine
 

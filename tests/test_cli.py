@@ -19,6 +19,7 @@ SEED = Path(__file__).parent.parent / "workflow" / "sops" / "ldk-7.4.4.1.toml"
 def cli(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no stray .env; ./data/ lands here
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("AUDIT_KEY", "cli-test-audit-key-0123456789abcdef")
     for name in ("SOP_PATH", "TIMEZONE", "CASE_PREFIX"):
         monkeypatch.delenv(name, raising=False)
     runner = CliRunner()
@@ -168,6 +169,15 @@ def test_unknown_official_in_as_is_refused(ready):
     assert "'nobody' is not an active official" in result.output
 
 
+def test_changing_data_without_an_audit_key_is_refused_before_anything_happens(ready, monkeypatch):
+    monkeypatch.delenv("AUDIT_KEY")
+
+    result = new_case(ready, "--as", "tu1")
+
+    assert result.exit_code == 2
+    assert "'case new' changes data and needs AUDIT_KEY" in result.output
+
+
 def test_bad_setting_is_named(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     env = {"TIMEZONE": "Mars/Olympus", "PATH": "", "HOME": str(tmp_path)}
@@ -187,3 +197,53 @@ def test_python_dash_m_bot_runs_the_same_cli(tmp_path):
 
     assert result.returncode == 0
     assert "Total SOP time: 95 menit" in result.stdout
+
+
+def test_audit_head_verify_and_a_tampered_row(ready, tmp_path):
+    new_case(ready, "--as", "tu1")
+    head = ready("audit", "head")
+    seq, mac = head.output.split()
+
+    clean = ready("audit", "verify", "--from-head", mac)
+    engine = create_engine(f"sqlite:///{tmp_path}/cli.db")
+    with engine.begin() as c:
+        c.exec_driver_sql("UPDATE audit SET actor = 'x' WHERE seq = 3")
+    engine.dispose()
+    broken = ready("audit", "verify")
+
+    assert seq == "12" and len(mac) == 64
+    assert clean.exit_code == 0 and clean.output.startswith("ok: 12 rows verify")
+    assert broken.exit_code == 1
+    assert "audit chain broken at row 3: row 3 was edited" in broken.output
+
+
+def test_audit_export_needs_a_case_or_a_range(ready):
+    result = ready("audit", "export")
+
+    assert result.exit_code == 2
+    assert "give --case ID, or both --from and --to" in result.output
+
+
+def test_audit_export_writes_csv_with_macs(ready, tmp_path):
+    new_case(ready, "--as", "tu1")
+    out = tmp_path / "audit.csv"
+
+    result = ready("audit", "export", "--case", "1", "--format", "csv", "--out", str(out))
+
+    lines = out.read_text().splitlines()
+    assert result.exit_code == 0
+    assert lines[0].startswith("seq,at,actor,acting_for,action,result,case_number")
+    assert len(lines) == 2 and ",tu1,,open_case,ok,LDK-" in lines[1]
+
+
+def test_case_evidence_and_usage_report(ready, tmp_path):
+    new_case(ready, "--as", "tu1")
+    pack = tmp_path / "e.zip"
+
+    evidence = ready("case", "evidence", "1", "--out", str(pack))
+    usage = ready("report", "usage", "--from", "2026-01-01", "--to", "2026-12-31")
+    backwards = ready("report", "usage", "--from", "2026-12-31", "--to", "2026-01-01")
+
+    assert evidence.exit_code == 0 and pack.stat().st_size > 0
+    assert usage.exit_code == 0 and usage.output.startswith("institution,case_number,letter_number")
+    assert backwards.exit_code == 2

@@ -50,7 +50,7 @@ def test_upgrade_twice_is_harmless(fresh_engine):
 
 def test_times_come_back_as_the_same_utc_instant(fresh_engine):
     upgrade(fresh_engine)
-    sessions = make_session_factory(fresh_engine)
+    sessions = make_session_factory(fresh_engine, b"k" * 16)
     jakarta_noon = datetime(2026, 11, 24, 12, 0, tzinfo=timezone(timedelta(hours=7)))
     with sessions.begin() as s:
         s.add(OfficialRow(key="x", name="X", role="tu", created_at=jakarta_noon, updated_at=jakarta_noon))
@@ -64,7 +64,7 @@ def test_times_come_back_as_the_same_utc_instant(fresh_engine):
 
 def test_naive_times_are_refused(fresh_engine):
     upgrade(fresh_engine)
-    sessions = make_session_factory(fresh_engine)
+    sessions = make_session_factory(fresh_engine, b"k" * 16)
 
     with pytest.raises(Exception, match="naive datetime"), sessions.begin() as s:
         s.add(

@@ -6,7 +6,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from bot.cli import case, db, roster, sop
+from bot.cli import audit, case, db, report, roster, sop
 
 __all__ = ["app", "main"]
 
@@ -21,6 +21,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(sop.app, name="sop")
 app.add_typer(roster.app, name="roster")
 app.add_typer(case.app, name="case")
+app.add_typer(audit.app, name="audit")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

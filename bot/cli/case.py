@@ -1,11 +1,10 @@
 """``disposisi case``: register permit letters and look at cases."""
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from bot.cli.common import actor_option, cli_actor, fail, runtime, sha256_of
+from bot.cli.common import actor_option, cli_actor, fail, parse_date, runtime, sha256_of
 from bot.templating import render_text
 from workflow.case import Letter
 from workflow.timeline import display_name
@@ -15,13 +14,6 @@ app = typer.Typer(help="Cases: one permit letter each.", no_args_is_help=True)
 _ID = typer.Argument(
     ..., metavar="ID", help="Case number (LDK-2026-0001) or this year's sequence number (1)."
 )
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 @app.command()
@@ -43,7 +35,7 @@ def new(
     as_: str | None = actor_option,
 ) -> None:
     """Register an incoming permit letter and notify the official of step 1."""
-    parsed_date = _date(letter_date)
+    parsed_date = parse_date(letter_date)
     sha = sha256_of(scan) if scan else None
     location = scan_location or (str(scan.resolve()) if scan else None)
     letter = Letter(
@@ -57,7 +49,7 @@ def new(
         scan_sha256=sha,
         scan_location=location,
     )
-    with runtime("case new") as rt:
+    with runtime("case new", writes=True) as rt:
         case = rt.cases.open_case(letter, cli_actor(as_), sop_id=sop, assignee=to, force=force)
         holder = rt.cases.view(case.number).directory.name(case.current.assignee)
     typer.echo(f"{case.number} registered; step 1 is with {holder}")
@@ -76,7 +68,7 @@ def scan_(
 ) -> None:
     """Attach the permit letter's scan to a case registered without it."""
     sha = sha256_of(file)
-    with runtime("case scan") as rt:
+    with runtime("case scan", writes=True) as rt:
         case = rt.cases.attach_scan(case_id, cli_actor(as_), sha, location or str(file.resolve()))
     typer.echo(f"{case.number}: permit scan recorded, sha256 {sha}")
 
@@ -92,13 +84,25 @@ def show(case_id: str = _ID) -> None:
 
 
 @app.command()
+def evidence(
+    case_id: str = _ID,
+    out: Path = typer.Option(..., metavar="FILE.zip", help="Where to write the evidence pack."),
+) -> None:
+    """Write a case's evidence pack: timeline, permit, manifest, signature, receipt, audit rows, verification."""
+    with runtime("case evidence") as rt:
+        data = rt.records.evidence(case_id)
+    out.write_bytes(data)
+    typer.echo(f"evidence pack written to {out} ({len(data)} bytes)")
+
+
+@app.command()
 def cancel(
     case_id: str = _ID,
     reason: str = typer.Option(..., help="Why the case is withdrawn."),
     as_: str | None = actor_option,
 ) -> None:
     """Withdraw a case (TU or admin; only before access is granted at step 3)."""
-    with runtime("case cancel") as rt:
+    with runtime("case cancel", writes=True) as rt:
         case = rt.cases.cancel(case_id, cli_actor(as_), reason)
     typer.echo(f"{case.number} cancelled")
 

@@ -4,12 +4,13 @@ import getpass
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 import typer
 
-from bot.runtime import Runtime, open_runtime
+from bot.runtime import MissingAuditKey, Runtime, open_runtime
 from bot.settings import Settings
 from workflow.db.migrate import NotMigrated
 from workflow.db.repository import SopChanged
@@ -18,7 +19,7 @@ from workflow.roster import RosterError
 from workflow.service.cases import CLI_PREFIX
 from workflow.sop import SopError
 
-__all__ = ["actor_option", "cli_actor", "fail", "runtime", "sha256_of"]
+__all__ = ["actor_option", "cli_actor", "fail", "parse_date", "runtime", "sha256_of"]
 
 actor_option = typer.Option(
     None, "--as", metavar="KEY", help="Act as this roster official; default cli:<os user> (the admin)."
@@ -37,11 +38,11 @@ def cli_actor(key: str | None) -> str:
 
 
 @contextmanager
-def runtime(command_name: str) -> Iterator[Runtime]:
+def runtime(command_name: str, *, writes: bool = False) -> Iterator[Runtime]:
     """Open the runtime for one command and turn known failures into clear messages."""
     try:
-        rt = open_runtime(Settings(), command_name)
-    except (SopError, NotMigrated) as exc:
+        rt = open_runtime(Settings(), command_name, writes=writes)
+    except (SopError, NotMigrated, MissingAuditKey) as exc:
         fail(str(exc), code=2)
     try:
         yield rt
@@ -51,6 +52,14 @@ def runtime(command_name: str) -> Iterator[Runtime]:
         fail(str(exc), code=2)
     finally:
         rt.close()
+
+
+def parse_date(text: str) -> date:
+    """A YYYY-MM-DD option value, or a usage error naming the format."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def sha256_of(path: Path) -> str:

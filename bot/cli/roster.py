@@ -22,7 +22,7 @@ def import_(
     Running it again with the same file changes nothing. Telegram links made in
     the bot are kept when the file gives no telegram_id. Every change is audited.
     """
-    with runtime("roster import") as rt:
+    with runtime("roster import", writes=True) as rt:
         roles = {r.key for s in rt.sops.values() for r in s.roles}
         try:
             roster = load_roster(file, roles, rt.settings.tz)

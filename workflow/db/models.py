@@ -1,8 +1,8 @@
 """SQLAlchemy models. Times are UTC (``UTCDateTime``); enums are stored as their values."""
 
 import enum
-from typing import ClassVar
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +22,7 @@ from workflow.db.types import UTCDateTime
 from workflow.states import CaseState, StepOutcome
 
 __all__ = [
+    "AuditHeadRow",
     "AuditRow",
     "Base",
     "CaseRow",
@@ -168,6 +169,9 @@ class AuditRow(Base):
     __tablename__ = "audit"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(index=True, unique=True)  # position in the chain, 1, 2, 3 …
+    prev_mac: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))  # HMAC-SHA-256 over prev_mac and the content
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(100))
     acting_for: Mapped[str | None] = mapped_column(String(64))
@@ -178,6 +182,17 @@ class AuditRow(Base):
     reason_code: Mapped[str | None] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict] = mapped_column(default=dict)
+
+
+class AuditHeadRow(Base):
+    """The chain's head: one row, locked by every append so that writers never fork the chain."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    seq: Mapped[int]
+    mac: Mapped[str] = mapped_column(String(64))
+    head_mac: Mapped[str | None] = mapped_column(String(64))  # HMAC over seq and mac; None at genesis
 
 
 class OutboxRow(Base):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from workflow.case import Case, Letter, Signature, StepRecord, Tick
+from workflow.db.audit import AuditChain
 from workflow.db.models import AuditRow, CaseRow, OfficialRow, OutboxRow, SopVersionRow, StandInRow, StepRow
 from workflow.decision import Notice
 from workflow.directory import Directory
@@ -225,21 +226,23 @@ def add_audit(
     message: str = "",
     detail: dict | None = None,
 ) -> None:
-    """Append one audit row."""
-    session.add(
-        AuditRow(
-            at=at,
-            actor=actor,
-            acting_for=acting_for,
-            action=action,
-            case_id=case_id,
-            step_id=step_id,
-            result=result,
-            reason_code=reason_code,
-            message=message,
-            detail=_jsonable(detail or {}),
-        )
+    """Append one row to the audit chain (it locks the chain head until commit)."""
+    chain: AuditChain | None = session.info.get("audit_chain")
+    if chain is None:
+        raise RuntimeError("no audit key: set AUDIT_KEY before running anything that changes data")
+    row = AuditRow(
+        at=at,
+        actor=actor,
+        acting_for=acting_for,
+        action=action,
+        case_id=case_id,
+        step_id=step_id,
+        result=result,
+        reason_code=reason_code,
+        message=message,
+        detail=_jsonable(detail or {}),
     )
+    chain.append(session, row)
 
 
 def add_outbox(session: Session, case: Case, notices: tuple[Notice, ...], now: datetime) -> None:

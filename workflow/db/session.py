@@ -6,6 +6,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflow.db.audit import AuditChain
+
 __all__ = ["make_engine", "make_session_factory"]
 
 
@@ -40,6 +42,12 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, synchronous: str = "NO
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit (the services return them)."""
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, audit_key: bytes | None = None) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit (the services return them).
+
+    ``audit_key`` signs the audit chain; every session carries the chain in
+    ``session.info`` so that each audit append is chained. Without a key the
+    sessions can read, but any action that writes an audit row fails.
+    """
+    info = {"audit_chain": AuditChain(audit_key)} if audit_key is not None else {}
+    return sessionmaker(engine, expire_on_commit=False, info=info)

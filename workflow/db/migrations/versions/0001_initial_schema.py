@@ -100,6 +100,9 @@ def upgrade() -> None:
     op.create_table(
         "audit",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("prev_mac", sa.String(length=64), nullable=False),
+        sa.Column("mac", sa.String(length=64), nullable=False),
         sa.Column("at", workflow.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=False),
         sa.Column("acting_for", sa.String(length=64), nullable=True),
@@ -115,6 +118,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_seq"), ["seq"], unique=True)
+
+    audit_head = op.create_table(
+        "audit_head",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("mac", sa.String(length=64), nullable=False),
+        sa.Column("head_mac", sa.String(length=64), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
+    )
+    op.bulk_insert(audit_head, [{"id": 1, "seq": 0, "mac": "0" * 64, "head_mac": None}])
 
     op.create_table(
         "outbox",
@@ -206,7 +220,10 @@ def downgrade() -> None:
 
     op.drop_table("outbox")
     with op.batch_alter_table("audit", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_seq"))
         batch_op.drop_index(batch_op.f("ix_audit_case_id"))
+
+    op.drop_table("audit_head")
 
     op.drop_table("audit")
     op.drop_table("sop_versions")
