@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     audit_key: SecretStr | None = Field(
         default=None,
-        description="Secret key of the audit chain's HMAC; at least 32 characters; keep it outside the database",
+        description="Secret key of the audit chain's HMAC (at least 32 characters), kept outside the database",
     )
 
     @field_validator("audit_key")

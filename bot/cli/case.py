@@ -88,7 +88,7 @@ def evidence(
     case_id: str = _ID,
     out: Path = typer.Option(..., metavar="FILE.zip", help="Where to write the evidence pack."),
 ) -> None:
-    """Write a case's evidence pack: timeline, permit, manifest, signature, receipt, audit rows, verification."""
+    """Write a case's evidence pack: timeline, permit, manifest, signature, receipt, audit, verification."""
     with runtime("case evidence") as rt:
         data = rt.records.evidence(case_id)
     out.write_bytes(data)
