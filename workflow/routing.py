@@ -37,9 +37,21 @@ def candidates_for(
 
 
 def return_holder(case: Case, sop: Sop, directory: Directory, target_no: int, actor: str) -> str | None:
-    """Who a return to step ``target_no`` goes to; ``None`` when a superior must assign it."""
-    holders = directory.holders(sop.step(target_no).role)
-    return _default(case.last_holder(step_no=target_no), holders, directory, actor)
+    """Who a return to step ``target_no`` goes to; ``None`` when a superior must assign it.
+
+    The official who held that step, while they still hold the role; otherwise the
+    only holder in the actor's line (those who report to the actor when the step's
+    role is directly below the actor's, else every holder).
+    """
+    role = sop.step(target_no).role
+    holders = directory.holders(role)
+    previous = case.last_holder(step_no=target_no)
+    if previous in holders:
+        return previous
+    me = directory.get(actor)
+    if me is not None and sop.role(role).superior == me.role:
+        holders = [k for k in holders if directory.get(k).reports_to in (None, actor)]
+    return holders[0] if len(holders) == 1 else None
 
 
 def pick(candidates: list[str], default: str | None, chosen: str | None, what: str) -> str | None:

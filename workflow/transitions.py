@@ -153,7 +153,9 @@ def _return(case, step, actor, acting_for, command: Return, ctx):
     target = step.step_no - 1
     to = return_holder(case, ctx.sop, ctx.directory, target, acting_for or actor)
     finished = _finish(step, StepOutcome.RETURNED, actor, acting_for, ctx, reason)
-    new_case, notices = _open(_replace_current(case, finished), target, to, ctx, kind="step_returned")
+    new_case, notices = _open(
+        _replace_current(case, finished), target, to, ctx, by=acting_for or actor, kind="step_returned"
+    )
     detail = {"step_no": step.step_no, "to_step": target, "to": to, "reason": reason}
     return Decision(new_case, notices + _moved(step, actor, acting_for), detail, acting_for)
 
@@ -207,12 +209,14 @@ def _advance(case, step, actor, acting_for, ctx, chosen, note, instruction, payl
     if ctx.sop.step(step.step_no).kind is StepKind.GRANT_ACCESS:
         payload = {**payload, "access_granted_to": to}
     finished = _finish(step, StepOutcome.COMPLETED, actor, acting_for, ctx, note, instruction, payload)
-    new_case, notices = _open(_replace_current(case, finished), target, to, ctx)
-    return Decision(new_case, notices + _moved(step, actor, acting_for), {**detail, "to": to}, acting_for)
+    new_case, notices = _open(_replace_current(case, finished), target, to, ctx, by=acting_for or actor)
+    detail = {**detail, **_public(payload), "to": to}
+    return Decision(new_case, notices + _moved(step, actor, acting_for), detail, acting_for)
 
 
-def _open(case, step_no, assignee, ctx, *, kind="step_assigned", fresh=True):
-    """Open an instance of ``step_no``; a fresh opening voids what that step and later ones produced."""
+def _open(case, step_no, assignee, ctx, *, by=None, kind="step_assigned", fresh=True):
+    """Open an instance of ``step_no`` (moved there by ``by``); a fresh opening voids what that
+    step and later ones produced."""
     spec = ctx.sop.step(step_no)
     if fresh:
         case = _void_from(case, step_no, ctx)
@@ -223,10 +227,20 @@ def _open(case, step_no, assignee, ctx, *, kind="step_assigned", fresh=True):
     new_case = case.evolve(steps=(*case.steps, record), state=state)
     if assignee is None:
         superior_role = ctx.sop.role(spec.role).superior
-        bosses = (ctx.directory.holders(superior_role) if superior_role else []) + ctx.directory.holders("tu")
-        return new_case, tuple(Notice(k, "case_waiting", step_no) for k in dict.fromkeys(bosses))
+        mover = ctx.directory.get(by)
+        if mover is not None and mover.role == superior_role:
+            bosses = [by]  # the superior who moved the case is the one to find someone
+        else:
+            bosses = ctx.directory.holders(superior_role) if superior_role else []
+        people = dict.fromkeys([*bosses, *ctx.directory.holders("tu")])
+        return new_case, tuple(Notice(k, "case_waiting", step_no) for k in people)
     people = [assignee, *ctx.directory.stand_ins_for(assignee, ctx.now)]
     return new_case, tuple(Notice(k, kind, step_no) for k in people)
+
+
+def _public(payload):
+    """What of a step's record goes into its audit row: the manifest, its hash, the access grant."""
+    return {k: v for k, v in payload.items() if k in ("manifest", "manifest_hash", "access_granted_to")}
 
 
 def _void_from(case, step_no, ctx):

@@ -10,10 +10,11 @@ caught against a head hash published outside the database (``--from-head``).
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from workflow.db.models import AuditHeadRow, AuditRow
@@ -48,20 +49,30 @@ class Verification:
         return not self.problems
 
 
-def content_of(row: AuditRow) -> str:
+_CONTENT = (
+    "at",
+    "actor",
+    "acting_for",
+    "action",
+    "case_id",
+    "step_id",
+    "result",
+    "reason_code",
+    "message",
+    "detail",
+)
+AUDIT = AuditRow.__table__
+HEAD = AuditHeadRow.__table__
+_LOCK_HEAD = select(HEAD.c.seq, HEAD.c.mac).where(HEAD.c.id == 1).with_for_update()
+_INSERT = insert(AUDIT)
+_MOVE_HEAD = update(HEAD).where(HEAD.c.id == 1)
+
+
+def content_of(row: Mapping | AuditRow) -> str:
     """The canonical text of a row's content (everything but its place and MACs)."""
-    data = {
-        "at": row.at.astimezone(UTC).isoformat(),
-        "actor": row.actor,
-        "acting_for": row.acting_for,
-        "action": row.action,
-        "case_id": row.case_id,
-        "step_id": row.step_id,
-        "result": row.result,
-        "reason_code": row.reason_code,
-        "message": row.message,
-        "detail": row.detail,
-    }
+    get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    data = {name: get(name) for name in _CONTENT}
+    data["at"] = data["at"].astimezone(UTC).isoformat()
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -80,20 +91,23 @@ class AuditChain:
     def _head_mac(self, seq: int, mac: str) -> str:
         return hmac.new(self._key, f"head\n{seq}\n{mac}".encode(), hashlib.sha256).hexdigest()
 
-    def append(self, session: Session, row: AuditRow) -> AuditRow:
-        """Chain ``row`` after the head and add it; the head stays locked until commit."""
-        head = session.scalars(select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()).one()
-        row.seq = head.seq + 1
-        row.prev_mac = head.mac
-        row.mac = self.mac(head.mac, content_of(row))
-        session.add(row)
-        head.seq, head.mac = row.seq, row.mac
-        head.head_mac = self._head_mac(row.seq, row.mac)
-        return row
+    def append(self, session: Session, values: dict) -> int:
+        """Chain a row (its content fields) after the head; the head stays locked until commit.
+
+        Returns:
+            The new row's number in the chain.
+        """
+        connection = session.connection()
+        head = connection.execute(_LOCK_HEAD).one()
+        seq = head.seq + 1
+        mac = self.mac(head.mac, content_of(values))
+        connection.execute(_INSERT, {"seq": seq, "prev_mac": head.mac, "mac": mac, **values})
+        connection.execute(_MOVE_HEAD, {"seq": seq, "mac": mac, "head_mac": self._head_mac(seq, mac)})
+        return seq
 
     def head(self, session: Session) -> tuple[int, str]:
         """The newest row's number and MAC: the value to publish outside the database."""
-        head = session.get(AuditHeadRow, 1)
+        head = session.execute(select(HEAD.c.seq, HEAD.c.mac).where(HEAD.c.id == 1)).one()
         return head.seq, head.mac
 
     def verify(self, session: Session, from_head: str | None = None) -> Verification:
@@ -104,9 +118,9 @@ class AuditChain:
         """
         entries = [
             (r.seq, r.mac, r.prev_mac, hmac.compare_digest(self.mac(r.prev_mac, content_of(r)), r.mac))
-            for r in session.scalars(select(AuditRow).order_by(AuditRow.seq, AuditRow.id))
+            for r in session.execute(select(AUDIT).order_by(AUDIT.c.seq, AUDIT.c.id)).mappings()
         ]
-        head = session.get(AuditHeadRow, 1)
+        head = session.execute(select(HEAD).where(HEAD.c.id == 1)).one()
         head_ok = head.seq == 0 or (
             head.head_mac is not None
             and hmac.compare_digest(self._head_mac(head.seq, head.mac), head.head_mac)
@@ -174,7 +188,7 @@ def _walk(entries: list[tuple[int, str, str, bool]], head_seq: int | None) -> li
     return problems
 
 
-def _check_head(entries, head: AuditHeadRow, head_ok: bool) -> list[Problem]:
+def _check_head(entries, head, head_ok: bool) -> list[Problem]:
     last_seq, last_mac = (entries[-1][0], entries[-1][1]) if entries else (0, GENESIS)
     if not head_ok:
         return [Problem(head.seq, "head", "the recorded chain head was altered (its MAC does not verify)")]

@@ -4,18 +4,18 @@ from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from workflow.case import Case, Letter, Signature, StepRecord, Tick
 from workflow.db.audit import AuditChain
-from workflow.db.models import AuditRow, CaseRow, OfficialRow, OutboxRow, SopVersionRow, StandInRow, StepRow
+from workflow.db.models import CaseRow, OfficialRow, OutboxRow, SopVersionRow, StandInRow, StepRow
 from workflow.decision import Notice
 from workflow.directory import Directory
 from workflow.manifest import Manifest
 from workflow.roster import Official, StandIn
 from workflow.sop import Sop, sop_from_json
-from workflow.states import Instruction
+from workflow.states import CaseState, Instruction
 
 __all__ = [
     "Conflict",
@@ -32,6 +32,24 @@ __all__ = [
     "save_case",
     "stored_sop",
 ]
+
+
+# The hot path (load, save, outbox) uses Core statements on the mapped tables: the ORM's
+# unit of work costs several times the SQL itself here (see docs/benchmarks.md).
+CASES = CaseRow.__table__
+STEPS = StepRow.__table__
+OUTBOX = OutboxRow.__table__
+OFFICIALS = OfficialRow.__table__
+STAND_INS = StandInRow.__table__
+
+# Built once: a statement object caches its compiled form and cache key.
+_CASE_BY_NUMBER = select(CASES).where(CASES.c.number == bindparam("number"))
+_STEPS_OF = select(STEPS).where(STEPS.c.case_id == bindparam("case_id")).order_by(STEPS.c.id)
+_UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.version == bindparam("_version"))
+_INSERT_STEP = insert(STEPS).returning(STEPS.c.id)
+_UPDATE_STEP = update(STEPS).where(STEPS.c.id == bindparam("_id"))
+_ALL_OFFICIALS = select(OFFICIALS)
+_ACTIVE_STAND_INS = select(STAND_INS).where(STAND_INS.c.active.is_(True))
 
 
 class Conflict(RuntimeError):
@@ -89,11 +107,11 @@ def load_directory(session: Session) -> Directory:
             digest=r.digest,
             active=r.active,
         )
-        for r in session.scalars(select(OfficialRow))
+        for r in session.connection().execute(_ALL_OFFICIALS)
     ]
     stand_ins = [
         StandIn(r.official_key, r.for_key, r.starts_at, r.ends_at, r.sp_number)
-        for r in session.scalars(select(StandInRow).where(StandInRow.active.is_(True)))
+        for r in session.connection().execute(_ACTIVE_STAND_INS)
     ]
     return Directory.of(officials, stand_ins)
 
@@ -119,6 +137,7 @@ def same_letter(session: Session, letter: Letter) -> str | None:
         .where(
             CaseRow.institution_key == _key(letter.institution),
             CaseRow.letter_number_key == _key(letter.number),
+            CaseRow.state != CaseState.CANCELLED,  # a withdrawn registration may be made again
         )
         .limit(1)
     )
@@ -126,25 +145,28 @@ def same_letter(session: Session, letter: Letter) -> str | None:
 
 def find_case_id(session: Session, number: str) -> int | None:
     """The id of the case with this number (case-insensitive)."""
-    return session.scalar(select(CaseRow.id).where(CaseRow.number == number.strip().upper()))
+    return session.scalar(select(CASES.c.id).where(CASES.c.number == number.strip().upper()))
 
 
 def insert_case(session: Session, case: Case, prefix: str, year: int, seq: int, now: datetime) -> Case:
     """Insert a new case with its first step; returns it with ids."""
-    row = CaseRow(
-        number=case.number,
-        prefix=prefix,
-        year=year,
-        seq=seq,
-        created_by=case.created_by,
-        created_at=case.created_at,
-        sop_id=case.sop_id,
-        sop_version=case.sop_version,
-        **_case_values(case, now),
-    )
-    session.add(row)
-    session.flush()
-    return _save_steps(session, case.evolve(id=row.id), ())
+    values = _case_values(case, now)
+    case_id = session.execute(
+        insert(CASES)
+        .values(
+            number=case.number,
+            prefix=prefix,
+            year=year,
+            seq=seq,
+            created_by=case.created_by,
+            created_at=case.created_at,
+            sop_id=case.sop_id,
+            sop_version=case.sop_version,
+            **values,
+        )
+        .returning(CASES.c.id)
+    ).scalar_one()
+    return _save_steps(session, case.evolve(id=case_id), ())
 
 
 def save_case(session: Session, old: Case, new: Case, now: datetime) -> Case:
@@ -153,22 +175,19 @@ def save_case(session: Session, old: Case, new: Case, now: datetime) -> Case:
     Raises:
         Conflict: the stored version is no longer ``old.version``.
     """
-    result = session.execute(
-        update(CaseRow)
-        .where(CaseRow.id == old.id, CaseRow.version == old.version)
-        .values(**_case_values(new, now))
-    )
-    if result.rowcount != 1:
+    params = {"_id": old.id, "_version": old.version, **_case_values(new, now)}
+    if session.connection().execute(_UPDATE_CASE, params).rowcount != 1:
         raise Conflict(f"case {old.number} changed meanwhile")
     return _save_steps(session, new, old.steps)
 
 
-def load_case(session: Session, case_id: int) -> Case:
-    """The case snapshot with all its step instances."""
-    row = session.get(CaseRow, case_id, populate_existing=True)
+def load_case(session: Session, number: str) -> Case | None:
+    """The case with this number (case-insensitive) and all its step instances, if it exists."""
+    connection = session.connection()
+    row = connection.execute(_CASE_BY_NUMBER, {"number": number.strip().upper()}).one_or_none()
     if row is None:
-        raise LookupError(f"no case with id {case_id}")
-    steps = session.scalars(select(StepRow).where(StepRow.case_id == case_id).order_by(StepRow.id))
+        return None
+    steps = connection.execute(_STEPS_OF, {"case_id": row.id})
     sig = row.signature
     return Case(
         id=row.id,
@@ -230,35 +249,43 @@ def add_audit(
     chain: AuditChain | None = session.info.get("audit_chain")
     if chain is None:
         raise RuntimeError("no audit key: set AUDIT_KEY before running anything that changes data")
-    row = AuditRow(
-        at=at,
-        actor=actor,
-        acting_for=acting_for,
-        action=action,
-        case_id=case_id,
-        step_id=step_id,
-        result=result,
-        reason_code=reason_code,
-        message=message,
-        detail=_jsonable(detail or {}),
+    chain.append(
+        session,
+        {
+            "at": at,
+            "actor": actor,
+            "acting_for": acting_for,
+            "action": action,
+            "case_id": case_id,
+            "step_id": step_id,
+            "result": result,
+            "reason_code": reason_code,
+            "message": message,
+            "detail": _jsonable(detail or {}),
+        },
     )
-    chain.append(session, row)
 
 
 def add_outbox(session: Session, case: Case, notices: tuple[Notice, ...], now: datetime) -> None:
     """Queue the notices of a transition, keyed so that a retried transaction adds none twice."""
-    for n in notices:
-        session.add(
-            OutboxRow(
-                created_at=now,
-                recipient=n.recipient,
-                kind=n.kind,
-                case_id=case.id,
-                step_no=n.step_no,
-                dedupe_key=f"{case.id}:{case.version}:{n.kind}:{n.recipient}",
-                payload={"case_number": case.number},
-            )
-        )
+    if not notices:
+        return
+    session.connection().execute(
+        insert(OUTBOX),
+        [
+            {
+                "created_at": now,
+                "recipient": n.recipient,
+                "kind": n.kind,
+                "case_id": case.id,
+                "step_no": n.step_no,
+                "dedupe_key": f"{case.id}:{case.version}:{n.kind}:{n.recipient}",
+                "payload": {"case_number": case.number},
+                "attempts": 0,
+            }
+            for n in notices
+        ],
+    )
 
 
 def _key(text: str) -> str:
@@ -303,16 +330,15 @@ def _case_values(case: Case, now: datetime) -> dict:
 
 def _save_steps(session: Session, case: Case, old_steps: tuple[StepRecord, ...]) -> Case:
     before = {s.id: s for s in old_steps}
+    connection = session.connection()
     saved = []
     for record in case.steps:
         values = _step_values(record)
         if record.id is None:
-            row = StepRow(case_id=case.id, **values)
-            session.add(row)
-            session.flush()
-            record = replace(record, id=row.id)
+            step_id = connection.execute(_INSERT_STEP, {"case_id": case.id, **values}).scalar_one()
+            record = replace(record, id=step_id)
         elif before.get(record.id) != record:
-            session.execute(update(StepRow).where(StepRow.id == record.id).values(**values))
+            connection.execute(_UPDATE_STEP, {"_id": record.id, **values})
         saved.append(record)
     return case.evolve(steps=tuple(saved))
 
@@ -334,7 +360,7 @@ def _step_values(r: StepRecord) -> dict:
     )
 
 
-def _record(row: StepRow) -> StepRecord:
+def _record(row) -> StepRecord:
     return StepRecord(
         id=row.id,
         step_no=row.step_no,

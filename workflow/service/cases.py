@@ -75,6 +75,7 @@ class CaseService:
         self._prefix = prefix.upper()
         self._calendar = calendar or Continuous()
         self._clock = clock
+        self._stored_sops: dict[tuple[str, int], Sop] = {}
 
     def open_case(
         self,
@@ -244,13 +245,14 @@ class CaseService:
     def _load(
         self, session: Session, ref: str, actor: str | None, where: dict
     ) -> tuple[Case, Sop, Directory]:
-        case_id = repo.find_case_id(session, self._number(ref))
-        if case_id is None:
+        case = repo.load_case(session, self._number(ref))
+        if case is None:
             raise CaseNotFound(f"no case {ref!r}")
-        where["case_id"] = case_id
-        case = repo.load_case(session, case_id)
-        sop = repo.load_sop_version(session, case.sop_id, case.sop_version)
-        return case, sop, _with_cli(repo.load_directory(session), actor)
+        where["case_id"] = case.id
+        key = (case.sop_id, case.sop_version)
+        if key not in self._stored_sops:  # a stored version never changes: read it once
+            self._stored_sops[key] = repo.load_sop_version(session, *key)
+        return case, self._stored_sops[key], _with_cli(repo.load_directory(session), actor)
 
     def _number(self, ref: str) -> str:
         ref = str(ref).strip()
