@@ -2,10 +2,10 @@
 
 import hashlib
 import hmac
-from itertools import pairwise
 import subprocess
 import sys
 import textwrap
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
