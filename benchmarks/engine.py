@@ -11,6 +11,7 @@ serialised to JSON and written to SQLite after each step. Pinned to one core.
 """
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -23,16 +24,16 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workflow.case import Letter  # noqa: E402
-from workflow.commands import AcceptManifest, Forward, Sign, SubmitManifest, TickItem  # noqa: E402
-from workflow.db.migrate import upgrade  # noqa: E402
-from workflow.db.session import make_engine, make_session_factory  # noqa: E402
-from workflow.manifest import Manifest  # noqa: E402
-from workflow.roster import load_roster  # noqa: E402
-from workflow.service.cases import CaseService  # noqa: E402
-from workflow.service.roster import RosterService  # noqa: E402
-from workflow.sop import load_sops  # noqa: E402
-from workflow.states import CHECKLIST, Instruction  # noqa: E402
+from workflow.case import Letter
+from workflow.commands import AcceptManifest, Forward, Sign, SubmitManifest, TickItem
+from workflow.db.migrate import upgrade
+from workflow.db.session import make_engine, make_session_factory
+from workflow.manifest import Manifest
+from workflow.roster import load_roster
+from workflow.service.cases import CaseService
+from workflow.service.roster import RosterService
+from workflow.sop import load_sops
+from workflow.states import CHECKLIST, Instruction
 
 WIB = ZoneInfo("Asia/Jakarta")
 KEY = b"benchmark-audit-key-0123456789abcdef"
@@ -42,12 +43,15 @@ TICKS = {"duplicated": "", "archived": "ARS-1", "sent": "email", "receipt": "TT-
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def report(label: str, durations: list[float], wall: float) -> None:
-    print(f"{label:<34} {len(durations) / wall:>9.0f} transitions/s   p50 {statistics.median(durations) * 1e3:6.2f} ms"
-          f"   p99 {percentile(durations, 0.99) * 1e3:6.2f} ms   ({len(durations)} transitions)")
+    print(
+        f"{label:<34} {len(durations) / wall:>9.0f} transitions/s"
+        f"   p50 {statistics.median(durations) * 1e3:6.2f} ms"
+        f"   p99 {percentile(durations, 0.99) * 1e3:6.2f} ms   ({len(durations)} transitions)"
+    )
 
 
 def run_engine(url: str, cases_n: int, synchronous: str = "NORMAL") -> tuple[list[float], float]:
@@ -65,7 +69,9 @@ def run_engine(url: str, cases_n: int, synchronous: str = "NORMAL") -> tuple[lis
     RosterService(sessions, clock).import_roster(roster, "cli:bench")
     service = CaseService(sessions, sops, tz=WIB, clock=clock)
     numbers = [
-        service.open_case(Letter(f"470/{n}", date(2026, 11, 20), "BPS", "Statistik", scan_sha256="a" * 64), "tu1").number
+        service.open_case(
+            Letter(f"470/{n}", date(2026, 11, 20), "BPS", "Statistik", scan_sha256="a" * 64), "tu1"
+        ).number
         for n in range(cases_n)
     ]
     script = [
@@ -92,8 +98,8 @@ def run_engine(url: str, cases_n: int, synchronous: str = "NORMAL") -> tuple[lis
 
 SPIFF_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
-<bpmn:process id="chain" isExecutable="true"><bpmn:startEvent id="start"/>{tasks}<bpmn:endEvent id="end"/>{flows}
-</bpmn:process></bpmn:definitions>"""
+<bpmn:process id="chain" isExecutable="true"><bpmn:startEvent id="start"/>{tasks}<bpmn:endEvent id="end"/>
+{flows}</bpmn:process></bpmn:definitions>"""
 
 
 def run_spiff(path: str, cases_n: int) -> tuple[list[float], float]:
@@ -106,8 +112,10 @@ def run_spiff(path: str, cases_n: int) -> tuple[list[float], float]:
 
     ids = ["start", *[f"step{i}" for i in range(1, 9)], "end"]
     tasks = "".join(f'<bpmn:userTask id="step{i}" name="Step {i}"/>' for i in range(1, 9))
-    flows = "".join(f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
-                    for i, (a, b) in enumerate(zip(ids, ids[1:], strict=False)))
+    flows = "".join(
+        f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
+        for i, (a, b) in enumerate(itertools.pairwise(ids))
+    )
     parser = BpmnParser()
     parser.add_bpmn_str(SPIFF_XML.format(tasks=tasks, flows=flows).encode())
     spec = parser.get_spec("chain")
@@ -146,8 +154,10 @@ def main() -> None:
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    print(f"{args.cases} cases x 11 transitions (7 step actions + 4 checklist ticks); one core; "
-          f"Python {sys.version.split()[0]}")
+    print(
+        f"{args.cases} cases x 11 transitions (7 step actions + 4 checklist ticks); one core; "
+        f"Python {sys.version.split()[0]}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         results = {}
         for sync in ("NORMAL", "FULL"):

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     audit_key: SecretStr | None = Field(
         default=None,
-        description="Secret key of the audit chain's HMAC (at least 32 characters), kept outside the database",
+        description="Secret key of the audit chain's HMAC (32+ characters), kept outside the database",
     )
 
     @field_validator("audit_key")
@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("AUDIT_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value
+
+    @field_validator("sop_path", mode="before")
+    @classmethod
+    def _empty_path_is_unset(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("timezone")
     @classmethod

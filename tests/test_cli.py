@@ -247,3 +247,15 @@ def test_case_evidence_and_usage_report(ready, tmp_path):
     assert evidence.exit_code == 0 and pack.stat().st_size > 0
     assert usage.exit_code == 0 and usage.output.startswith("institution,case_number,letter_number")
     assert backwards.exit_code == 2
+
+
+def test_the_env_example_file_works_as_a_dot_env(cli, tmp_path, monkeypatch):
+    example = Path(__file__).parent.parent / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text())
+    for name in ("DATABASE_URL", "AUDIT_KEY"):
+        monkeypatch.delenv(name)
+
+    result = cli("sop", "show")
+
+    assert result.exit_code == 0, result.output
+    assert "Total SOP time: 95 menit" in result.output
