@@ -9,6 +9,7 @@ from bot.settings import Settings
 from workflow.db.migrate import check_migrated
 from workflow.db.session import make_engine, make_session_factory
 from workflow.service.cases import CaseService
+from workflow.service.identity import IdentityService
 from workflow.service.records import Records
 from workflow.service.roster import RosterService
 from workflow.sop import Sop, load_sops
@@ -27,6 +28,7 @@ class Runtime:
     cases: CaseService
     roster: RosterService
     records: Records
+    identity: IdentityService
 
     def close(self) -> None:
         """Dispose of the connection pool."""
@@ -64,4 +66,6 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
     sessions = make_session_factory(engine, key)
     cases = CaseService(sessions, sops, tz=settings.tz, prefix=settings.case_prefix)
     records = Records(sessions, cases, settings.tz)
-    return Runtime(settings, engine, sessions, sops, cases, RosterService(sessions), records)
+    return Runtime(
+        settings, engine, sessions, sops, cases, RosterService(sessions), records, IdentityService(sessions)
+    )

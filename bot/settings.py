@@ -29,11 +29,26 @@ class Settings(BaseSettings):
         description="Secret key of the audit chain's HMAC (32+ characters), kept outside the database",
     )
 
+    telegram_bot_token: SecretStr | None = Field(default=None, description="From @BotFather; never logged")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API server: {base}/bot{token}/METHOD, files from {base}/file/bot{token}/PATH",
+    )
+    telegram_bot_username: str = Field(
+        default="", pattern=r"^[A-Za-z0-9_]{0,32}$", description="The bot's @username, for invitation links"
+    )
+    invite_ttl_hours: int = Field(
+        default=72, ge=1, le=24 * 30, description="How long an invitation link is valid"
+    )
+
+    @field_validator("telegram_bot_token", "audit_key", mode="before")
+    @classmethod
+    def _empty_secret_is_unset(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("audit_key")
     @classmethod
     def _long_key(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value():
-            return None  # AUDIT_KEY= (empty) means unset
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("AUDIT_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value

@@ -259,3 +259,17 @@ def test_the_env_example_file_works_as_a_dot_env(cli, tmp_path, monkeypatch):
 
     assert result.exit_code == 0, result.output
     assert "Total SOP time: 95 menit" in result.output
+
+
+def test_roster_invite_prints_a_deep_link_and_unlink_forgets(ready, monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "dukcapil_disposisi_bot")
+
+    invited = ready("roster", "invite", "dir")
+    unlinked = ready("roster", "unlink", "dir")
+    unknown = ready("roster", "invite", "nobody")
+
+    link = invited.output.splitlines()[-1]
+    assert link.startswith("https://t.me/dukcapil_disposisi_bot?start=")
+    assert len(link.split("start=")[1]) <= 64
+    assert unlinked.exit_code == 0
+    assert unknown.exit_code == 1

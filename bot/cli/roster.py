@@ -50,3 +50,29 @@ def show() -> None:
             ),
             nl=False,
         )
+
+
+@app.command()
+def invite(
+    key: str = typer.Argument(..., help="The roster key of the official."), as_: str | None = actor_option
+) -> None:
+    """Print a single-use, expiring link that connects KEY's Telegram account to the roster."""
+    with runtime("roster invite", writes=True) as rt:
+        ttl = timedelta(hours=rt.settings.invite_ttl_hours)
+        code = rt.identity.invite(key, cli_actor(as_), ttl)
+        username = rt.settings.telegram_bot_username
+    link = (
+        f"https://t.me/{username}?start={code}" if username else f"(set TELEGRAM_BOT_USERNAME) /start {code}"
+    )
+    typer.echo(f"invitation for {key}, valid {rt.settings.invite_ttl_hours} hours, usable once:")
+    typer.echo(link)
+
+
+@app.command()
+def unlink(
+    key: str = typer.Argument(..., help="The roster key of the official."), as_: str | None = actor_option
+) -> None:
+    """Forget KEY's Telegram account (e.g. a lost phone); a new invitation links a new one."""
+    with runtime("roster unlink", writes=True) as rt:
+        rt.identity.unlink(key, cli_actor(as_))
+    typer.echo(f"{key}: Telegram account unlinked")

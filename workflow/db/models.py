@@ -26,11 +26,13 @@ __all__ = [
     "AuditRow",
     "Base",
     "CaseRow",
+    "InviteRow",
     "OfficialRow",
     "OutboxRow",
     "SopVersionRow",
     "StandInRow",
     "StepRow",
+    "StrangerRow",
 ]
 
 NAMING = {
@@ -83,6 +85,8 @@ class OfficialRow(Base):
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     digest: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str] = mapped_column(String(2), default="id")  # "id" for everyone unless they choose "en"
+    unreachable_at: Mapped[datetime | None]  # Telegram answered 403: blocked the bot or never started it
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -208,7 +212,37 @@ class OutboxRow(Base):
     step_no: Mapped[int | None]
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     payload: Mapped[dict] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sent, failed, skipped
+    next_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class InviteRow(Base):
+    """A single-use, expiring code that links one Telegram account to one roster entry."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_key: Mapped[str] = mapped_column(ForeignKey("officials.key"), index=True)
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # the code itself is never stored
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class StrangerRow(Base):
+    """A Telegram account not on the roster that wrote to the bot; audited at most hourly."""
+
+    __tablename__ = "strangers"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_audited_at: Mapped[datetime | None]
