@@ -85,7 +85,7 @@ class OfficialRow(Base):
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     digest: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
-    language: Mapped[str] = mapped_column(String(2), default="id")  # "id" for everyone unless they choose "en"
+    language: Mapped[str] = mapped_column(String(2), default="id")  # "id", or "en" by choice
     unreachable_at: Mapped[datetime | None]  # Telegram answered 403: blocked the bot or never started it
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
