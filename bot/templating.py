@@ -1,7 +1,9 @@
 """The one Jinja2 environment of each kind; every sentence a person reads is a template."""
 
+import re
 from datetime import datetime, timedelta
 from functools import cache
+from html import unescape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -9,7 +11,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from workflow.duration import format_duration
 
-__all__ = ["render_text", "templates_dir"]
+__all__ = ["LIMIT", "labels", "render_html", "render_text", "templates_dir", "visible_length"]
+
+#: Telegram's limit on a message's visible text, in UTF-16 code units.
+LIMIT = 4096
 
 
 def templates_dir() -> Path:
@@ -34,9 +39,54 @@ def _text_environment() -> Environment:
     return env
 
 
-def render_text(name: str, tz: ZoneInfo, **values) -> str:
+@cache
+def _html_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        undefined=StrictUndefined,
+        autoescape=True,  # officials' notes and letter facts are user text: escaped for Telegram HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["local"] = _local
+    env.filters["minutes_id"] = lambda d: _minutes(d, "menit")
+    env.filters["minutes_en"] = lambda d: _minutes(d, "min")
+    return env
+
+
+def render_html(template: str, lang: str, tz: ZoneInfo, **values) -> str:
+    """Render ``templates/telegram/<lang>/<template>.html`` for Telegram's HTML parse mode."""
+    return (
+        _html_environment().get_template(f"telegram/{lang}/{template}.html").render(tz=tz, **values).strip()
+    )
+
+
+@cache
+def labels(lang: str) -> dict[str, str]:
+    """Button labels and short words of a language (``templates/telegram/<lang>/buttons.txt``)."""
+    text = (templates_dir() / "telegram" / lang / "buttons.txt").read_text(encoding="utf-8")
+    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("{#"))
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def visible_length(html: str) -> int:
+    """The length Telegram counts for an HTML message: tags removed, entities decoded, UTF-16 units."""
+    text = unescape(_TAG.sub("", html))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def render_text(template: str, tz: ZoneInfo, **values) -> str:
     """Render a plain-text template (the CLI's output) with times shown in ``tz``."""
-    return _text_environment().get_template(name).render(tz=tz, **values)
+    return _text_environment().get_template(template).render(tz=tz, **values)
+
+
+_MINUTE = timedelta(minutes=1)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _minutes(value: timedelta, unit: str) -> str:
+    seconds = int(value.total_seconds())
+    return f"{seconds // 60} {unit}" if value >= _MINUTE else f"{seconds} s"
 
 
 def _duration(value: timedelta) -> str:

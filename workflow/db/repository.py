@@ -22,6 +22,7 @@ __all__ = [
     "SopChanged",
     "add_audit",
     "add_outbox",
+    "case_number",
     "find_case_id",
     "insert_case",
     "load_case",
@@ -141,6 +142,11 @@ def same_letter(session: Session, letter: Letter) -> str | None:
         )
         .limit(1)
     )
+
+
+def case_number(session: Session, case_id: int) -> str | None:
+    """The number of the case with this id."""
+    return session.scalar(select(CASES.c.number).where(CASES.c.id == case_id))
 
 
 def find_case_id(session: Session, number: str) -> int | None:

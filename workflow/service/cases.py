@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -23,9 +24,12 @@ from workflow.errors import (
     DuplicateLetter,
     InvalidInput,
     NotAuthorised,
+    StaleAction,
+    StepAlreadyHandled,
 )
 from workflow.manifest import is_sha256
 from workflow.roster import Official
+from workflow.routing import candidates_for
 from workflow.service.uow import run_in_transaction
 from workflow.sop import Sop
 from workflow.states import CaseState, is_terminal
@@ -143,8 +147,12 @@ class CaseService:
                     raise
         raise AssertionError("unreachable")
 
-    def act(self, ref: str, actor: str, command: Command) -> Case:
+    def act(self, ref: str | int, actor: str, command: Command, *, seen_version: int | None = None) -> Case:
         """Apply an official's action to a case; returns the case after it.
+
+        Args:
+            ref: the case number, this year's sequence number, or (an ``int``) the case id.
+            seen_version: the case version the actor's button was made for; another is stale.
 
         Raises:
             DomainError: the action is refused; the refusal is audited and nothing else changes.
@@ -155,6 +163,8 @@ class CaseService:
             case, sop, directory = self._load(session, ref, actor, where)
             current = case.current
             where["step_id"] = current.id if current else None
+            if seen_version is not None and seen_version != case.version:
+                _check_stale(case, command, directory)
             now = self._clock()
             decision = engine.decide(case, actor, command, Context(sop, directory, self._calendar, now))
             saved = repo.save_case(session, case, decision.case, now)
@@ -179,6 +189,28 @@ class CaseService:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def candidates(self, ref: str | int, actor: str) -> tuple[list[str], str | None]:
+        """Who may take the next step when ``actor`` forwards, and the default (``None``: they choose)."""
+
+        def work(session: Session) -> tuple[list[str], str | None]:
+            case, sop, directory = self._load(session, ref, actor, {})
+            step = case.current
+            if step is None or step.step_no == len(sop.steps):
+                return [], None
+            order = directory.standing_in_for(actor, step.assignee, self._clock()) if step.assignee else None
+            principal = order.for_key if order else actor
+            return candidates_for(case, sop, directory, step.step_no + 1, principal)
+
+        return run_in_transaction(self._sessions, work)
+
+    def refuse(self, ref: str | int | None, actor: str, action: str, refusal: DomainError) -> None:
+        """Audit a refusal decided by the front end (a forged, stale or foreign button)."""
+        where: dict = {}
+        if ref is not None:
+            with suppress(DomainError):  # the case may not exist: the refusal is audited anyway
+                run_in_transaction(self._sessions, lambda s: self._load(s, ref, None, where))
+        self._audit_refusal(action, actor, where, refusal)
 
     def cancel(self, ref: str, actor: str, reason: str) -> Case:
         """Withdraw a case (TU or admin, before access is granted)."""
@@ -245,7 +277,7 @@ class CaseService:
     def _load(
         self, session: Session, ref: str, actor: str | None, where: dict
     ) -> tuple[Case, Sop, Directory]:
-        case = repo.load_case(session, self._number(ref))
+        case = repo.load_case(session, self._number(session, ref))
         if case is None:
             raise CaseNotFound(f"no case {ref!r}")
         where["case_id"] = case.id
@@ -254,7 +286,9 @@ class CaseService:
             self._stored_sops[key] = repo.load_sop_version(session, *key)
         return case, self._stored_sops[key], _with_cli(repo.load_directory(session), actor)
 
-    def _number(self, ref: str) -> str:
+    def _number(self, session: Session, ref: str | int) -> str:
+        if isinstance(ref, int):
+            return repo.case_number(session, ref) or f"#{ref}"
         ref = str(ref).strip()
         if ref.isdigit():  # a bare sequence number means this year's case
             return f"{self._prefix}-{self._clock().astimezone(self._tz).year}-{int(ref):04d}"
@@ -293,6 +327,15 @@ class CaseService:
             )
 
         run_in_transaction(self._sessions, work)
+
+
+def _check_stale(case: Case, command: Command, directory: Directory) -> None:
+    """A button made for an older version of the case: name who acted meanwhile if we can."""
+    step_id = getattr(command, "step_id", None)
+    target = case.step_by_id(step_id) if step_id is not None else None
+    if target is not None and target.finished_at is not None:
+        raise StepAlreadyHandled(directory.name(target.actor), target.finished_at)
+    raise StaleAction(f"case {case.number} changed since this button was made; look at the latest message")
 
 
 def _with_cli(directory: Directory, actor: str | None) -> Directory:

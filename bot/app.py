@@ -1,0 +1,88 @@
+"""One place wires everything: ``build_application(settings)``."""
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext, BotData
+from bot.delivery import Delivery
+from bot.handlers.buttons import on_press
+from bot.handlers.start import on_start, on_stranger_text
+from bot.runtime import open_runtime
+from bot.settings import Settings
+from bot.templating import render_html
+
+__all__ = ["build_application"]
+
+log = logging.getLogger(__name__)
+
+#: How often the delivery job looks at the outbox (actions also start it at once).
+DELIVERY_INTERVAL = 1.0
+
+
+def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> Application:
+    """The bot against ``TELEGRAM_API_BASE_URL``; resources open in ``post_init``, close in ``post_shutdown``."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    base = settings.telegram_api_base_url.rstrip("/")
+
+    async def post_init(app: Application) -> None:
+        runtime = open_runtime(settings, "run", writes=True)
+        app.bot_data.runtime = runtime
+        app.bot_data.delivery = Delivery(runtime, per_chat_interval=per_chat_interval)
+        app.job_queue.run_repeating(
+            _deliver,
+            interval=DELIVERY_INTERVAL,
+            first=0.1,
+            name="delivery",
+            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+
+    async def post_shutdown(app: Application) -> None:
+        if app.bot_data.runtime is not None:
+            app.bot_data.runtime.close()
+
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.add_handler(CommandHandler("start", on_start))
+    app.add_handler(CallbackQueryHandler(on_press))
+    app.add_handler(MessageHandler(filters.ALL, on_stranger_text))
+    app.add_error_handler(_on_error)
+    return app
+
+
+async def _deliver(context: BotContext) -> None:
+    await context.bot_data.delivery.run_once(context.bot)
+
+
+async def _on_error(update: object, context: BotContext) -> None:
+    """Log with context; tell the user something short."""
+    where = update.to_dict() if isinstance(update, Update) else repr(update)
+    log.error("handler failed for update %s", where, exc_info=context.error)
+    if (
+        isinstance(update, Update)
+        and update.effective_chat is not None
+        and context.bot_data.runtime is not None
+    ):
+        tz = context.runtime.settings.tz
+        await context.bot.send_message(update.effective_chat.id, render_html("error", "id", tz))

@@ -1,0 +1,137 @@
+"""Delivering the outbox: render each row, send it in order per chat, within Telegram's rates.
+
+A row is marked sent only after Telegram accepted it, so a crash between the two
+repeats at most that one message and never loses it. A 429 waits its
+``retry_after``; a network error backs off; a 403 marks the official unreachable
+and tells their superior and the TU. Each chat's rows go out strictly in order: a
+row that must wait holds back the later rows of the same chat.
+"""
+
+import asyncio
+import logging
+import time
+from collections import deque
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.messages import Rendered, step_keyboard, step_text
+from bot.runtime import Runtime
+from bot.templating import render_html
+from workflow.service.outbox import OutboxItem, OutboxService
+from workflow.timeline import display_name
+
+__all__ = ["Delivery"]
+
+log = logging.getLogger(__name__)
+
+_STEP_KINDS = ("step_assigned", "step_returned")
+_BY_ACTOR = ("case_moved", "case_closed", "case_rejected", "case_cancelled", "step_reassigned")
+
+
+class Delivery:
+    """One delivery loop per process; ``run_once`` is called by a repeating job and after actions."""
+
+    def __init__(self, runtime: Runtime, *, per_chat_interval: float = 1.0, global_rate: int = 25) -> None:
+        self._runtime = runtime
+        self._outbox = OutboxService(runtime.sessions)
+        self._per_chat = per_chat_interval
+        self._global_rate = global_rate
+        self._last_sent: dict[int, float] = {}
+        self._recent: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def run_once(self, bot: Bot) -> int:
+        """Send what is due now; returns how many messages were sent."""
+        async with self._lock:
+            items = await asyncio.to_thread(self._outbox.due)
+            held: set[str] = set()  # recipients whose earlier row must go first
+            sent = 0
+            for item in items:
+                if item.recipient in held:
+                    continue
+                if item.chat_id is not None and not self._chat_ready(item.chat_id):
+                    held.add(item.recipient)
+                    continue
+                if not await self._deliver(bot, item):
+                    held.add(item.recipient)
+                else:
+                    sent += 1
+            return sent
+
+    async def _deliver(self, bot: Bot, item: OutboxItem) -> bool:
+        if item.chat_id is None:
+            await asyncio.to_thread(self._outbox.skip, item, "no Telegram account linked")
+            return True
+        rendered = await asyncio.to_thread(self._render, item)
+        await self._global_slot()
+        try:
+            message = await bot.send_message(item.chat_id, rendered.text, reply_markup=rendered.keyboard)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            await asyncio.to_thread(self._outbox.retry, item, _now() + timedelta(seconds=seconds), "429")
+            return False
+        except Forbidden as exc:
+            log.warning("official %s is unreachable: %s", item.recipient, exc.message)
+            superiors = await asyncio.to_thread(self._superiors, item.recipient)
+            await asyncio.to_thread(self._outbox.unreachable, item, exc.message, superiors)
+            return True
+        except BadRequest as exc:
+            log.error("outbox row %s refused by Telegram: %s", item.id, exc.message)
+            await asyncio.to_thread(self._outbox.fail, item, exc.message)
+            return True
+        except NetworkError as exc:
+            backoff = min(300, 2 ** min(item.attempts, 8))
+            await asyncio.to_thread(self._outbox.retry, item, _now() + timedelta(seconds=backoff), str(exc))
+            return False
+        self._last_sent[item.chat_id] = time.monotonic()
+        await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message.message_id)
+        return True
+
+    def _render(self, item: OutboxItem) -> Rendered:
+        rt, tz = self._runtime, self._runtime.settings.tz
+        lang = item.language
+        if item.kind == "official_unreachable":
+            name = rt.roster.directory().name(item.recipient)
+            return Rendered(render_html(item.kind, lang, tz, name=name, case_number=item.case_number or "-"))
+        view = rt.cases.view(item.case_number)
+        if item.kind in _STEP_KINDS:
+            current = view.case.current
+            if current is None or current.step_no != item.step_no:
+                return Rendered(step_text(view, lang, tz, item.kind))  # moved on meanwhile: no buttons
+            allowed = rt.cases.allowed(view.case.number, item.recipient)
+            acting_for = None if current.assignee == item.recipient else view.directory.name(current.assignee)
+            text = step_text(view, lang, tz, item.kind, acting_for=acting_for)
+            return Rendered(text, step_keyboard(view, allowed, lang))
+        step = next((s for s in reversed(view.case.steps) if s.step_no == item.step_no), view.case.steps[-1])
+        values = {"case": view.case, "step": view.sop.step(step.step_no), "reason": step.note}
+        if item.kind in _BY_ACTOR:
+            values["by"] = display_name(view.directory, step.actor, step.acting_for)
+        return Rendered(render_html(item.kind, lang, tz, **values))
+
+    def _superiors(self, key: str) -> list[str]:
+        directory = self._runtime.roster.directory()
+        official = directory.get(key)
+        if official is not None and directory.is_active(official.reports_to):
+            return [official.reports_to]
+        return []
+
+    def _chat_ready(self, chat_id: int) -> bool:
+        last = self._last_sent.get(chat_id)
+        return last is None or time.monotonic() - last >= self._per_chat
+
+    async def _global_slot(self) -> None:
+        while True:
+            now = time.monotonic()
+            while self._recent and now - self._recent[0] >= 1.0:
+                self._recent.popleft()
+            if len(self._recent) < self._global_rate:
+                self._recent.append(now)
+                return
+            await asyncio.sleep(1.0 - (now - self._recent[0]))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

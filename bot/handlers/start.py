@@ -1,0 +1,43 @@
+"""``/start CODE`` links an account; anyone not on the roster gets a polite refusal and no data."""
+
+import asyncio
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.templating import render_html
+from workflow.errors import DomainError
+
+__all__ = ["on_start", "on_stranger_text"]
+
+
+async def on_start(update: Update, context: BotContext) -> None:
+    """Redeem an invitation, or greet an official who is already linked."""
+    rt, user = context.runtime, update.effective_user
+    tz, lang = rt.settings.tz, "id"
+    known = await asyncio.to_thread(rt.identity.who, user.id)
+    if known is not None:
+        lang = await asyncio.to_thread(rt.identity.language, known.key)
+        await update.effective_message.reply_text(render_html("already_linked", lang, tz, name=known.name))
+        return
+    if not context.args:
+        await asyncio.to_thread(rt.identity.stranger, user.id)
+        await update.effective_message.reply_text(render_html("stranger", lang, tz))
+        return
+    try:
+        official = await asyncio.to_thread(rt.identity.redeem, context.args[0], user.id)
+    except DomainError:
+        await update.effective_message.reply_text(render_html("invite_invalid", lang, tz))
+        return
+    await update.effective_message.reply_text(
+        render_html("linked", lang, tz, name=official.name, role=official.role)
+    )
+
+
+async def on_stranger_text(update: Update, context: BotContext) -> None:
+    """Any other message: strangers are refused (and audited at most hourly)."""
+    rt, user = context.runtime, update.effective_user
+    if user is None or await asyncio.to_thread(rt.identity.who, user.id) is not None:
+        return
+    await asyncio.to_thread(rt.identity.stranger, user.id)
+    await update.effective_message.reply_text(render_html("stranger", "id", rt.settings.tz))

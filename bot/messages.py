@@ -1,0 +1,133 @@
+"""Step messages and their buttons, rendered from templates, always within Telegram's limit."""
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Press, encode, key_tag
+from bot.templating import LIMIT, labels, render_html, visible_length
+from workflow.service.cases import CaseView
+from workflow.states import Instruction
+
+__all__ = [
+    "INSTRUCTIONS",
+    "Rendered",
+    "instruction_keyboard",
+    "people_keyboard",
+    "step_keyboard",
+    "step_text",
+]
+
+#: Quick picks of *Teruskan*, by their index in callback data.
+INSTRUCTIONS = tuple(Instruction)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A message ready to send."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def fit(template: str, lang: str, tz: ZoneInfo, rows: list, **values) -> str:
+    """Render with as many of the newest ``rows`` as fit in one message; ``cut`` counts those left out."""
+    for keep in range(len(rows), -1, -1):
+        text = render_html(template, lang, tz, rows=rows[len(rows) - keep :], cut=len(rows) - keep, **values)
+        if visible_length(text) <= LIMIT:
+            return text
+    raise ValueError(f"{template} does not fit in one message even without its history")
+
+
+def step_text(view: CaseView, lang: str, tz: ZoneInfo, template: str = "step_assigned", **extra) -> str:
+    """The message about the case's current (or last) step, its history cut to fit the limit."""
+    record = view.case.current or view.case.steps[-1]
+    history = [r for r in view.timeline if r.finished_at is not None]
+    extra.setdefault("acting_for", None)
+    return fit(
+        template,
+        lang,
+        tz,
+        history,
+        case=view.case,
+        step=view.sop.step(record.step_no),
+        due=record.due_at,
+        **extra,
+    )
+
+
+def history_text(view: CaseView, lang: str, tz: ZoneInfo) -> str:
+    """The whole timeline (*Riwayat*), oldest entries dropped only if it cannot fit."""
+    return fit("history", lang, tz, list(view.timeline), case=view.case)
+
+
+def step_keyboard(view: CaseView, allowed: list[str], lang: str) -> InlineKeyboardMarkup | None:
+    """Buttons for exactly the actions the engine allows this person now (of those the bot offers)."""
+    words = labels(lang)
+    case, step = view.case, view.case.current
+    if step is None:
+        return None
+
+    def button(label: str, action: str, *args: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            label, callback_data=encode(Press(action, case.id, step.id, case.version, args))
+        )
+
+    row = []
+    if "acknowledge" in allowed:
+        row.append(button(words["acknowledge"], "ak"))
+    if "forward" in allowed:
+        row.append(button(words["forward"], "pi"))
+    if "accept_manifest" in allowed and case.manifest is not None:
+        row.append(button(words["accept_manifest"], "am", case.manifest.digest()[:16]))
+    rows = [row] if row else []
+    rows.append([button(words["history"], "hi")])
+    return InlineKeyboardMarkup(rows)
+
+
+def instruction_keyboard(view: CaseView, lang: str) -> InlineKeyboardMarkup:
+    """The standard instructions as quick picks, and a way back."""
+    case, step = view.case, view.case.current
+    rows = [
+        [
+            InlineKeyboardButton(
+                instr.value, callback_data=encode(Press("fw", case.id, step.id, case.version, (str(i),)))
+            )
+        ]
+        for i, instr in enumerate(INSTRUCTIONS)
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                labels(lang)["back"], callback_data=encode(Press("mn", case.id, step.id, case.version))
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def people_keyboard(
+    view: CaseView, instruction: int, candidates: list[str], lang: str
+) -> InlineKeyboardMarkup:
+    """One button per official who may take the next step."""
+    case, step = view.case, view.case.current
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{labels(lang)['to']} {view.directory.name(key)}",
+                callback_data=encode(
+                    Press("fw", case.id, step.id, case.version, (str(instruction), key_tag(key)))
+                ),
+            )
+        ]
+        for key in candidates
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                labels(lang)["back"], callback_data=encode(Press("pi", case.id, step.id, case.version))
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
