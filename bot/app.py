@@ -18,7 +18,8 @@ from telegram.ext import (
 from bot.context import BotContext, BotData
 from bot.delivery import Delivery
 from bot.handlers.buttons import on_press
-from bot.handlers.start import on_start, on_stranger_text
+from bot.handlers.inputs import on_cancel, on_message
+from bot.handlers.start import on_start
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.templating import render_html
@@ -65,8 +66,9 @@ def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> 
         .build()
     )
     app.add_handler(CommandHandler("start", on_start))
+    app.add_handler(CommandHandler("batal", on_cancel))
     app.add_handler(CallbackQueryHandler(on_press))
-    app.add_handler(MessageHandler(filters.ALL, on_stranger_text))
+    app.add_handler(MessageHandler(filters.TEXT | filters.PHOTO | filters.Document.ALL, on_message))
     app.add_error_handler(_on_error)
     return app
 

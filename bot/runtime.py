@@ -10,6 +10,7 @@ from workflow.db.migrate import check_migrated
 from workflow.db.session import make_engine, make_session_factory
 from workflow.service.cases import CaseService
 from workflow.service.identity import IdentityService
+from workflow.service.pending import PendingInputs
 from workflow.service.records import Records
 from workflow.service.roster import RosterService
 from workflow.sop import Sop, load_sops
@@ -29,6 +30,7 @@ class Runtime:
     roster: RosterService
     records: Records
     identity: IdentityService
+    pending: PendingInputs
 
     def close(self) -> None:
         """Dispose of the connection pool."""
@@ -66,6 +68,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
     sessions = make_session_factory(engine, key)
     cases = CaseService(sessions, sops, tz=settings.tz, prefix=settings.case_prefix)
     records = Records(sessions, cases, settings.tz)
+    identity, pending = IdentityService(sessions), PendingInputs(sessions)
     return Runtime(
-        settings, engine, sessions, sops, cases, RosterService(sessions), records, IdentityService(sessions)
+        settings, engine, sessions, sops, cases, RosterService(sessions), records, identity, pending
     )

@@ -8,7 +8,7 @@ from bot.context import BotContext
 from bot.templating import render_html
 from workflow.errors import DomainError
 
-__all__ = ["on_start", "on_stranger_text"]
+__all__ = ["on_start"]
 
 
 async def on_start(update: Update, context: BotContext) -> None:
@@ -32,12 +32,3 @@ async def on_start(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(
         render_html("linked", lang, tz, name=official.name, role=official.role)
     )
-
-
-async def on_stranger_text(update: Update, context: BotContext) -> None:
-    """Any other message: strangers are refused (and audited at most hourly)."""
-    rt, user = context.runtime, update.effective_user
-    if user is None or await asyncio.to_thread(rt.identity.who, user.id) is not None:
-        return
-    await asyncio.to_thread(rt.identity.stranger, user.id)
-    await update.effective_message.reply_text(render_html("stranger", "id", rt.settings.tz))

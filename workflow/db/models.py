@@ -29,6 +29,7 @@ __all__ = [
     "InviteRow",
     "OfficialRow",
     "OutboxRow",
+    "PendingInputRow",
     "SopVersionRow",
     "StandInRow",
     "StepRow",
@@ -234,6 +235,24 @@ class InviteRow(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PendingInputRow(Base):
+    """What the bot is waiting for from one Telegram user: a note, a reason, a manifest, a PIN,
+    the next answer of the intake conversation. A row, so a restart or another replica loses nothing."""
+
+    __tablename__ = "pending_inputs"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # one pending input per user
+    official_key: Mapped[str] = mapped_column(ForeignKey("officials.key"))
+    kind: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    step_id: Mapped[int | None]
+    case_version: Mapped[int | None]
+    data: Mapped[dict] = mapped_column(default=dict)
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
 
 
 class StrangerRow(Base):

@@ -28,6 +28,7 @@ __all__ = [
     "load_case",
     "load_directory",
     "load_sop_version",
+    "lock_registrations",
     "next_seq",
     "same_letter",
     "save_case",
@@ -117,16 +118,20 @@ def load_directory(session: Session) -> Directory:
     return Directory.of(officials, stand_ins)
 
 
-def next_seq(session: Session, prefix: str, year: int) -> int:
-    """The next case sequence number of a prefix and year.
+def lock_registrations(session: Session, prefix: str, year: int) -> None:
+    """Queue registrations of one prefix and year until commit (PostgreSQL).
 
-    On PostgreSQL, registrations of one prefix and year queue here on a lock held
-    until commit, so each reads the number the one before it took (retrying on the
-    unique key alone gives up when more registrations race than it has attempts).
-    SQLite lets one writer in at a time already (``BEGIN IMMEDIATE``).
+    Taken before the duplicate-letter check and the sequence number, so that each
+    registration sees the ones before it: no two cases get one number, and the same
+    letter registered twice at once is caught. SQLite lets one writer in at a time
+    already (``BEGIN IMMEDIATE``).
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"case-seq:{prefix}:{year}"))))
+
+
+def next_seq(session: Session, prefix: str, year: int) -> int:
+    """The next case sequence number of a prefix and year (call ``lock_registrations`` first)."""
     top = session.scalar(select(func.max(CaseRow.seq)).where(CaseRow.prefix == prefix, CaseRow.year == year))
     return (top or 0) + 1
 

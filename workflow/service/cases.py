@@ -103,6 +103,8 @@ class CaseService:
             directory = _with_cli(repo.load_directory(session), created_by)
             self._check_registrar(directory, created_by, sop)
             _validate_letter(letter, now, self._tz)
+            year = now.astimezone(self._tz).year
+            repo.lock_registrations(session, self._prefix, year)
             duplicate = repo.same_letter(session, letter)
             if duplicate and not force:
                 raise DuplicateLetter(
@@ -111,7 +113,6 @@ class CaseService:
                     case=duplicate,
                 )
             repo.stored_sop(session, sop, now)
-            year = now.astimezone(self._tz).year
             seq = repo.next_seq(session, self._prefix, year)
             case = Case(
                 id=None,

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 00:45:54.674963
+Create Date: 2026-11-25 00:52:16.655515
 """
 
 from collections.abc import Sequence
@@ -48,6 +48,24 @@ def upgrade() -> None:
     with op.batch_alter_table("invites", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_invites_official_key"), ["official_key"], unique=False)
 
+    op.create_table(
+        "pending_inputs",
+        sa.Column("telegram_id", sa.BigInteger(), nullable=False),
+        sa.Column("official_key", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.Column("step_id", sa.Integer(), nullable=True),
+        sa.Column("case_version", sa.Integer(), nullable=True),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("prompt_message_id", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", workflow.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", workflow.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_pending_inputs_case_id_cases")),
+        sa.ForeignKeyConstraint(
+            ["official_key"], ["officials.key"], name=op.f("fk_pending_inputs_official_key_officials")
+        ),
+        sa.PrimaryKeyConstraint("telegram_id", name=op.f("pk_pending_inputs")),
+    )
     with op.batch_alter_table("officials", schema=None) as batch_op:
         batch_op.add_column(sa.Column("language", sa.String(length=2), nullable=False, server_default="id"))
         batch_op.add_column(
@@ -77,6 +95,7 @@ def downgrade() -> None:
         batch_op.drop_column("unreachable_at")
         batch_op.drop_column("language")
 
+    op.drop_table("pending_inputs")
     with op.batch_alter_table("invites", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invites_official_key"))
 
