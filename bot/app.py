@@ -17,8 +17,11 @@ from telegram.ext import (
 
 from bot.context import BotContext, BotData
 from bot.delivery import Delivery
+from bot.handlers import answers  # noqa: F401  (registers the answer consumers)
 from bot.handlers.buttons import on_press
+from bot.handlers.commands import on_language, on_pin, on_receipt
 from bot.handlers.inputs import on_cancel, on_message
+from bot.handlers.intake import FORCE_PATTERN, on_force, on_new
 from bot.handlers.start import on_start
 from bot.runtime import open_runtime
 from bot.settings import Settings
@@ -33,7 +36,7 @@ DELIVERY_INTERVAL = 1.0
 
 
 def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> Application:
-    """The bot against ``TELEGRAM_API_BASE_URL``; resources open in ``post_init``, close in ``post_shutdown``."""
+    """The bot against ``TELEGRAM_API_BASE_URL``; resources open in post_init and close in post_shutdown."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     base = settings.telegram_api_base_url.rstrip("/")
@@ -67,6 +70,11 @@ def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> 
     )
     app.add_handler(CommandHandler("start", on_start))
     app.add_handler(CommandHandler("batal", on_cancel))
+    app.add_handler(CommandHandler("pin", on_pin))
+    app.add_handler(CommandHandler("bahasa", on_language))
+    app.add_handler(CommandHandler("terima", on_receipt))
+    app.add_handler(CommandHandler("baru", on_new))
+    app.add_handler(CallbackQueryHandler(on_force, pattern=FORCE_PATTERN))
     app.add_handler(CallbackQueryHandler(on_press))
     app.add_handler(MessageHandler(filters.TEXT | filters.PHOTO | filters.Document.ALL, on_message))
     app.add_error_handler(_on_error)

@@ -22,6 +22,13 @@ ACTIONS = {
     "am": "accept_manifest",  # Kasi accepts the manifest: arg is the manifest hash prefix
     "hi": "history",  # Riwayat: the whole timeline
     "mn": "menu",  # back to the step's own buttons
+    "nt": "note",  # Catatan: write a note, then forward
+    "rt": "return",  # Kembalikan: a reason is asked
+    "rj": "reject",  # Tolak: a reason is asked
+    "ra": "reassign",  # Alihkan: arg is the new holder's tag
+    "mf": "manifest",  # Laporkan data: arg is the form, f(ile) or h(ardcopy)
+    "sg": "sign",  # Tandatangani: the PIN is asked
+    "tk": "tick",  # a checklist item: arg is its index
 }
 _ARG = re.compile(r"^[0-9a-z]{1,16}$")
 _LIMIT = 64

@@ -93,9 +93,12 @@ class Delivery:
     def _render(self, item: OutboxItem) -> Rendered:
         rt, tz = self._runtime, self._runtime.settings.tz
         lang = item.language
-        if item.kind == "official_unreachable":
-            name = rt.roster.directory().name(item.recipient)
-            return Rendered(render_html(item.kind, lang, tz, name=name, case_number=item.case_number or "-"))
+        if item.kind in ("official_unreachable", "pin_locked"):
+            key = item.payload.get("official", item.recipient)
+            name = rt.roster.directory().name(key)
+            return Rendered(
+                render_html(item.kind, lang, tz, name=name, key=key, case_number=item.case_number or "-")
+            )
         view = rt.cases.view(item.case_number)
         if item.kind in _STEP_KINDS:
             current = view.case.current

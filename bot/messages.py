@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import Press, encode, key_tag
 from bot.templating import LIMIT, labels, render_html, visible_length
 from workflow.service.cases import CaseView
-from workflow.states import Instruction
+from workflow.states import CHECKLIST, Instruction
 
 __all__ = [
     "INSTRUCTIONS",
@@ -63,7 +63,7 @@ def history_text(view: CaseView, lang: str, tz: ZoneInfo) -> str:
 
 
 def step_keyboard(view: CaseView, allowed: list[str], lang: str) -> InlineKeyboardMarkup | None:
-    """Buttons for exactly the actions the engine allows this person now (of those the bot offers)."""
+    """Buttons for exactly the actions the engine allows this person now."""
     words = labels(lang)
     case, step = view.case, view.case.current
     if step is None:
@@ -74,59 +74,72 @@ def step_keyboard(view: CaseView, allowed: list[str], lang: str) -> InlineKeyboa
             label, callback_data=encode(Press(action, case.id, step.id, case.version, args))
         )
 
-    row = []
+    main = []
     if "acknowledge" in allowed:
-        row.append(button(words["acknowledge"], "ak"))
+        main.append(button(words["acknowledge"], "ak"))
     if "forward" in allowed:
-        row.append(button(words["forward"], "pi"))
+        main += [button(words["forward"], "pi"), button(words["note"], "nt")]
+    if "submit_manifest" in allowed:
+        main.append(button(words["report"], "mf"))
     if "accept_manifest" in allowed and case.manifest is not None:
-        row.append(button(words["accept_manifest"], "am", case.manifest.digest()[:16]))
-    rows = [row] if row else []
+        main.append(button(words["accept_manifest"], "am", case.manifest.digest()[:16]))
+    if "sign" in allowed:
+        main.append(button(words["sign"], "sg"))
+    rows = [main] if main else []
+    if "tick_item" in allowed:
+        rows += [
+            [button(words[f"tick_{item.value}"], "tk", str(i))]
+            for i, item in enumerate(CHECKLIST)
+            if item.value not in case.checklist
+        ]
+    second = [
+        button(words[name], code)
+        for name, code in (("return", "rt"), ("reject", "rj"), ("reassign", "ra"))
+        if name in allowed
+    ]
+    if second:
+        rows.append(second)
     rows.append([button(words["history"], "hi")])
     return InlineKeyboardMarkup(rows)
 
 
-def instruction_keyboard(view: CaseView, lang: str) -> InlineKeyboardMarkup:
-    """The standard instructions as quick picks, and a way back."""
+def instruction_keyboard(view: CaseView, lang: str, *, with_note: bool = False) -> InlineKeyboardMarkup:
+    """The standard instructions as quick picks (after a note, also "no instruction"), and a way back."""
     case, step = view.case, view.case.current
-    rows = [
-        [
+
+    def button(label: str, action: str, *args: str) -> list[InlineKeyboardButton]:
+        return [
             InlineKeyboardButton(
-                instr.value, callback_data=encode(Press("fw", case.id, step.id, case.version, (str(i),)))
+                label, callback_data=encode(Press(action, case.id, step.id, case.version, args))
             )
         ]
-        for i, instr in enumerate(INSTRUCTIONS)
-    ]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                labels(lang)["back"], callback_data=encode(Press("mn", case.id, step.id, case.version))
-            )
-        ]
-    )
+
+    rows = [button(instruction.value, "fw", str(i)) for i, instruction in enumerate(INSTRUCTIONS)]
+    if with_note:
+        rows.append(button(labels(lang)["no_instruction"], "fw", "x"))
+    rows.append(button(labels(lang)["back"], "mn"))
     return InlineKeyboardMarkup(rows)
 
 
 def people_keyboard(
-    view: CaseView, instruction: int, candidates: list[str], lang: str
+    view: CaseView, candidates: list[str], lang: str, action: str = "fw", first: tuple[str, ...] = ()
 ) -> InlineKeyboardMarkup:
-    """One button per official who may take the next step."""
+    """One button per official who may take the step: ``action`` with ``first`` args, then their tag."""
     case, step = view.case, view.case.current
-    rows = [
-        [
+    words = labels(lang)
+
+    def button(label: str, *args: str) -> list[InlineKeyboardButton]:
+        return [
             InlineKeyboardButton(
-                f"{labels(lang)['to']} {view.directory.name(key)}",
-                callback_data=encode(
-                    Press("fw", case.id, step.id, case.version, (str(instruction), key_tag(key)))
-                ),
+                label, callback_data=encode(Press(action, case.id, step.id, case.version, args))
             )
         ]
-        for key in candidates
-    ]
+
+    rows = [button(f"{words['to']} {view.directory.name(key)}", *first, key_tag(key)) for key in candidates]
     rows.append(
         [
             InlineKeyboardButton(
-                labels(lang)["back"], callback_data=encode(Press("pi", case.id, step.id, case.version))
+                words["back"], callback_data=encode(Press("mn", case.id, step.id, case.version))
             )
         ]
     )

@@ -11,6 +11,7 @@ from workflow.db.session import make_engine, make_session_factory
 from workflow.service.cases import CaseService
 from workflow.service.identity import IdentityService
 from workflow.service.pending import PendingInputs
+from workflow.service.pins import Pins
 from workflow.service.records import Records
 from workflow.service.roster import RosterService
 from workflow.sop import Sop, load_sops
@@ -31,6 +32,7 @@ class Runtime:
     records: Records
     identity: IdentityService
     pending: PendingInputs
+    pins: Pins
 
     def close(self) -> None:
         """Dispose of the connection pool."""
@@ -67,8 +69,15 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         raise
     sessions = make_session_factory(engine, key)
     cases = CaseService(sessions, sops, tz=settings.tz, prefix=settings.case_prefix)
-    records = Records(sessions, cases, settings.tz)
-    identity, pending = IdentityService(sessions), PendingInputs(sessions)
     return Runtime(
-        settings, engine, sessions, sops, cases, RosterService(sessions), records, identity, pending
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        sops=sops,
+        cases=cases,
+        roster=RosterService(sessions),
+        records=Records(sessions, cases, settings.tz),
+        identity=IdentityService(sessions),
+        pending=PendingInputs(sessions),
+        pins=Pins(sessions),
     )

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(
         default=72, ge=1, le=24 * 30, description="How long an invitation link is valid"
     )
+    allow_scan_uploads: bool = Field(
+        default=True,
+        description="Whether officials may send the permit scan through Telegram (it passes through "
+        "Telegram's servers); off: the scan is registered with the CLI and only its hash reaches the bot",
+    )
 
     @field_validator("telegram_bot_token", "audit_key", mode="before")
     @classmethod

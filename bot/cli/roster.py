@@ -76,3 +76,13 @@ def unlink(
     with runtime("roster unlink", writes=True) as rt:
         rt.identity.unlink(key, cli_actor(as_))
     typer.echo(f"{key}: Telegram account unlinked")
+
+
+@app.command("unlock-pin")
+def unlock_pin(
+    key: str = typer.Argument(..., help="The roster key of the official."), as_: str | None = actor_option
+) -> None:
+    """Unlock signing for KEY after five wrong PINs."""
+    with runtime("roster unlock-pin", writes=True) as rt:
+        rt.pins.unlock(key, cli_actor(as_))
+    typer.echo(f"{key}: signing unlocked")

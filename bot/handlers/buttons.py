@@ -3,11 +3,11 @@ action); another user's press, a stale button or a forged payload changes nothin
 alert and is audited. The callback query is always answered."""
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.callbacks import BadPayload, Press, decode, key_tag
+from bot.callbacks import BadPayload, Press, decode, encode, key_tag
 from bot.context import BotContext
 from bot.messages import (
     INSTRUCTIONS,
@@ -19,21 +19,58 @@ from bot.messages import (
 )
 from bot.runtime import Runtime
 from bot.templating import labels, render_html
-from workflow.commands import AcceptManifest, Acknowledge, Forward
-from workflow.errors import DomainError, InvalidInput, NotAuthorised, StaleAction
+from workflow.commands import AcceptManifest, Acknowledge, Command, Forward, Reassign, TickItem
+from workflow.errors import (
+    ActionNotAllowed,
+    CaseClosed,
+    CaseNotFound,
+    DomainError,
+    InvalidInput,
+    StaleAction,
+    StepAlreadyHandled,
+)
 from workflow.roster import Official
+from workflow.service.cases import CaseView
+from workflow.service.pending import Pending
+from workflow.states import CHECKLIST, ChecklistItem, is_terminal
 from workflow.timeline import display_name
 
-__all__ = ["on_press"]
+__all__ = ["Ask", "Outcome", "done_text", "on_press"]
+
+#: The engine action a press needs (None: only a fresh, visible case).
+NEEDS = {
+    "ak": "acknowledge",
+    "pi": "forward",
+    "nt": "forward",
+    "fw": "forward",
+    "am": "accept_manifest",
+    "rt": "return",
+    "rj": "reject",
+    "ra": "reassign",
+    "mf": "submit_manifest",
+    "sg": "sign",
+    "tk": "tick_item",
+    "mn": None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A question to ask with ForceReply; its answer is routed by ``kind``."""
+
+    kind: str
+    prompt: str
+    data: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What the pressed message becomes, and whether a new message (history) is sent."""
+    """What the pressed message becomes, what is asked or sent next."""
 
     text: str | None = None
     keyboard: InlineKeyboardMarkup | None = None
     reply: str | None = None
+    ask: Ask | None = None
     moved: bool = False
 
 
@@ -50,16 +87,16 @@ async def on_press(update: Update, context: BotContext) -> None:
     try:
         press = decode(query.data)
         outcome = await asyncio.to_thread(_handle, rt, official, press, lang)
-    except (BadPayload, DomainError) as refusal:
-        if isinstance(refusal, BadPayload):
-            refusal = InvalidInput(f"bad callback data: {refusal}")
-            await asyncio.to_thread(rt.cases.refuse, None, official.key, "press", refusal)
-            code = "bad_payload"
-        else:
-            code = refusal.code
-        params = getattr(refusal, "params", {})
-        alert = render_html("refused", lang, tz, code=code, by=params.get("by"), at=params.get("at"))
-        await query.answer(alert, show_alert=True)
+    except BadPayload as exc:
+        await asyncio.to_thread(
+            rt.cases.refuse, None, official.key, "press", InvalidInput(f"bad callback data: {exc}")
+        )
+        await query.answer(
+            refusal_text(InvalidInput("bad callback data"), lang, rt, code="bad_payload"), show_alert=True
+        )
+        return
+    except DomainError as refusal:
+        await query.answer(refusal_text(refusal, lang, rt), show_alert=True)
         return
     await query.answer()
     if outcome.text is not None:
@@ -68,65 +105,185 @@ async def on_press(update: Update, context: BotContext) -> None:
         await query.edit_message_reply_markup(outcome.keyboard)
     if outcome.reply is not None:
         await query.message.reply_text(outcome.reply)
-    if outcome.moved and context.bot_data.delivery is not None:
+    if outcome.ask is not None:
+        prompt = await query.message.reply_text(outcome.ask.prompt, reply_markup=ForceReply(selective=True))
+        pending = Pending(
+            query.from_user.id,
+            official.key,
+            outcome.ask.kind,
+            press.case_id,
+            press.step_id,
+            press.version,
+            {**outcome.ask.data, "origin": query.message.message_id},
+            prompt.message_id,
+        )
+        await asyncio.to_thread(rt.pending.put, pending)
+    if outcome.moved:
+        deliver_now(context)
+
+
+def deliver_now(context: BotContext) -> None:
+    """Send the notifications an action caused at once, not at the next tick."""
+    if context.bot_data.delivery is not None:
         context.application.create_task(context.bot_data.delivery.run_once(context.bot))
 
 
-def _handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
-    """The synchronous part: check the press against the database and act."""
-    cases, tz, key = rt.cases, rt.settings.tz, official.key
-    if press.action == "hi":
-        return Outcome(reply=history_text(cases.view(press.case_id), lang, tz))
-    if press.action in ("ak", "am", "fw"):
-        return _act(rt, official, press, lang)
-    view = _current_view(rt, key, press)
-    allowed = cases.allowed(press.case_id, key)
-    if press.action == "mn":
-        return Outcome(keyboard=step_keyboard(view, allowed, lang))
-    if "forward" not in allowed:  # "pi"
-        _refuse(rt, key, press, NotAuthorised(f"{official.name} may not forward {view.case.number} now"))
-    return Outcome(keyboard=instruction_keyboard(view, lang))
+def refusal_text(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:
+    """The short alert for a refused action."""
+    params = refusal.params
+    return render_html(
+        "refused",
+        lang,
+        rt.settings.tz,
+        code=code or refusal.code,
+        by=params.get("by"),
+        at=params.get("at"),
+        left=params.get("tries_left"),
+        detail=str(refusal),
+    )
 
 
-def _act(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
-    cases, tz, key = rt.cases, rt.settings.tz, official.key
-    if press.action == "ak":
-        case = cases.act(press.case_id, key, Acknowledge(step_id=press.step_id), seen_version=press.version)
-        view = cases.view(case.number)
-        return Outcome(step_text(view, lang, tz), step_keyboard(view, cases.allowed(case.number, key), lang))
-    if press.action == "am":
-        view = _current_view(rt, key, press)
-        digest = view.case.manifest.digest() if view.case.manifest else ""
-        if not press.args or not digest.startswith(press.args[0]):
-            _refuse(rt, key, press, StaleAction("the manifest changed since this button was made"))
-        command = AcceptManifest(step_id=press.step_id, manifest_hash=digest)
-    else:
-        view = _current_view(rt, key, press)
-        command = _forward(rt, official, press, view, lang)
-        if isinstance(command, Outcome):
-            return command
-    before = view
-    case = cases.act(press.case_id, key, command, seen_version=press.version)
-    after = cases.view(case.number)
-    done = next(s for s in reversed(after.case.steps) if s.id == press.step_id)
-    words = labels(lang)
-    text = step_text(
+def done_text(rt: Runtime, before: CaseView, after_ref: int, step_id: int, action: str, lang: str) -> str:
+    """The step message as it was, with what was done, by whom, when and to whom."""
+    after = rt.cases.view(after_ref)
+    done = next(s for s in reversed(after.case.steps) if s.id == step_id)
+    current = after.case.current
+    to = (
+        after.directory.name(current.assignee)
+        if current and current.assignee and current.id != step_id
+        else None
+    )
+    return step_text(
         before,
         lang,
-        tz,
+        rt.settings.tz,
         "done",
-        outcome=words[f"done_{'accept_manifest' if press.action == 'am' else 'forward'}"],
-        by=display_name(after.directory, done.actor, done.acting_for),
-        at=done.finished_at,
-        to=after.directory.name(case.current.assignee) if case.current and case.current.assignee else None,
+        outcome=labels(lang)[f"done_{action}"],
+        by=display_name(after.directory, done.actor or done.assignee, done.acting_for),
+        at=done.finished_at or done.acknowledged_at,
+        to=to,
     )
-    return Outcome(text, None, moved=True)
 
 
-def _forward(rt: Runtime, official: Official, press: Press, view, lang: str) -> Forward | Outcome:
-    if not press.args or not press.args[0].isdigit() or int(press.args[0]) >= len(INSTRUCTIONS):
+def _handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
+    """The synchronous part: check the press against the database, then act or ask."""
+    if press.action == "hi":
+        return Outcome(reply=history_text(rt.cases.view(press.case_id), lang, rt.settings.tz))
+    view = _fresh(rt, official.key, press)
+    allowed = rt.cases.allowed(press.case_id, official.key)
+    need = NEEDS[press.action]
+    if need is not None and need not in allowed:
+        _refuse(rt, official.key, press, ActionNotAllowed(f"{need} is not open to {official.name} now"))
+    return _PRESSES[press.action](rt, official, press, view, allowed, lang)
+
+
+def _menu(rt, official, press, view, allowed, lang) -> Outcome:
+    return Outcome(keyboard=step_keyboard(view, allowed, lang))
+
+
+def _pick_instruction(rt, official, press, view, allowed, lang) -> Outcome:
+    pending = rt.pending.get(_telegram_id(official))
+    noted = pending is not None and pending.kind == "note" and pending.step_id == press.step_id
+    return Outcome(keyboard=instruction_keyboard(view, lang, with_note=noted))
+
+
+def _ask_note(rt, official, press, view, allowed, lang) -> Outcome:
+    return Outcome(ask=Ask("note", render_html("ask_note", lang, rt.settings.tz, case=view.case)))
+
+
+def _ask_reason(rt, official, press, view, allowed, lang) -> Outcome:
+    kind = "return" if press.action == "rt" else "reject"
+    return Outcome(ask=Ask(kind, render_html(f"ask_{kind}", lang, rt.settings.tz, case=view.case)))
+
+
+def _ask_pin(rt, official, press, view, allowed, lang) -> Outcome:
+    digest = view.case.manifest.digest() if view.case.manifest else None
+    return Outcome(
+        ask=Ask(
+            "sign",
+            render_html("ask_pin", lang, rt.settings.tz, case=view.case, hash=digest),
+            {"manifest_hash": digest},
+        )
+    )
+
+
+def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
+    if not press.args:
+        words = labels(lang)
+        rows = [
+            [
+                InlineKeyboardButton(
+                    words[f"form_{form}"],
+                    callback_data=encode(
+                        Press("mf", press.case_id, press.step_id, press.version, (form[0],))
+                    ),
+                )
+            ]
+            for form in ("file", "hardcopy")
+        ]
+        return Outcome(keyboard=InlineKeyboardMarkup(rows))
+    form = {"f": "file", "h": "hardcopy"}.get(press.args[0])
+    if form is None:
+        _refuse(rt, official.key, press, InvalidInput("unknown manifest form in the button"))
+    from bot.handlers.answers import first_manifest_question
+
+    return Outcome(ask=first_manifest_question(form, lang, rt.settings.tz, view.case))
+
+
+def _reassign(rt, official, press, view, allowed, lang) -> Outcome:
+    role = view.sop.step(view.case.current.step_no).role
+    holders = [k for k in view.directory.holders(role) if k != view.case.current.assignee]
+    if not press.args:
+        return Outcome(keyboard=people_keyboard(view, holders, lang, action="ra"))
+    to = next((k for k in holders if key_tag(k) == press.args[0]), None)
+    if to is None:
+        _refuse(rt, official.key, press, StaleAction("that official can no longer take this step"))
+    return _act(rt, official, press, view, Reassign(to=to, step_id=press.step_id), "reassign", lang)
+
+
+def _tick(rt, official, press, view, allowed, lang) -> Outcome:
+    if not press.args or not press.args[0].isdigit() or int(press.args[0]) >= len(CHECKLIST):
+        _refuse(rt, official.key, press, InvalidInput("unknown checklist item in the button"))
+    item = CHECKLIST[int(press.args[0])]
+    if item is ChecklistItem.DUPLICATED:
+        command = TickItem(item, step_id=press.step_id)
+        case = rt.cases.act(press.case_id, official.key, command, seen_version=press.version)
+        after = rt.cases.view(case.number)
+        if after.case.current is None:  # the last item closed the case
+            return Outcome(done_text(rt, view, case.id, press.step_id, "tick_item", lang), moved=True)
+        allowed_now = rt.cases.allowed(case.number, official.key)
+        return Outcome(step_text(after, lang, rt.settings.tz), step_keyboard(after, allowed_now, lang))
+    return Outcome(
+        ask=Ask(
+            f"tick_{item.value}",
+            render_html(f"ask_{item.value}", lang, rt.settings.tz, case=view.case),
+            {"item": item.value},
+        )
+    )
+
+
+def _simple(rt, official, press, view, allowed, lang) -> Outcome:
+    if press.action == "ak":
+        case = rt.cases.act(
+            press.case_id, official.key, Acknowledge(step_id=press.step_id), seen_version=press.version
+        )
+        after = rt.cases.view(case.number)
+        return Outcome(
+            step_text(after, lang, rt.settings.tz),
+            step_keyboard(after, rt.cases.allowed(case.number, official.key), lang),
+        )
+    digest = view.case.manifest.digest() if view.case.manifest else ""
+    if not press.args or not digest.startswith(press.args[0]):
+        _refuse(rt, official.key, press, StaleAction("the manifest changed since this button was made"))
+    command = AcceptManifest(step_id=press.step_id, manifest_hash=digest)
+    return _act(rt, official, press, view, command, "accept_manifest", lang)
+
+
+def _forward(rt, official, press, view, allowed, lang) -> Outcome:
+    arg = press.args[0] if press.args else ""
+    if arg != "x" and (not arg.isdigit() or int(arg) >= len(INSTRUCTIONS)):
         _refuse(rt, official.key, press, InvalidInput("unknown instruction in the button"))
-    index = int(press.args[0])
+    instruction = None if arg == "x" else INSTRUCTIONS[int(arg)]
     candidates, default = rt.cases.candidates(press.case_id, official.key)
     to = default
     if len(press.args) > 1:
@@ -134,16 +291,65 @@ def _forward(rt: Runtime, official: Official, press: Press, view, lang: str) -> 
         if to is None:
             _refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
     elif default is None and len(candidates) > 1:
-        return Outcome(keyboard=people_keyboard(view, index, candidates, lang))
-    return Forward(step_id=press.step_id, instruction=INSTRUCTIONS[index], to=to)
+        return Outcome(keyboard=people_keyboard(view, candidates, lang, first=(arg,)))
+    pending = rt.pending.get(_telegram_id(official))
+    note = (
+        pending.data.get("note", "")
+        if pending and pending.kind == "note" and pending.step_id == press.step_id
+        else ""
+    )
+    command = Forward(step_id=press.step_id, instruction=instruction, note=note, to=to)
+    outcome = _act(rt, official, press, view, command, "forward", lang)
+    if note:
+        rt.pending.clear(_telegram_id(official))
+    return outcome
 
 
-def _current_view(rt: Runtime, key: str, press: Press):
-    view = rt.cases.view(press.case_id)
+def _act(rt, official, press, view, command: Command, action: str, lang: str) -> Outcome:
+    case = rt.cases.act(press.case_id, official.key, command, seen_version=press.version)
+    return Outcome(done_text(rt, view, case.id, press.step_id, action, lang), moved=True)
+
+
+_PRESSES = {
+    "mn": _menu,
+    "pi": _pick_instruction,
+    "nt": _ask_note,
+    "rt": _ask_reason,
+    "rj": _ask_reason,
+    "sg": _ask_pin,
+    "mf": _manifest,
+    "ra": _reassign,
+    "tk": _tick,
+    "ak": _simple,
+    "am": _simple,
+    "fw": _forward,
+}
+
+
+def _telegram_id(official: Official) -> int:
+    return official.telegram_id
+
+
+def _fresh(rt: Runtime, key: str, press: Press) -> CaseView:
+    """The case, if the button still matches it; else a refusal naming what happened."""
+    try:
+        view = rt.cases.view(press.case_id)
+    except CaseNotFound as refusal:
+        _refuse(rt, key, press, refusal)
     current = view.case.current
-    if view.case.version != press.version or current is None or current.id != press.step_id:
-        _refuse(rt, key, press, StaleAction(f"{view.case.number} changed since this button was made"))
-    return view
+    if view.case.version == press.version and current is not None and current.id == press.step_id:
+        return view
+    target = view.case.step_by_id(press.step_id)
+    if target is not None and target.finished_at is not None:
+        refusal: DomainError = StepAlreadyHandled(
+            display_name(view.directory, target.actor, target.acting_for), target.finished_at
+        )
+    elif is_terminal(view.case.state):
+        refusal = CaseClosed(f"case {view.case.number} is {view.case.state}")
+    else:
+        refusal = StaleAction(f"{view.case.number} changed since this button was made")
+    _refuse(rt, key, press, refusal)
+    raise AssertionError("unreachable")
 
 
 def _refuse(rt: Runtime, key: str, press: Press, refusal: DomainError) -> None:

@@ -44,6 +44,11 @@ async def on_message(update: Update, context: BotContext) -> None:
     lang = await asyncio.to_thread(rt.identity.language, official.key)
     pending = await asyncio.to_thread(rt.pending.get, user.id)
     handler = CONSUMERS.get(pending.kind) if pending is not None else None
+    if handler is None and (update.effective_message.document or update.effective_message.photo):
+        from bot.handlers.intake import start_from_scan  # here: intake imports this module
+
+        await start_from_scan(update, context, official)
+        return
     if handler is None:
         await update.effective_message.reply_text(render_html("nothing_pending", lang, rt.settings.tz))
         return

@@ -39,7 +39,8 @@ def test_officials_link_and_forward_a_case_with_buttons(server, office):
 
     assert "Dr. Andi Direktur" in welcome.text
     assert number in step1.text and "BPJS Kesehatan" in step1.text and "WIB" in step1.text
-    assert [b.text for row in step1.buttons for b in row] == ["Diterima", "Teruskan", "Riwayat"]
+    assert [b.text for row in step1.buttons for b in row] == [
+        "Diterima", "Teruskan", "Catatan", "Tolak", "Alihkan", "Riwayat"]  # no return at step 1
     assert "Untuk diproses" in [b.text for row in picks.buttons for b in row]
     assert {b.text for row in people.buttons for b in row} >= {
         "Kepada Budi Kasubdit",

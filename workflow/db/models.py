@@ -88,6 +88,9 @@ class OfficialRow(Base):
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(String(2), default="id")  # "id", or "en" by choice
     unreachable_at: Mapped[datetime | None]  # Telegram answered 403: blocked the bot or never started it
+    pin_hash: Mapped[str | None] = mapped_column(String(200))  # scrypt; the signing PIN
+    pin_failures: Mapped[int] = mapped_column(default=0)
+    pin_locked_at: Mapped[datetime | None]  # five wrong PINs lock signing until an admin unlocks
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

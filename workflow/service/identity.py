@@ -141,6 +141,21 @@ class IdentityService:
         """The official's language: ``id`` unless they chose ``en``."""
         return run_in_transaction(self._sessions, lambda s: s.get(OfficialRow, key).language)
 
+    def set_language(self, key: str, language: str) -> None:
+        """Choose the language of the bot's messages (``id`` or ``en``)."""
+        if language not in LANGUAGES:
+            raise InvalidInput(f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}")
+        now = self._clock()
+
+        def work(session: Session) -> None:
+            official = session.get(OfficialRow, key)
+            official.language, official.updated_at = language, now
+            repo.add_audit(
+                session, at=now, actor=key, action="language", result="ok", detail={"language": language}
+            )
+
+        run_in_transaction(self._sessions, work)
+
     def stranger(self, telegram_id: int) -> None:
         """Record an attempt by an account not on the roster; audit it at most hourly."""
         now = self._clock()

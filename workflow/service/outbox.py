@@ -27,6 +27,7 @@ class OutboxItem:
     chat_id: int | None
     language: str
     attempts: int
+    payload: dict
 
 
 class OutboxService:
@@ -62,6 +63,7 @@ class OutboxService:
                     chat_id,
                     language or "id",
                     row.attempts,
+                    dict(row.payload or {}),
                 )
                 for row, chat_id, language in session.execute(query)
             ]

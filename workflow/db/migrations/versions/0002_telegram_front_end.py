@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 00:52:16.655515
+Create Date: 2026-11-25 00:55:01.117036
 """
 
 from collections.abc import Sequence
@@ -71,6 +71,11 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("unreachable_at", workflow.db.types.UTCDateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(sa.Column("pin_hash", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("pin_failures", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(
+            sa.Column("pin_locked_at", workflow.db.types.UTCDateTime(timezone=True), nullable=True)
+        )
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(
@@ -92,6 +97,9 @@ def downgrade() -> None:
         batch_op.drop_column("status")
 
     with op.batch_alter_table("officials", schema=None) as batch_op:
+        batch_op.drop_column("pin_locked_at")
+        batch_op.drop_column("pin_failures")
+        batch_op.drop_column("pin_hash")
         batch_op.drop_column("unreachable_at")
         batch_op.drop_column("language")
 

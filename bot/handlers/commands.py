@@ -1,0 +1,117 @@
+"""Commands of daily use: ``/pin`` (the signing PIN), ``/bahasa`` (language), ``/terima`` (receipt)."""
+
+import asyncio
+
+from telegram import ForceReply, Update
+
+from bot.context import BotContext
+from bot.handlers.buttons import deliver_now, refusal_text
+from bot.handlers.inputs import consumer
+from bot.templating import render_html
+from workflow.commands import TickItem
+from workflow.errors import DomainError
+from workflow.roster import Official
+from workflow.service.identity import LANGUAGES
+from workflow.service.pending import Pending
+from workflow.service.pins import hash_pin, pin_matches
+from workflow.states import ChecklistItem
+
+__all__ = ["on_language", "on_pin", "on_receipt"]
+
+
+async def _official(update: Update, context: BotContext) -> tuple[Official | None, str]:
+    rt = context.runtime
+    official = await asyncio.to_thread(rt.identity.who, update.effective_user.id)
+    if official is None:
+        await asyncio.to_thread(rt.identity.stranger, update.effective_user.id)
+        await update.effective_message.reply_text(render_html("stranger", "id", rt.settings.tz))
+        return None, "id"
+    return official, await asyncio.to_thread(rt.identity.language, official.key)
+
+
+async def on_pin(update: Update, context: BotContext) -> None:
+    """``/pin``: set the signing PIN (the Direktur and whoever stands in for them)."""
+    rt = context.runtime
+    official, lang = await _official(update, context)
+    if official is None:
+        return
+    signers = {s.role for sop in rt.sops.values() for s in sop.steps if s.kind.value == "sign"}
+    directory = await asyncio.to_thread(rt.roster.directory)
+    standing_for = {o.for_key for o in directory.stand_ins if o.official == official.key}
+    if official.role not in signers and not any(directory.get(k).role in signers for k in standing_for):
+        await update.effective_message.reply_text(render_html("pin_not_for_you", lang, rt.settings.tz))
+        return
+    prompt = await update.effective_message.reply_text(
+        render_html("ask_new_pin", lang, rt.settings.tz), reply_markup=ForceReply(selective=True)
+    )
+    pending = Pending(update.effective_user.id, official.key, "pin_new", prompt_message_id=prompt.message_id)
+    await asyncio.to_thread(rt.pending.put, pending)
+
+
+@consumer("pin_new")
+@consumer("pin_confirm")
+async def on_pin_entry(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
+    """A new PIN, then the same again; both messages are deleted at once."""
+    rt = context.runtime
+    lang = await asyncio.to_thread(rt.identity.language, official.key)
+    pin = (update.effective_message.text or "").strip()
+    await update.effective_message.delete()
+    chat, tz = update.effective_chat, rt.settings.tz
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        await chat.send_message(render_html("pin_invalid", lang, tz))
+        return
+    if pending.kind == "pin_new":
+        prompt = await chat.send_message(
+            render_html("ask_pin_again", lang, tz), reply_markup=ForceReply(selective=True)
+        )
+        confirm = Pending(
+            pending.telegram_id,
+            official.key,
+            "pin_confirm",
+            data={"hash": hash_pin(pin)},
+            prompt_message_id=prompt.message_id,
+        )
+        await asyncio.to_thread(rt.pending.put, confirm)
+        return
+    await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
+    if not pin_matches(pin, pending.data["hash"]):
+        await chat.send_message(render_html("pin_mismatch", lang, tz))
+        return
+    await asyncio.to_thread(rt.pins.set, official.key, pin)
+    await chat.send_message(render_html("pin_saved", lang, tz))
+
+
+async def on_language(update: Update, context: BotContext) -> None:
+    """``/bahasa [id|en]``: the language of the bot's messages to this official."""
+    rt = context.runtime
+    official, lang = await _official(update, context)
+    if official is None:
+        return
+    choice = (context.args or [""])[0].lower()
+    if choice not in LANGUAGES:
+        await update.effective_message.reply_text(render_html("language_usage", lang, rt.settings.tz))
+        return
+    await asyncio.to_thread(rt.identity.set_language, official.key, choice)
+    await update.effective_message.reply_text(render_html("language_set", choice, rt.settings.tz))
+
+
+async def on_receipt(update: Update, context: BotContext) -> None:
+    """``/terima <case> <receipt no>``: tick the receipt of a case at its dispatch step."""
+    rt = context.runtime
+    official, lang = await _official(update, context)
+    if official is None:
+        return
+    if len(context.args or []) < 2:
+        await update.effective_message.reply_text(render_html("receipt_usage", lang, rt.settings.tz))
+        return
+    case_ref, receipt = context.args[0], " ".join(context.args[1:])
+    command = TickItem(ChecklistItem.RECEIPT, value=receipt)
+    try:
+        case = await asyncio.to_thread(rt.cases.act, case_ref, official.key, command)
+    except DomainError as refusal:
+        await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
+        return
+    await update.effective_message.reply_text(
+        render_html("ticked", lang, rt.settings.tz, item="receipt", closed=case.current is None, case=case)
+    )
+    deliver_now(context)

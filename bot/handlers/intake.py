@@ -1,0 +1,209 @@
+"""Registering a permit letter from Telegram: ``/baru``, or the scan sent with a caption.
+
+One question at a time (``bot.intake`` decides which and checks each answer). The answers live
+in the user's pending row (kind ``intake``), so a restart or another replica picks the
+conversation up where it was. The scan is downloaded only to hash it: the case keeps its SHA-256
+and ``telegram:<file_unique_id>``. With ``ALLOW_SCAN_UPLOADS`` off no scan is downloaded and the
+case opens without one (the CLI records it later).
+"""
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot import intake
+from bot.context import BotContext
+from bot.handlers.inputs import consumer
+from bot.runtime import Runtime
+from bot.templating import render_html
+from workflow.errors import DomainError, DuplicateLetter, NotAuthorised, StaleAction
+from workflow.roster import Official
+from workflow.service.pending import Pending
+
+__all__ = ["FORCE_PATTERN", "on_answer", "on_force", "on_new", "start_from_scan"]
+
+KIND = "intake"
+#: Callback data of "Tetap daftarkan": a one-off token kept in the pending row, checked on press.
+FORCE_PREFIX = "intake:force:"
+FORCE_PATTERN = r"^intake:force:[0-9a-f]{8}$"
+_REGISTRARS = ("tu", "admin")  # and the role of each SOP's step 1, as CaseService decides
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    """What one message added to the conversation, shown with the next question."""
+
+    errors: dict
+    intro: str | None = None
+    taken: tuple[str, ...] = ()
+    scan_received: str | None = None
+
+
+async def on_new(update: Update, context: BotContext) -> None:
+    """``/baru``: start a new letter from the first question (replacing anything pending)."""
+    rt, user = context.runtime, update.effective_user
+    official = await asyncio.to_thread(rt.identity.who, user.id)
+    if official is None:
+        await asyncio.to_thread(rt.identity.stranger, user.id)
+        await update.effective_message.reply_text(render_html("stranger", "id", rt.settings.tz))
+        return
+    lang = await asyncio.to_thread(rt.identity.language, official.key)
+    if await _allowed(update, rt, official, lang):
+        await _advance(update, context, official, lang, {}, _Turn({}, intro="new"))
+
+
+async def start_from_scan(update: Update, context: BotContext, official: Official) -> None:
+    """A scan (document or photo) with nothing pending: a new letter, the caption's fields taken."""
+    rt = context.runtime
+    lang = await asyncio.to_thread(rt.identity.language, official.key)
+    if not await _allowed(update, rt, official, lang):
+        return
+    message = update.effective_message
+    data, errors = intake.absorb({}, intake.parse_caption(message.caption), _today(rt))
+    taken = tuple(f for f in intake.FIELDS if f in data)
+    data, sha256 = await _take_scan(context, message, data, errors)
+    await _advance(update, context, official, lang, data, _Turn(errors, "scan", taken, sha256))
+
+
+@consumer(KIND)
+async def on_answer(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
+    """An answer to the current question, or a scan (its caption may fill other questions)."""
+    rt, message = context.runtime, update.effective_message
+    lang = await asyncio.to_thread(rt.identity.language, official.key)
+    data, errors, sha256 = dict(pending.data), {}, None
+    data.pop("force", None)
+    if message.document or message.photo:
+        data, errors = intake.absorb(data, intake.parse_caption(message.caption), _today(rt))
+        data, sha256 = await _take_scan(context, message, data, errors)
+    else:
+        field = intake.next_question(data, scan=rt.settings.allow_scan_uploads)
+        if field is not None:
+            try:
+                data[field] = intake.validate(field, message.text or "", _today(rt))
+            except ValueError as refusal:
+                errors[field] = str(refusal)
+    await _advance(update, context, official, lang, data, _Turn(errors, scan_received=sha256))
+
+
+async def on_force(update: Update, context: BotContext) -> None:
+    """ "Tetap daftarkan": register a letter the service found already registered."""
+    query, rt = update.callback_query, context.runtime
+    tz = rt.settings.tz
+    official = await asyncio.to_thread(rt.identity.who, query.from_user.id)
+    if official is None:
+        await asyncio.to_thread(rt.identity.stranger, query.from_user.id)
+        await query.answer(render_html("stranger", "id", tz), show_alert=True)
+        return
+    lang = await asyncio.to_thread(rt.identity.language, official.key)
+    pending = await asyncio.to_thread(rt.pending.get, query.from_user.id)
+    token = (query.data or "").removeprefix(FORCE_PREFIX)
+    if pending is None or pending.kind != KIND or pending.data.get("force") != token:
+        stale = StaleAction("this duplicate-letter button is no longer pending")
+        await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake:force", stale)
+        await query.answer(render_html("refused", lang, tz, code="stale", by=None, at=None), show_alert=True)
+        return
+    await query.answer()
+    text, keyboard = await _register(context, official, lang, pending.data, {}, force=True)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+async def _allowed(update: Update, rt: Runtime, official: Official, lang: str) -> bool:
+    """The service's rule, checked before the first question; a refusal is audited."""
+    if official.role in (*_REGISTRARS, *(sop.step(1).role for sop in rt.sops.values())):
+        return True
+    refusal = NotAuthorised(f"{official.name} ({official.role}) may not register letters")
+    await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake", refusal)
+    await update.effective_message.reply_text(render_html("intake_refused", lang, rt.settings.tz))
+    return False
+
+
+async def _advance(
+    update: Update, context: BotContext, official: Official, lang: str, data: dict, turn: _Turn
+) -> None:
+    """Keep the answers, then ask the next question, or register the letter once complete."""
+    rt, message = context.runtime, update.effective_message
+    uploads = rt.settings.allow_scan_uploads
+    field = intake.next_question(data, scan=uploads)
+    if field is None:
+        text, keyboard = await _register(context, official, lang, data, turn.errors)
+        await message.reply_text(text, reply_markup=keyboard)
+        return
+    await asyncio.to_thread(rt.pending.put, Pending(update.effective_user.id, official.key, KIND, data=data))
+    asked = [f for f in intake.FIELDS if uploads or f != "scan"]
+    values = {"field": field, "limits": intake.LIMITS, "today": _today(rt)}
+    text = render_html(
+        "intake_question",
+        lang,
+        rt.settings.tz,
+        **values,
+        errors=turn.errors,
+        intro=turn.intro,
+        taken=turn.taken,
+        scan_received=turn.scan_received,
+        position=sum(f in data for f in asked) + 1,
+        total=len(asked),
+    )
+    hint = render_html("intake_placeholder", lang, rt.settings.tz, field=field)
+    await message.reply_text(text, reply_markup=ForceReply(selective=True, input_field_placeholder=hint))
+
+
+async def _register(
+    context: BotContext, official: Official, lang: str, data: dict, errors: dict, *, force: bool = False
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Open the case; the reply's text and keyboard. A duplicate keeps the answers pending."""
+    rt = context.runtime
+    tz, letter, telegram_id = rt.settings.tz, intake.to_letter(data), official.telegram_id
+    values = {"letter": letter, "errors": errors, "limits": intake.LIMITS, "today": _today(rt)}
+    try:
+        case = await asyncio.to_thread(rt.cases.open_case, letter, official.key, force=force)
+    except DuplicateLetter as duplicate:
+        token = secrets.token_hex(4)
+        pending = Pending(telegram_id, official.key, KIND, data={**data, "force": token})
+        await asyncio.to_thread(rt.pending.put, pending)
+        label = render_html("intake_force_button", lang, tz)
+        button = InlineKeyboardButton(label, callback_data=f"{FORCE_PREFIX}{token}")
+        existing = duplicate.params.get("case", "-")
+        text = render_html("intake_duplicate", lang, tz, **values, existing=existing, button=label)
+        return text, InlineKeyboardMarkup([[button]])
+    except DomainError as refusal:
+        await asyncio.to_thread(rt.pending.clear, telegram_id)
+        return render_html("intake_failed", lang, tz, code=refusal.code), None
+    await asyncio.to_thread(rt.pending.clear, telegram_id)
+    if context.bot_data.delivery is not None:  # the Direktur's step-1 message goes out now
+        context.application.create_task(context.bot_data.delivery.run_once(context.bot))
+    return render_html("intake_done", lang, tz, **values, case=case, forced=force), None
+
+
+async def _take_scan(
+    context: BotContext, message: Message, data: dict, errors: dict
+) -> tuple[dict, str | None]:
+    """Download and hash the document or photo in ``message``; the new data and the SHA-256.
+
+    A refused file (uploads forbidden, not a PDF or image, too large) is never downloaded: the
+    reason goes into ``errors["scan"]``.
+    """
+    if message.photo:
+        media, mime, name = message.photo[-1], "image/jpeg", None
+    elif message.document:
+        media, mime, name = message.document, message.document.mime_type, message.document.file_name
+    else:
+        return data, None
+    if not context.runtime.settings.allow_scan_uploads:
+        errors["scan"] = "uploads_forbidden"
+    elif not intake.scan_acceptable(mime, name):
+        errors["scan"] = "scan_type"
+    elif (media.file_size or 0) > intake.SCAN_MAX_BYTES:
+        errors["scan"] = "scan_too_large"
+    else:
+        content = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
+        sha256 = hashlib.sha256(content).hexdigest()
+        return {**data, "scan": {"sha256": sha256, "location": f"telegram:{media.file_unique_id}"}}, sha256
+    return data, None
+
+
+def _today(rt: Runtime) -> date:
+    return datetime.now(rt.settings.tz).date()
