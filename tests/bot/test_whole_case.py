@@ -1,0 +1,124 @@
+"""A whole case, letter to receipt, by officials pressing the real buttons on their phones."""
+
+import asyncio
+import hashlib
+
+from sqlalchemy import select
+
+from tests.bot.conftest import link, running_bot
+from tests.conftest import letter
+from workflow.db.models import OutboxRow
+from workflow.states import CaseState
+
+SHA = "c" * 64
+
+
+async def step_message(user, contains: str):
+    return await user.wait_for_message_async(contains=contains, timeout=10)
+
+
+def test_a_whole_case_from_letter_to_receipt_by_buttons_and_replies(server, office):
+    cases, sessions, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            dir_, ksd1, kasi1, op1, op2 = (
+                link(server, sessions, key, tid, name)
+                for key, tid, name in [
+                    ("dir", 1001, "Andi"),
+                    ("ksd1", 1002, "Budi"),
+                    ("kasi1", 1003, "Dewi"),
+                    ("op1", 1004, "Fajar"),
+                    ("op2", 1005, "Gita"),
+                ]
+            )
+            for user in (dir_, ksd1, kasi1, op1, op2):
+                await user.wait_for_message_async(contains="Selamat datang")
+
+            dir_.send("/pin")
+            dir_.reply(await step_message(dir_, "PIN penandatanganan baru"), "123456")
+            dir_.reply(await step_message(dir_, "sekali lagi"), "123456")
+            await step_message(dir_, "PIN penandatanganan disimpan")
+
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+
+            m = await step_message(dir_, "Langkah 1")  # Direktur: forward to a Kasubdit of his choice
+            dir_.press(m, "Teruskan")
+            m = await dir_.wait_for_edit_async(m)
+            dir_.press(m, "Untuk diproses")
+            m = await dir_.wait_for_edit_async(m)
+            dir_.press(m, "Kepada Budi Kasubdit")
+
+            m = await step_message(ksd1, "Langkah 2")  # Kasubdit: a note, then forward (one Kasi)
+            ksd1.press(m, "Catatan")
+            ksd1.reply(await step_message(ksd1, "Tulis catatan"), "Mohon dicek <b>keabsahan</b> PKS")
+            picks = await step_message(ksd1, "Catatan disimpan")
+            ksd1.press(picks, "Tanpa instruksi (catatan saja)")
+
+            m = await step_message(kasi1, "Langkah 3")  # Kasi: access to the second operator
+            assert "Mohon dicek &lt;b&gt;keabsahan&lt;/b&gt; PKS" in m.html
+            kasi1.press(m, "Teruskan")
+            m = await kasi1.wait_for_edit_async(m)
+            kasi1.press(m, "Segera")
+            m = await kasi1.wait_for_edit_async(m)
+            kasi1.press(m, "Kepada Gita Operator")
+
+            m = await step_message(op2, "Langkah 4")  # Operator: the guided manifest
+            op2.press(m, "Laporkan data")
+            m = await op2.wait_for_edit_async(m)
+            op2.press(m, "Berkas (softcopy)")
+            op2.reply(await step_message(op2, "uraian data"), "Daftar NIK peserta")
+            op2.reply(await step_message(op2, "Jumlah record"), "dua ribu")
+            await step_message(op2, "harus berupa angka")
+            op2.reply(await step_message(op2, "Jumlah record"), "1.200")
+            op2.reply(await step_message(op2, "SHA-256"), SHA.upper())
+            op2.reply(await step_message(op2, "Lokasi"), "/srv/ldk/bpjs.csv")
+
+            m = await step_message(kasi1, "Langkah 5")  # Kasi accepts the manifest
+            kasi1.press(m, "Terima data")
+            m = await step_message(ksd1, "Langkah 6")
+            ksd1.press(m, "Teruskan")
+            m = await ksd1.wait_for_edit_async(m)
+            ksd1.press(m, "Untuk diketahui")
+
+            m = await step_message(dir_, "Langkah 7")  # Direktur signs with his PIN
+            dir_.press(m, "Tandatangani")
+            dir_.reply(await step_message(dir_, "kirim PIN"), "123456")
+            signed = await dir_.wait_for_edit_async(m, contains="Ditandatangani")
+
+            m = await step_message(op2, "Langkah 8")  # the checklist, ticked in the chat
+            op2.press(m, "☐ Sudah digandakan")
+            m = await op2.wait_for_edit_async(m)
+            op2.press(m, "☐ Sudah diarsipkan")
+            op2.reply(await step_message(op2, "nomor arsip"), "ARS-2026-114")
+            m = await op2.wait_for_edit_async(m)
+            op2.press(m, "☐ Sudah dikirim")
+            op2.reply(await step_message(op2, "saluran pengiriman"), "email ke bpjs@example.id")
+            m = await op2.wait_for_edit_async(m)
+            op2.press(m, "☐ Tanda terima")
+            op2.send_document(
+                b"%PDF-1.4 tanda terima",
+                "tanda-terima.pdf",
+                caption="TT-009",
+                reply_to=await step_message(op2, "tanda terima"),
+            )
+            closed = [await step_message(u, "selesai") for u in (dir_, ksd1, kasi1, op2)]
+            return number, signed, closed, [u.history for u in (dir_, op2)]
+
+    number, signed, closed, (dir_history, op2_history) = asyncio.run(scenario())
+
+    case = cases.view(number).case
+    assert case.state is CaseState.CLOSED
+    assert [s.step_no for s in case.steps] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert case.steps[2].payload["access_granted_to"] == "op2"
+    assert case.manifest.records == 1200 and case.manifest.sha256 == SHA
+    assert case.signature.signer == "dir" and case.signature.manifest_hash == case.manifest.digest()
+    assert case.checklist["archived"].value == "ARS-2026-114"
+    assert case.checklist["receipt"].receipt_sha256 == hashlib.sha256(b"%PDF-1.4 tanda terima").hexdigest()
+    assert case.checklist["receipt"].value == "TT-009"
+    assert not signed.buttons
+    assert all(number in m.text for m in closed)
+    assert not any("123456" in (m.text or "") for m in dir_history)  # the PIN messages were deleted
+    with sessions() as s:
+        statuses = set(s.scalars(select(OutboxRow.status)))
+    assert statuses == {"sent"}
