@@ -1,10 +1,13 @@
 """One place wires everything: ``build_application(settings)``."""
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,7 +30,7 @@ from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.templating import render_html
 
-__all__ = ["build_application"]
+__all__ = ["build_application", "running"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> 
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        # Replies sent by handlers wait out a 429 too; the outbox paces itself per chat (bot.delivery).
+        .rate_limiter(AIORateLimiter(overall_max_rate=25, overall_time_period=1, max_retries=3))
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -79,6 +84,26 @@ def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> 
     app.add_handler(MessageHandler(filters.TEXT | filters.PHOTO | filters.Document.ALL, on_message))
     app.add_error_handler(_on_error)
     return app
+
+
+@contextlib.asynccontextmanager
+async def running(app: Application) -> AsyncIterator[Application]:
+    """Run ``app`` (long polling) inside an event loop someone else owns: the demo and the tests.
+
+    ``run_polling`` owns its loop; this does what it does (``post_init`` included) and undoes it.
+    """
+    async with app:
+        await app.post_init(app)
+        await app.start()
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=1, allowed_updates=["message", "callback_query"]
+        )
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.post_shutdown(app)
 
 
 async def _deliver(context: BotContext) -> None:

@@ -11,7 +11,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from workflow.duration import format_duration
 
-__all__ = ["LIMIT", "labels", "render_html", "render_text", "templates_dir", "visible_length"]
+__all__ = [
+    "LIMIT",
+    "labels",
+    "render_html",
+    "render_text",
+    "templates_dir",
+    "text_macros",
+    "visible_length",
+]
 
 #: Telegram's limit on a message's visible text, in UTF-16 code units.
 LIMIT = 4096
@@ -82,6 +90,11 @@ def render_text(template: str, tz: ZoneInfo, **values) -> str:
 
 _MINUTE = timedelta(minutes=1)
 _TAG = re.compile(r"<[^>]+>")
+
+
+def text_macros(template: str, tz: ZoneInfo):
+    """The macros of a plain-text template, to call one at a time (e.g. the demo's narration)."""
+    return _text_environment().get_template(template).make_module({"tz": tz})
 
 
 def _minutes(value: timedelta, unit: str) -> str:

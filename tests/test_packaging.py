@@ -41,6 +41,8 @@ def test_wheel_contains_sops_templates_and_migrations(wheel):
     assert "bot/templates/cli/sop_show.txt" in names
     assert any(n.startswith("workflow/db/migrations/versions/0001_") for n in names)
     assert "workflow/db/migrations/env.py" in names
+    assert "bot/demo/roster.toml" in names
+    assert "bot/templates/telegram/id/step_assigned.html" in names
 
 
 def test_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
@@ -73,8 +75,10 @@ def test_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
     help_text = run("--help").stdout
     sop_table = run("sop", "show").stdout
     migrated = run("db", "upgrade").stdout
+    demo = run("demo", "--scenario", "reject").stdout
 
     assert where.startswith(str(target))
     assert "sop" in help_text and "case" in help_text
     assert "Total SOP time: 95 menit" in sop_table
     assert "newest revision" in migrated
+    assert "ended rejected" in demo

@@ -4,6 +4,7 @@ alert and is audited. The callback query is always answered."""
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -26,6 +27,7 @@ from workflow.errors import (
     CaseNotFound,
     DomainError,
     InvalidInput,
+    NotAuthorised,
     StaleAction,
     StepAlreadyHandled,
 )
@@ -34,6 +36,7 @@ from workflow.service.cases import CaseView
 from workflow.service.pending import Pending
 from workflow.states import CHECKLIST, ChecklistItem, is_terminal
 from workflow.timeline import display_name
+from workflow.visibility import may_see
 
 __all__ = ["Ask", "Outcome", "done_text", "on_press"]
 
@@ -167,13 +170,17 @@ def done_text(rt: Runtime, before: CaseView, after_ref: int, step_id: int, actio
 
 def _handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
     """The synchronous part: check the press against the database, then act or ask."""
+    view = _visible(rt, official.key, press)
     if press.action == "hi":
-        return Outcome(reply=history_text(rt.cases.view(press.case_id), lang, rt.settings.tz))
-    view = _fresh(rt, official.key, press)
+        return Outcome(reply=history_text(view, lang, rt.settings.tz))
+    _fresh(rt, official.key, press, view)
     allowed = rt.cases.allowed(press.case_id, official.key)
     need = NEEDS[press.action]
     if need is not None and need not in allowed:
-        _refuse(rt, official.key, press, ActionNotAllowed(f"{need} is not open to {official.name} now"))
+        # The holder (or their stand-in) always has a step action; a superior may only reassign.
+        holds = bool(set(allowed) - {"reassign"})
+        refusal = (ActionNotAllowed if holds else NotAuthorised)(f"{need} is not open to {official.name} now")
+        _refuse(rt, official.key, press, refusal)
     return _PRESSES[press.action](rt, official, press, view, allowed, lang)
 
 
@@ -330,15 +337,22 @@ def _telegram_id(official: Official) -> int:
     return official.telegram_id
 
 
-def _fresh(rt: Runtime, key: str, press: Press) -> CaseView:
-    """The case, if the button still matches it; else a refusal naming what happened."""
+def _visible(rt: Runtime, key: str, press: Press) -> CaseView:
+    """The case, if it exists and the presser may see it (callback data is client input)."""
     try:
         view = rt.cases.view(press.case_id)
     except CaseNotFound as refusal:
         _refuse(rt, key, press, refusal)
+    if not may_see(view.case, view.sop, view.directory, key, datetime.now(UTC)):
+        _refuse(rt, key, press, NotAuthorised(f"{key} may not see case {view.case.number}"))
+    return view
+
+
+def _fresh(rt: Runtime, key: str, press: Press, view: CaseView) -> None:
+    """Nothing if the button still matches the case; else a refusal naming what happened."""
     current = view.case.current
     if view.case.version == press.version and current is not None and current.id == press.step_id:
-        return view
+        return
     target = view.case.step_by_id(press.step_id)
     if target is not None and target.finished_at is not None:
         refusal: DomainError = StepAlreadyHandled(

@@ -74,10 +74,12 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
     """An answer to the current question, or a scan (its caption may fill other questions)."""
     rt, message = context.runtime, update.effective_message
     lang = await asyncio.to_thread(rt.identity.language, official.key)
-    data, errors, sha256 = dict(pending.data), {}, None
+    data, errors, sha256, taken = dict(pending.data), {}, None, ()
     data.pop("force", None)
     if message.document or message.photo:
+        before = set(data)
         data, errors = intake.absorb(data, intake.parse_caption(message.caption), _today(rt))
+        taken = tuple(f for f in intake.FIELDS if f in data and f not in before)
         data, sha256 = await _take_scan(context, message, data, errors)
     else:
         field = intake.next_question(data, scan=rt.settings.allow_scan_uploads)
@@ -86,11 +88,11 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
                 data[field] = intake.validate(field, message.text or "", _today(rt))
             except ValueError as refusal:
                 errors[field] = str(refusal)
-    await _advance(update, context, official, lang, data, _Turn(errors, scan_received=sha256))
+    await _advance(update, context, official, lang, data, _Turn(errors, None, taken, sha256))
 
 
 async def on_force(update: Update, context: BotContext) -> None:
-    """ "Tetap daftarkan": register a letter the service found already registered."""
+    """The "Tetap daftarkan" button: register a letter the service found already registered."""
     query, rt = update.callback_query, context.runtime
     tz = rt.settings.tz
     official = await asyncio.to_thread(rt.identity.who, query.from_user.id)
@@ -104,7 +106,7 @@ async def on_force(update: Update, context: BotContext) -> None:
     if pending is None or pending.kind != KIND or pending.data.get("force") != token:
         stale = StaleAction("this duplicate-letter button is no longer pending")
         await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake:force", stale)
-        await query.answer(render_html("refused", lang, tz, code="stale", by=None, at=None), show_alert=True)
+        await query.answer(render_html("intake_stale", lang, tz), show_alert=True)
         return
     await query.answer()
     text, keyboard = await _register(context, official, lang, pending.data, {}, force=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, running
 from bot.botapi import BotApiServer
 from bot.settings import Settings
 from tests.conftest import TEST_AUDIT_KEY, build_services
@@ -39,19 +39,10 @@ def office(db_url, sops, roster, clock, server):
 
 
 @contextlib.asynccontextmanager
-async def running_bot(settings: Settings) -> AsyncIterator[Application]:
-    """Start the application as ``disposisi run`` does (post_init included), polling the server."""
-    app = build_application(settings, per_chat_interval=0.0)
-    async with app:
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.post_shutdown(app)
+async def running_bot(settings: Settings, **options) -> AsyncIterator[Application]:
+    """The application as ``disposisi run`` builds it, polling the server; the bot's own pacing off."""
+    async with running(build_application(settings, **{"per_chat_interval": 0.0, **options})) as app:
+        yield app
 
 
 def link(server: BotApiServer, sessions, key: str, telegram_id: int, name: str):

@@ -105,7 +105,7 @@ def test_a_whole_case_from_letter_to_receipt_by_buttons_and_replies(server, offi
             closed = [await step_message(u, "selesai") for u in (dir_, ksd1, kasi1, op2)]
             return number, signed, closed, [u.history for u in (dir_, op2)]
 
-    number, signed, closed, (dir_history, op2_history) = asyncio.run(scenario())
+    number, signed, closed, (dir_history, _) = asyncio.run(scenario())
 
     case = cases.view(number).case
     assert case.state is CaseState.CLOSED

@@ -4,8 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, OutboxRow
@@ -40,8 +40,19 @@ class OutboxService:
         self._clock = clock
 
     def due(self, limit: int = 100) -> list[OutboxItem]:
-        """Pending rows whose time has come, oldest first."""
+        """Pending rows whose time has come, oldest first.
+
+        A row waiting for its retry holds back the later rows of the same recipient, so each
+        chat receives its messages in order.
+        """
         now = self._clock()
+        earlier = aliased(OutboxRow)
+        waiting_before = exists().where(
+            earlier.recipient == OutboxRow.recipient,
+            earlier.status == "pending",
+            earlier.id < OutboxRow.id,
+            earlier.next_attempt_at > now,
+        )
 
         def work(session: Session) -> list[OutboxItem]:
             query = (
@@ -49,6 +60,7 @@ class OutboxService:
                 .outerjoin(OfficialRow, OfficialRow.key == OutboxRow.recipient)
                 .where(OutboxRow.status == "pending")
                 .where(or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
+                .where(~waiting_before)
                 .order_by(OutboxRow.id)
                 .limit(limit)
             )

@@ -1,0 +1,26 @@
+"""``disposisi demo``: see a whole case happen, without a Telegram token."""
+
+from enum import StrEnum
+
+import typer
+
+from bot.demo.stage import run_demo
+
+__all__ = ["demo"]
+
+
+class Scenario(StrEnum):
+    happy = "happy"
+    return_ = "return"
+    reject = "reject"
+    late = "late"
+
+
+def demo(
+    scenario: Scenario = typer.Option(Scenario.happy, help="happy: letter to receipt; return; reject; late."),
+) -> None:
+    """Run the real bot against a local Bot API server with scripted officials, and narrate it.
+
+    Nothing reaches Telegram and no token is needed; the database is temporary (never ./data/).
+    """
+    raise typer.Exit(run_demo(scenario.value))

@@ -1,0 +1,62 @@
+"""Prints, as it happens, what each scripted official receives and does."""
+
+import asyncio
+import re
+import time
+from html import unescape
+
+from bot.botapi.driver import User
+from bot.templating import text_macros
+
+__all__ = ["Narrator"]
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _first_line(text: str, width: int = 96) -> str:
+    line = unescape(_TAG.sub("", text or "")).strip().splitlines()[0] if text else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+class Narrator:
+    """Watches the chats of the demo's officials and prints each new bot message once."""
+
+    def __init__(self, people: dict[str, User], tz) -> None:
+        self._people = people
+        self._seen: dict[str, int] = dict.fromkeys(people, 0)
+        self._say = text_macros("cli/demo.txt", tz)
+        self._t0 = time.monotonic()
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the demo started."""
+        return time.monotonic() - self._t0
+
+    def pressed(self, who: str, label: str) -> None:
+        print(self._say.pressed(self.elapsed, who, label), flush=True)
+
+    def replied(self, who: str, text: str) -> None:
+        print(self._say.replied(self.elapsed, who, text), flush=True)
+
+    def note(self, text: str) -> None:
+        print(self._say.note(self.elapsed, text), flush=True)
+
+    def flush(self) -> None:
+        """Print the messages that arrived since the last look."""
+        for who, user in self._people.items():
+            for message in user.messages:
+                if message.message_id > self._seen[who]:
+                    self._seen[who] = message.message_id
+                    print(
+                        self._say.received(self.elapsed, who, _first_line(message.text or message.caption)),
+                        flush=True,
+                    )
+
+    async def watch(self) -> None:
+        """Print arrivals until cancelled."""
+        try:
+            while True:
+                self.flush()
+                await asyncio.sleep(0.05)
+        finally:
+            self.flush()

@@ -1,0 +1,126 @@
+"""Sets the stage: a temporary database, the project's Bot API server, the real bot, the office."""
+
+import asyncio
+import re
+import secrets
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bot.app import build_application, running
+from bot.botapi import BotApiServer
+from bot.demo.narrator import Narrator
+from bot.demo.script import PIN, SCENARIOS, Office
+from bot.settings import Settings
+from bot.templating import render_text, text_macros
+from workflow.case import Letter
+from workflow.db.migrate import upgrade
+from workflow.db.session import make_engine, make_session_factory
+from workflow.roster import load_roster
+from workflow.service.cases import CaseService
+from workflow.service.identity import IdentityService
+from workflow.service.pins import Pins
+from workflow.service.roster import RosterService
+from workflow.sop import SHIPPED_SOPS, load_sop
+from workflow.timeline import display_name
+
+__all__ = ["run_demo"]
+
+TOKEN = "777000:DEMO-token-for-the-local-server-only"
+ROSTER = Path(__file__).parent / "roster.toml"
+#: Who plays which roster entry, by the name the narration uses, with a Telegram user id.
+CAST = {
+    "Direktur": ("direktur", 5001),
+    "Kasubdit": ("kasubdit", 5002),
+    "Kasi": ("kasi", 5003),
+    "Operator": ("operator2", 5005),
+    "TU": ("tu", 5006),
+}
+
+
+def _demo_sop(folder: Path) -> Path:
+    """The seed SOP with every minute of SOP time shortened to a second."""
+    seed = next(SHIPPED_SOPS.glob("*.toml")).read_text(encoding="utf-8")
+    text = re.sub(r'sla = "(\d+)m"', r'sla = "\1s"', seed)
+    path = folder / "ldk-demo.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_demo(scenario: str) -> int:
+    """Run one scenario end to end; returns a process exit status."""
+    with tempfile.TemporaryDirectory(prefix="disposisi-demo-") as tmp, BotApiServer(TOKEN) as server:
+        settings = Settings(
+            _env_file=None,
+            database_url=f"sqlite:///{tmp}/demo.db",
+            audit_key=secrets.token_hex(32),
+            telegram_bot_token=TOKEN,
+            telegram_api_base_url=server.base_url,
+            sop_path=_demo_sop(Path(tmp)),
+            telegram_bot_username="disposisi_demo_bot",
+        )
+        sop = load_sop(settings.sop_path)
+        say = text_macros("cli/demo.txt", settings.tz)
+        print(say.banner(scenario, sop, tmp), flush=True)
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        sessions = make_session_factory(engine, settings.audit_key.get_secret_value().encode())
+        roster = load_roster(ROSTER, {r.key for r in sop.roles}, settings.tz)
+        RosterService(sessions).import_roster(roster, "demo")
+        Pins(sessions).set("direktur", PIN)
+        cases = CaseService(sessions, {sop.id: sop}, tz=settings.tz, prefix=settings.case_prefix)
+        try:
+            number, seconds = asyncio.run(_play(scenario, settings, server, sessions, cases))
+        finally:
+            engine.dispose()
+        view = cases.view(number)
+        print(say.finished(number, view.case.state.value, seconds), flush=True)
+        sig = view.case.signature
+        signer = display_name(view.directory, sig.signer, sig.acting_for) if sig else None
+        print(render_text("cli/case_show.txt", settings.tz, view=view, signer=signer), end="", flush=True)
+        engine.dispose()
+    return 0
+
+
+async def _play(
+    scenario: str, settings: Settings, server: BotApiServer, sessions, cases
+) -> tuple[str, float]:
+    identity = IdentityService(sessions)
+    people = {}
+    for who, (_, telegram_id) in CAST.items():
+        people[who] = server.user(telegram_id, who)
+    narrator = Narrator(people, settings.tz)
+    office = Office(people, narrator, server)
+    async with running(build_application(settings)):
+        watcher = asyncio.create_task(narrator.watch())
+        try:
+            for who, (key, _) in CAST.items():
+                code = await asyncio.to_thread(identity.invite, key, "demo", timedelta(minutes=10))
+                people[who].send(f"/start {code}")
+                narrator.replied(who, "/start <invitation>")
+                await office.received(who, "Selamat datang")
+            started = time.monotonic()
+            letter = Letter(
+                number="470/2211/DUKCAPIL/XI/2026",
+                date=_today(settings),
+                institution="BPJS Kesehatan",
+                purpose="Verifikasi NIK peserta JKN",
+                pks_number="PKS-012/DUKCAPIL/2025",
+                scan_sha256=secrets.token_hex(32),
+                scan_location="arsip TU, map 2026/XI",
+            )
+            case = await asyncio.to_thread(cases.open_case, letter, "tu")
+            narrator.note(f"the TU registers letter {letter.number} as {case.number}")
+            await SCENARIOS[scenario](office)
+            await asyncio.sleep(0.3)
+            return case.number, time.monotonic() - started
+        finally:
+            watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
+
+
+def _today(settings: Settings):
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).astimezone(settings.tz).date()
