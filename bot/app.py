@@ -4,7 +4,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from telegram import Update
+from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -28,7 +28,7 @@ from bot.handlers.intake import FORCE_PATTERN, on_force, on_new
 from bot.handlers.start import on_start
 from bot.runtime import open_runtime
 from bot.settings import Settings
-from bot.templating import render_html
+from bot.templating import labels, render_html
 
 __all__ = ["build_application", "running"]
 
@@ -48,6 +48,9 @@ def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> 
         runtime = open_runtime(settings, "run", writes=True)
         app.bot_data.runtime = runtime
         app.bot_data.delivery = Delivery(runtime, per_chat_interval=per_chat_interval)
+        for lang in ("id", "en"):  # Indonesian is also the default for every other language
+            commands = [BotCommand(name, text) for name, text in labels(lang, "commands").items()]
+            await app.bot.set_my_commands(commands, language_code=None if lang == "id" else lang)
         app.job_queue.run_repeating(
             _deliver,
             interval=DELIVERY_INTERVAL,

@@ -103,7 +103,8 @@ class Delivery:
         if item.kind in _STEP_KINDS:
             current = view.case.current
             if current is None or current.step_no != item.step_no:
-                return Rendered(step_text(view, lang, tz, item.kind))  # moved on meanwhile: no buttons
+                # moved on meanwhile: the step it was about, without buttons
+                return Rendered(step_text(view, lang, tz, item.kind, step_no=item.step_no))
             allowed = rt.cases.allowed(view.case.number, item.recipient)
             acting_for = None if current.assignee == item.recipient else view.directory.name(current.assignee)
             text = step_text(view, lang, tz, item.kind, acting_for=acting_for)

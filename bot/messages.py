@@ -40,9 +40,19 @@ def fit(template: str, lang: str, tz: ZoneInfo, rows: list, **values) -> str:
     raise ValueError(f"{template} does not fit in one message even without its history")
 
 
-def step_text(view: CaseView, lang: str, tz: ZoneInfo, template: str = "step_assigned", **extra) -> str:
-    """The message about the case's current (or last) step, its history cut to fit the limit."""
+def step_text(
+    view: CaseView,
+    lang: str,
+    tz: ZoneInfo,
+    template: str = "step_assigned",
+    *,
+    step_no: int | None = None,
+    **extra,
+) -> str:
+    """The message about the case's current (or last) step, or its latest ``step_no``; history cut to fit."""
     record = view.case.current or view.case.steps[-1]
+    if step_no is not None and record.step_no != step_no:
+        record = next(s for s in reversed(view.case.steps) if s.step_no == step_no)
     history = [r for r in view.timeline if r.finished_at is not None]
     extra.setdefault("acting_for", None)
     return fit(

@@ -70,9 +70,9 @@ def render_html(template: str, lang: str, tz: ZoneInfo, **values) -> str:
 
 
 @cache
-def labels(lang: str) -> dict[str, str]:
-    """Button labels and short words of a language (``templates/telegram/<lang>/buttons.txt``)."""
-    text = (templates_dir() / "telegram" / lang / "buttons.txt").read_text(encoding="utf-8")
+def labels(lang: str, table: str = "buttons") -> dict[str, str]:
+    """A ``key = text`` table of a language: button labels (``buttons.txt``), ``commands.txt`` …"""
+    text = (templates_dir() / "telegram" / lang / f"{table}.txt").read_text(encoding="utf-8")
     pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("{#"))
     return {key.strip(): value.strip() for key, value in pairs}
 

@@ -40,7 +40,13 @@ def test_officials_link_and_forward_a_case_with_buttons(server, office):
     assert "Dr. Andi Direktur" in welcome.text
     assert number in step1.text and "BPJS Kesehatan" in step1.text and "WIB" in step1.text
     assert [b.text for row in step1.buttons for b in row] == [
-        "Diterima", "Teruskan", "Catatan", "Tolak", "Alihkan", "Riwayat"]  # no return at step 1
+        "Diterima",
+        "Teruskan",
+        "Catatan",
+        "Tolak",
+        "Alihkan",
+        "Riwayat",
+    ]  # no return at step 1
     assert "Untuk diproses" in [b.text for row in picks.buttons for b in row]
     assert {b.text for row in people.buttons for b in row} >= {
         "Kepada Budi Kasubdit",
@@ -51,3 +57,19 @@ def test_officials_link_and_forward_a_case_with_buttons(server, office):
     assert cases.view(number).case.current.assignee == "ksd1"
     with sessions() as s:
         assert s.scalar(select(OfficialRow.telegram_id).where(OfficialRow.key == "dir")) == 1001
+
+
+def test_the_commands_are_registered_in_indonesian_and_english(server, office):
+    _, _, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            pass
+
+    asyncio.run(scenario())
+
+    default = {c["command"]: c["description"] for c in server.commands()}
+    english = {c["command"]: c["description"] for c in server.commands(language_code="en")}
+    assert default["baru"] == "Daftarkan surat izin baru"
+    assert english["baru"] == "Register a new permit letter"
+    assert set(default) == set(english) >= {"baru", "pin", "terima", "bahasa", "batal", "start"}

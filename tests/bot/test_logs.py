@@ -1,0 +1,54 @@
+"""The bot token never reaches a log line, even at DEBUG."""
+
+import asyncio
+import logging
+
+from bot.logs import RedactToken, setup_logging
+from tests.bot.conftest import TOKEN, link, running_bot
+
+
+def test_the_filter_redacts_the_token_in_messages_arguments_and_tracebacks():
+    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "POST %s", (f"/bot{TOKEN}/getMe",), None)
+    try:
+        raise RuntimeError(f"failed at https://api.telegram.org/bot{TOKEN}/sendMessage")
+    except RuntimeError:
+        import sys
+
+        failing = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", (), sys.exc_info())
+
+    RedactToken(TOKEN).filter(record)
+    RedactToken(TOKEN).filter(failing)
+
+    assert TOKEN not in record.getMessage() and "<token>" in record.getMessage()
+    assert TOKEN not in failing.exc_text
+
+
+def test_anything_shaped_like_a_bot_token_is_redacted_even_if_unknown():
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "url /bot123456789:AAbbCCddEEffGGhhIIjjKKllMMnn/x", (), None
+    )
+
+    RedactToken(None).filter(record)
+
+    assert "123456789:AA" not in record.getMessage()
+
+
+def test_a_debug_session_of_the_real_bot_never_logs_the_token(server, office, capfd):
+    cases, sessions, settings = office
+    setup_logging("DEBUG", TOKEN)
+
+    async def scenario():
+        async with running_bot(settings):
+            user = link(server, sessions, "dir", 1001, "Andi")
+            await user.wait_for_message_async(contains="Selamat datang")
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        logging.getLogger().handlers.clear()
+        logging.getLogger().setLevel(logging.WARNING)
+
+    err = capfd.readouterr().err
+    assert "getUpdates" in err or "sendMessage" in err  # it did log, at DEBUG
+    assert TOKEN not in err
+    assert TOKEN.split(":")[1] not in err
