@@ -34,7 +34,7 @@ def test_anything_shaped_like_a_bot_token_is_redacted_even_if_unknown():
 
 
 def test_a_debug_session_of_the_real_bot_never_logs_the_token(server, office, capfd):
-    cases, sessions, settings = office
+    _, sessions, settings = office
     setup_logging("DEBUG", TOKEN)
 
     async def scenario():
