@@ -25,6 +25,7 @@ from bot.handlers.buttons import on_press
 from bot.handlers.commands import on_language, on_pin, on_receipt
 from bot.handlers.inputs import on_cancel, on_message
 from bot.handlers.intake import FORCE_PATTERN, on_force, on_new
+from bot.handlers.queries import on_help, on_search, on_status, on_tasks
 from bot.handlers.start import on_start
 from bot.runtime import open_runtime
 from bot.settings import Settings
@@ -81,6 +82,10 @@ def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> 
     app.add_handler(CommandHandler("pin", on_pin))
     app.add_handler(CommandHandler("bahasa", on_language))
     app.add_handler(CommandHandler("terima", on_receipt))
+    app.add_handler(CommandHandler("tugas", on_tasks))
+    app.add_handler(CommandHandler("status", on_status))
+    app.add_handler(CommandHandler("cari", on_search))
+    app.add_handler(CommandHandler("bantuan", on_help))
     app.add_handler(CommandHandler("baru", on_new))
     app.add_handler(CallbackQueryHandler(on_force, pattern=FORCE_PATTERN))
     app.add_handler(CallbackQueryHandler(on_press))

@@ -12,6 +12,7 @@ from workflow.service.cases import CaseService
 from workflow.service.identity import IdentityService
 from workflow.service.pending import PendingInputs
 from workflow.service.pins import Pins
+from workflow.service.queries import CaseQueries
 from workflow.service.records import Records
 from workflow.service.roster import RosterService
 from workflow.sop import Sop, load_sops
@@ -33,6 +34,7 @@ class Runtime:
     identity: IdentityService
     pending: PendingInputs
     pins: Pins
+    queries: CaseQueries
 
     def close(self) -> None:
         """Dispose of the connection pool."""
@@ -80,4 +82,5 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         identity=IdentityService(sessions),
         pending=PendingInputs(sessions),
         pins=Pins(sessions),
+        queries=CaseQueries(sessions, cases),
     )

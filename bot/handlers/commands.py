@@ -16,10 +16,10 @@ from workflow.service.pending import Pending
 from workflow.service.pins import hash_pin, pin_matches
 from workflow.states import ChecklistItem
 
-__all__ = ["on_language", "on_pin", "on_receipt"]
+__all__ = ["official_of", "on_language", "on_pin", "on_receipt"]
 
 
-async def _official(update: Update, context: BotContext) -> tuple[Official | None, str]:
+async def official_of(update: Update, context: BotContext) -> tuple[Official | None, str]:
     rt = context.runtime
     official = await asyncio.to_thread(rt.identity.who, update.effective_user.id)
     if official is None:
@@ -32,7 +32,7 @@ async def _official(update: Update, context: BotContext) -> tuple[Official | Non
 async def on_pin(update: Update, context: BotContext) -> None:
     """``/pin``: set the signing PIN (the Direktur and whoever stands in for them)."""
     rt = context.runtime
-    official, lang = await _official(update, context)
+    official, lang = await official_of(update, context)
     if official is None:
         return
     signers = {s.role for sop in rt.sops.values() for s in sop.steps if s.kind.value == "sign"}
@@ -84,7 +84,7 @@ async def on_pin_entry(update: Update, context: BotContext, official: Official, 
 async def on_language(update: Update, context: BotContext) -> None:
     """``/bahasa [id|en]``: the language of the bot's messages to this official."""
     rt = context.runtime
-    official, lang = await _official(update, context)
+    official, lang = await official_of(update, context)
     if official is None:
         return
     choice = (context.args or [""])[0].lower()
@@ -98,7 +98,7 @@ async def on_language(update: Update, context: BotContext) -> None:
 async def on_receipt(update: Update, context: BotContext) -> None:
     """``/terima <case> <receipt no>``: tick the receipt of a case at its dispatch step."""
     rt = context.runtime
-    official, lang = await _official(update, context)
+    official, lang = await official_of(update, context)
     if official is None:
         return
     if len(context.args or []) < 2:

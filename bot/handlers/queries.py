@@ -1,0 +1,81 @@
+"""``/tugas`` (my open steps), ``/status <case>``, ``/cari <text>`` and ``/bantuan``."""
+
+import asyncio
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.handlers.buttons import refusal_text
+from bot.handlers.commands import official_of
+from bot.messages import fit, step_keyboard, step_text
+from bot.templating import render_html
+from workflow.errors import DomainError
+
+__all__ = ["on_help", "on_search", "on_status", "on_tasks"]
+
+#: At most this many step messages answer one /tugas.
+TASK_LIMIT = 10
+
+
+async def on_tasks(update: Update, context: BotContext) -> None:
+    """``/tugas``: each open step I hold (or stand in for), oldest first, with its buttons."""
+    rt = context.runtime
+    official, lang = await official_of(update, context)
+    if official is None:
+        return
+    numbers = await asyncio.to_thread(rt.queries.my_tasks, official.key)
+    tz = rt.settings.tz
+    await update.effective_message.reply_text(
+        render_html("tasks", lang, tz, count=len(numbers), limit=TASK_LIMIT)
+    )
+    for number in numbers[:TASK_LIMIT]:
+        view = await asyncio.to_thread(rt.cases.view, number)
+        allowed = await asyncio.to_thread(rt.cases.allowed, number, official.key)
+        current = view.case.current
+        acting_for = None if current.assignee == official.key else view.directory.name(current.assignee)
+        text = step_text(view, lang, tz, acting_for=acting_for)
+        await update.effective_message.reply_text(text, reply_markup=step_keyboard(view, allowed, lang))
+
+
+async def on_status(update: Update, context: BotContext) -> None:
+    """``/status <case>``: the timeline with durations against the SOP time."""
+    rt = context.runtime
+    official, lang = await official_of(update, context)
+    if official is None:
+        return
+    if len(context.args or []) != 1:
+        await update.effective_message.reply_text(render_html("status_usage", lang, rt.settings.tz))
+        return
+    try:
+        view = await asyncio.to_thread(rt.queries.status, context.args[0], official.key)
+    except DomainError as refusal:
+        await asyncio.to_thread(rt.cases.refuse, context.args[0], official.key, "status", refusal)
+        await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
+        return
+    text = fit("status", lang, rt.settings.tz, list(view.timeline), case=view.case)
+    await update.effective_message.reply_text(text)
+
+
+async def on_search(update: Update, context: BotContext) -> None:
+    """``/cari <text>``: cases by letter number, institution or purpose, among those I may see."""
+    rt = context.runtime
+    official, lang = await official_of(update, context)
+    if official is None:
+        return
+    text = " ".join(context.args or []).strip()
+    if len(text) < 2:
+        await update.effective_message.reply_text(render_html("search_usage", lang, rt.settings.tz))
+        return
+    views = await asyncio.to_thread(rt.queries.search, text, official.key)
+    await update.effective_message.reply_text(
+        render_html("search", lang, rt.settings.tz, text=text, views=views)
+    )
+
+
+async def on_help(update: Update, context: BotContext) -> None:
+    """``/bantuan``: what the bot does and its commands."""
+    rt = context.runtime
+    official, lang = await official_of(update, context)
+    if official is None:
+        return
+    await update.effective_message.reply_text(render_html("help", lang, rt.settings.tz))

@@ -1,0 +1,47 @@
+"""/tugas, /status, /cari and /bantuan through the real bot."""
+
+import asyncio
+
+from tests.bot.conftest import link, running_bot
+from tests.conftest import letter
+from tests.driving import audit_rows, drive_to
+
+
+def test_tasks_status_search_and_help(server, office):
+    cases, sessions, settings = office
+    first = cases.open_case(letter(number="470/1"), "tu1").number
+    second = cases.open_case(letter(number="470/2", institution="Badan Pusat Statistik"), "tu1").number
+    drive_to(cases, second, 3)
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = link(server, sessions, "dir", 1001, "Andi")
+            kasi2 = link(server, sessions, "kasi2", 1010, "Eko")
+            await direktur.wait_for_message_async(contains="Selamat datang")
+            await kasi2.wait_for_message_async(contains="Selamat datang")
+            direktur.send("/tugas")
+            await direktur.wait_for_message_async(contains="Anda memegang 1 langkah")
+            task = await direktur.wait_for_message_async(contains="Langkah 1")
+            direktur.send("/status 2")
+            status = await direktur.wait_for_message_async(contains=second)
+            kasi2.send(f"/status {second}")
+            refused = await kasi2.wait_for_message_async(contains="tidak berwenang")
+            direktur.send("/status")
+            usage = await direktur.wait_for_message_async(contains="Cara pakai")
+            direktur.send("/cari statistik")
+            found = await direktur.wait_for_message_async(contains="Berkas untuk")
+            direktur.send("/bantuan")
+            helped = await direktur.wait_for_message_async(contains="/tugas")
+            return task, status, refused, usage, found, helped
+
+    task, status, refused, usage, found, helped = asyncio.run(scenario())
+
+    assert first in task.text and "Teruskan" in task.button_texts
+    assert (
+        "selesai: " in status.text and "dari SOP 5 menit" in status.text and "sedang diproses" in status.text
+    )
+    assert second not in refused.text
+    assert ("status", "refused") in {(r.action, r.result) for r in audit_rows(sessions, actor="kasi2")}
+    assert "/status NOMOR-BERKAS" in usage.text
+    assert second in found.text and first not in found.text
+    assert "/cari" in helped.text
