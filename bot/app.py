@@ -1,9 +1,11 @@
 """One place wires everything: ``build_application(settings)``."""
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -30,11 +32,15 @@ from bot.handlers.start import on_start
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.templating import labels, render_html
+from bot.web import health_app, webhook_app
+from workflow.service.operations import Operations
 
-__all__ = ["build_application", "running"]
+__all__ = ["build_application", "running", "serve"]
 
 log = logging.getLogger(__name__)
 
+#: The update types the bot asks Telegram for.
+UPDATES = ["message", "callback_query"]
 #: How often the delivery job looks at the outbox (actions also start it at once).
 DELIVERY_INTERVAL = 1.0
 
@@ -95,23 +101,49 @@ def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> 
 
 
 @contextlib.asynccontextmanager
-async def running(app: Application) -> AsyncIterator[Application]:
-    """Run ``app`` (long polling) inside an event loop someone else owns: the demo and the tests.
+async def running(app: Application, *, polling: bool = True) -> AsyncIterator[Application]:
+    """Run ``app`` inside an event loop someone else owns (``disposisi run``, the demo, the tests).
 
     ``run_polling`` owns its loop; this does what it does (``post_init`` included) and undoes it.
+    Without ``polling`` the updates come from the webhook (``bot.web``).
     """
     async with app:
         await app.post_init(app)
         await app.start()
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=1, allowed_updates=["message", "callback_query"]
-        )
+        if polling:
+            await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=UPDATES)
         try:
             yield app
         finally:
-            await app.updater.stop()
+            if polling:
+                await app.updater.stop()
             await app.stop()
             await app.post_shutdown(app)
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """``disposisi run``: polling, or the webhook when ``WEBHOOK_URL`` is set; ``/healthz`` beside."""
+    app = build_application(settings)
+    webhook = bool(settings.webhook_url)
+    async with running(app, polling=not webhook):
+        operations = Operations(app.bot_data.runtime.sessions)
+        if webhook:
+            secret = settings.webhook_secret.get_secret_value()
+            await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=UPDATES)
+            site_app, port = webhook_app(app, settings, operations), settings.webhook_port
+        else:
+            site_app, port = health_app(operations), settings.health_port
+        runner = web.AppRunner(site_app, access_log=None)
+        await runner.setup()
+        if port:
+            await web.TCPSite(runner, settings.webhook_listen, port).start()
+            log.info(
+                "listening on %s:%s (%s)", settings.webhook_listen, port, "webhook" if webhook else "health"
+            )
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
 
 
 async def _deliver(context: BotContext) -> None:

@@ -1,5 +1,6 @@
 """Settings from the environment or a ``.env`` file (see ``.env.example``)."""
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -46,7 +47,26 @@ class Settings(BaseSettings):
         "Telegram's servers); off: the scan is registered with the CLI and only its hash reaches the bot",
     )
 
-    @field_validator("telegram_bot_token", "audit_key", mode="before")
+    webhook_url: str = Field(
+        default="", description="Public HTTPS URL Telegram posts updates to; empty: polling"
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Checked against X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -)"
+    )
+    webhook_listen: str = Field(default="127.0.0.1", description="Address the webhook and /healthz listen on")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, description="Port of the webhook endpoint")
+    health_port: int = Field(
+        default=8080, ge=0, le=65535, description="Port of GET /healthz in polling mode; 0: off"
+    )
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("telegram_bot_token", "audit_key", "webhook_secret", mode="before")
     @classmethod
     def _empty_secret_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,8 +1,11 @@
 """``disposisi run``: the bot, polling."""
 
+import asyncio
+import signal
+
 import typer
 
-from bot.app import build_application
+from bot.app import serve
 from bot.cli.common import fail
 from bot.logs import setup_logging
 from bot.settings import Settings
@@ -11,7 +14,10 @@ __all__ = ["run"]
 
 
 def run() -> None:
-    """Run the bot (long polling) against TELEGRAM_API_BASE_URL until interrupted."""
+    """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when WEBHOOK_URL is set.
+
+    GET /healthz answers on HEALTH_PORT (polling) or beside the webhook (WEBHOOK_PORT).
+    """
     settings = Settings()
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     setup_logging(settings.log_level, token)
@@ -21,5 +27,17 @@ def run() -> None:
         fail(
             "AUDIT_KEY is not set: the bot records every action in the audit chain; see .env.example", code=2
         )
+    if settings.webhook_url and settings.webhook_secret is None:
+        fail(
+            "WEBHOOK_URL is set but WEBHOOK_SECRET is not: the webhook would accept anyone's updates", code=2
+        )
     typer.echo("starting the bot (Ctrl-C stops it)", err=True)
-    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    asyncio.run(_until_signalled(settings))
+
+
+async def _until_signalled(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await serve(settings, stop)

@@ -30,6 +30,7 @@ __all__ = [
     "OfficialRow",
     "OutboxRow",
     "PendingInputRow",
+    "ProcessedUpdateRow",
     "SopVersionRow",
     "StandInRow",
     "StepRow",
@@ -256,6 +257,15 @@ class PendingInputRow(Base):
     prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class ProcessedUpdateRow(Base):
+    """A webhook update already taken in: Telegram retries deliveries, we process each once."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class StrangerRow(Base):
