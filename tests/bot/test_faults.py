@@ -1,0 +1,121 @@
+"""Faults, end to end: the real `disposisi run` process against the project's Bot API server."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.botapi import BotApiServer
+from tests.bot.conftest import TOKEN
+from tests.conftest import TEST_AUDIT_KEY, letter
+from workflow.db.models import StepRow
+from workflow.service.identity import IdentityService
+
+pytestmark = pytest.mark.slow
+
+
+class BotProcess:
+    """``python -m bot run`` in a child process, its log in a file."""
+
+    def __init__(self, env: dict, log: Path) -> None:
+        self.env, self.log = env, log
+
+    def start(self, server: BotApiServer) -> None:
+        self._out = self.log.open("ab")
+        polls = server.count("getUpdates")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], env=self.env, stdout=self._out, stderr=subprocess.STDOUT
+        )
+        server.wait_for(lambda: server.count("getUpdates") > polls, timeout=20)
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self._out.close()
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        assert self.proc.wait(timeout=20) == 0
+        self._out.close()
+
+
+@pytest.fixture
+def bot_process(office, server, tmp_path):
+    _, _, settings = office
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "AUDIT_KEY": TEST_AUDIT_KEY.decode(),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": server.base_url,
+        "HEALTH_PORT": "0",
+        "LOG_LEVEL": "DEBUG",
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = BotProcess(env, tmp_path / "bot.log")
+    yield process
+    if getattr(process, "proc", None) is not None and process.proc.poll() is None:
+        process.kill()
+
+
+def link(server, sessions, key, telegram_id):
+    user = server.user(telegram_id, key)
+    user.send(f"/start {IdentityService(sessions).invite(key, 'adm', timedelta(hours=1))}")
+    return user
+
+
+def test_sigkill_between_a_press_and_the_next_notification_loses_nothing_and_doubles_nothing(
+    server, office, bot_process
+):
+    cases, sessions, _ = office
+    bot_process.start(server)
+    direktur, kasubdit = link(server, sessions, "dir", 1001), link(server, sessions, "ksd1", 1002)
+    kasubdit.wait_for_message("Selamat datang", timeout=10)
+    number = cases.open_case(letter(), "tu1").number
+    step1 = direktur.wait_for_message("Langkah 1", timeout=10)
+    direktur.press(step1, "Teruskan")
+    picks = direktur.wait_for_edit(step1, timeout=10)
+    direktur.press(picks, "Untuk diproses")
+    people = direktur.wait_for_edit(picks, timeout=10)
+    server.hang("sendMessage", times=1, applied=True)  # Kasubdit gets it, the bot never hears back
+
+    direktur.press(people, "Kepada Budi Kasubdit")
+    kasubdit.wait_for_message("Langkah 2", timeout=10)
+    bot_process.kill()
+    server.clear_faults()
+    bot_process.start(server)
+    time.sleep(3)  # the restarted bot finds the row it never marked sent
+    bot_process.stop()
+
+    copies = [m for m in kasubdit.messages if "Langkah 2" in m.text]
+    with sessions() as s:
+        step2 = s.scalar(select(func.count()).select_from(StepRow).where(StepRow.step_no == 2))
+    assert step2 == 1  # the step moved once
+    assert cases.view(number).case.current.assignee == "ksd1"
+    assert 1 <= len(copies) <= 2  # never lost; at most one duplicate
+    assert TOKEN not in bot_process.log.read_text()
+
+
+def test_502s_and_timeouts_for_a_while_then_everything_arrives_in_order(server, office, bot_process):
+    cases, sessions, _ = office
+    bot_process.start(server)
+    direktur = link(server, sessions, "dir", 1001)
+    direktur.wait_for_message("Selamat datang", timeout=10)
+    server.fail("sendMessage", times=None, seconds=3, status=502)
+
+    numbers = [cases.open_case(letter(number=f"470/{n}"), "tu1").number for n in range(3)]
+    time.sleep(3.5)
+    arrived = [direktur.wait_for_message(number, timeout=30, since=0) for number in numbers]
+    bot_process.stop()
+
+    ids = [m.message_id for m in arrived]
+    assert ids == sorted(ids)  # in the order the cases were opened
+    assert server.count("sendMessage", status=502) >= 1
+    assert TOKEN not in bot_process.log.read_text()
+    assert "DEBUG" in bot_process.log.read_text()
