@@ -20,7 +20,7 @@ from tests.driving import (
 )
 from workflow.commands import AcceptManifest, Forward, Reassign, Sign, SubmitManifest
 from workflow.db.models import CaseRow, SopVersionRow
-from workflow.db.repository import SopChanged
+from workflow.db.reference import SopChanged
 from workflow.errors import ChoiceRequired, InvalidInput
 from workflow.service.cases import CaseService
 from workflow.states import CaseState, Instruction

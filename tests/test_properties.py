@@ -29,6 +29,7 @@ from workflow.commands import (
     SubmitManifest,
     TickItem,
 )
+from workflow.db import reference
 from workflow.db import repository as repo
 from workflow.db.models import AuditRow, CaseRow
 from workflow.db.session import make_engine, make_session_factory
@@ -86,7 +87,7 @@ class CasesUnderFire(RuleBasedStateMachine):
         self.cases = CaseService(self.sessions, sops, tz=WIB, clock=self.clock)
         self.sops: dict[tuple[str, int], Sop] = {}
         with self.sessions() as session:
-            self.directory = repo.load_directory(session)
+            self.directory = reference.load_directory(session)
 
     def teardown(self):
         self.engine.dispose()
@@ -189,7 +190,7 @@ class CasesUnderFire(RuleBasedStateMachine):
         key = (case.sop_id, case.sop_version)
         if key not in self.sops:
             with self.sessions() as session:
-                self.sops[key] = repo.load_sop_version(session, *key)
+                self.sops[key] = reference.load_sop_version(session, *key)
         return self.sops[key]
 
     def _step_ids(self, case: Case | None):

@@ -13,7 +13,7 @@ import typer
 from bot.runtime import MissingAuditKey, Runtime, open_runtime
 from bot.settings import Settings
 from workflow.db.migrate import NotMigrated
-from workflow.db.repository import SopChanged
+from workflow.db.reference import SopChanged
 from workflow.errors import DomainError
 from workflow.roster import RosterError
 from workflow.service.cases import CLI_PREFIX

@@ -9,30 +9,23 @@ from sqlalchemy.orm import Session
 
 from workflow.case import Case, Letter, Signature, StepRecord, Tick
 from workflow.db.audit import AuditChain
-from workflow.db.models import CaseRow, OfficialRow, OutboxRow, SopVersionRow, StandInRow, StepRow
+from workflow.db.models import CaseRow, OutboxRow, StepRow
 from workflow.decision import Notice
-from workflow.directory import Directory
 from workflow.manifest import Manifest
-from workflow.roster import Official, StandIn
-from workflow.sop import Sop, sop_from_json
 from workflow.states import CaseState, Instruction
 
 __all__ = [
     "Conflict",
-    "SopChanged",
     "add_audit",
     "add_outbox",
     "case_number",
     "find_case_id",
     "insert_case",
     "load_case",
-    "load_directory",
-    "load_sop_version",
     "lock_registrations",
     "next_seq",
     "same_letter",
     "save_case",
-    "stored_sop",
 ]
 
 
@@ -41,8 +34,6 @@ __all__ = [
 CASES = CaseRow.__table__
 STEPS = StepRow.__table__
 OUTBOX = OutboxRow.__table__
-OFFICIALS = OfficialRow.__table__
-STAND_INS = StandInRow.__table__
 
 # Built once: a statement object caches its compiled form and cache key.
 _CASE_BY_NUMBER = select(CASES).where(CASES.c.number == bindparam("number"))
@@ -50,72 +41,10 @@ _STEPS_OF = select(STEPS).where(STEPS.c.case_id == bindparam("case_id")).order_b
 _UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.version == bindparam("_version"))
 _INSERT_STEP = insert(STEPS).returning(STEPS.c.id)
 _UPDATE_STEP = update(STEPS).where(STEPS.c.id == bindparam("_id"))
-_ALL_OFFICIALS = select(OFFICIALS)
-_ACTIVE_STAND_INS = select(STAND_INS).where(STAND_INS.c.active.is_(True))
 
 
 class Conflict(RuntimeError):
     """The case changed since it was read (another action won the race)."""
-
-
-class SopChanged(RuntimeError):
-    """An SOP file changed its content without a new version number."""
-
-
-def stored_sop(session: Session, sop: Sop, now: datetime) -> None:
-    """Store this SOP version's definition if new; refuse a changed file with the same version."""
-    row = session.scalar(
-        select(SopVersionRow).where(SopVersionRow.sop_id == sop.id, SopVersionRow.version == sop.version)
-    )
-    if row is None:
-        session.add(
-            SopVersionRow(
-                sop_id=sop.id,
-                version=sop.version,
-                digest=sop.digest(),
-                definition=sop.definition_json(),
-                created_at=now,
-            )
-        )
-    elif row.digest != sop.digest():
-        raise SopChanged(
-            f"SOP {sop.id!r} version {sop.version} differs from the version cases already use: "
-            "give the changed file a new version number"
-        )
-
-
-def load_sop_version(session: Session, sop_id: str, version: int) -> Sop:
-    """The SOP definition a case started on."""
-    text = session.scalar(
-        select(SopVersionRow.definition).where(
-            SopVersionRow.sop_id == sop_id, SopVersionRow.version == version
-        )
-    )
-    if text is None:
-        raise LookupError(f"SOP {sop_id!r} version {version} is not stored")
-    return sop_from_json(text)
-
-
-def load_directory(session: Session) -> Directory:
-    """Every official and every active stand-in order."""
-    officials = [
-        Official(
-            key=r.key,
-            name=r.name,
-            role=r.role,
-            nip=r.nip,
-            reports_to=r.reports_to,
-            telegram_id=r.telegram_id,
-            digest=r.digest,
-            active=r.active,
-        )
-        for r in session.connection().execute(_ALL_OFFICIALS)
-    ]
-    stand_ins = [
-        StandIn(r.official_key, r.for_key, r.starts_at, r.ends_at, r.sp_number)
-        for r in session.connection().execute(_ACTIVE_STAND_INS)
-    ]
-    return Directory.of(officials, stand_ins)
 
 
 def lock_registrations(session: Session, prefix: str, year: int) -> None:

@@ -14,6 +14,7 @@ from workflow import engine
 from workflow.calendar import Continuous, WorkCalendar
 from workflow.case import Case, Letter
 from workflow.commands import Cancel, Command, action_name
+from workflow.db import reference
 from workflow.db import repository as repo
 from workflow.decision import Context
 from workflow.directory import Directory
@@ -100,7 +101,7 @@ class CaseService:
         now = self._clock()
 
         def work(session: Session) -> Case:
-            directory = _with_cli(repo.load_directory(session), created_by)
+            directory = _with_cli(reference.load_directory(session), created_by)
             self._check_registrar(directory, created_by, sop)
             _validate_letter(letter, now, self._tz)
             year = now.astimezone(self._tz).year
@@ -112,7 +113,7 @@ class CaseService:
                     "use force to register it again",
                     case=duplicate,
                 )
-            repo.stored_sop(session, sop, now)
+            reference.stored_sop(session, sop, now)
             seq = repo.next_seq(session, self._prefix, year)
             case = Case(
                 id=None,
@@ -284,8 +285,8 @@ class CaseService:
         where["case_id"] = case.id
         key = (case.sop_id, case.sop_version)
         if key not in self._stored_sops:  # a stored version never changes: read it once
-            self._stored_sops[key] = repo.load_sop_version(session, *key)
-        return case, self._stored_sops[key], _with_cli(repo.load_directory(session), actor)
+            self._stored_sops[key] = reference.load_sop_version(session, *key)
+        return case, self._stored_sops[key], _with_cli(reference.load_directory(session), actor)
 
     def _number(self, session: Session, ref: str | int) -> str:
         if isinstance(ref, int):

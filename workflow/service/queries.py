@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.db import repository as repo
+from workflow.db import reference
 from workflow.db.models import CaseRow, StepRow
 from workflow.errors import NotAuthorised
 from workflow.service.cases import CaseService, CaseView
@@ -40,7 +40,7 @@ class CaseQueries:
         now = self._clock()
 
         def work(session: Session) -> list[str]:
-            directory = repo.load_directory(session)
+            directory = reference.load_directory(session)
             holders = [key, *{s.for_key for s in directory.stand_ins if s.official == key and s.covers(now)}]
             query = (
                 select(CaseRow.number)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflow.db import reference
 from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, StandInRow
 from workflow.directory import Directory
@@ -80,7 +81,7 @@ class RosterService:
 
     def directory(self) -> Directory:
         """Every official (active or not) and the stand-in orders in force."""
-        return run_in_transaction(self._sessions, repo.load_directory)
+        return run_in_transaction(self._sessions, reference.load_directory)
 
     @staticmethod
     def _sync_stand_ins(session: Session, roster: Roster, audit) -> None:

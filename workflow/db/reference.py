@@ -1,0 +1,78 @@
+"""Reference data the engine reads with every action: stored SOP versions and the roster."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.db.models import OfficialRow, SopVersionRow, StandInRow
+from workflow.directory import Directory
+from workflow.roster import Official, StandIn
+from workflow.sop import Sop, sop_from_json
+
+__all__ = ["SopChanged", "load_directory", "load_sop_version", "stored_sop"]
+
+OFFICIALS = OfficialRow.__table__
+STAND_INS = StandInRow.__table__
+_ALL_OFFICIALS = select(OFFICIALS)
+_ACTIVE_STAND_INS = select(STAND_INS).where(STAND_INS.c.active.is_(True))
+
+
+class SopChanged(RuntimeError):
+    """An SOP file changed its content without a new version number."""
+
+
+def stored_sop(session: Session, sop: Sop, now: datetime) -> None:
+    """Store this SOP version's definition if new; refuse a changed file with the same version."""
+    row = session.scalar(
+        select(SopVersionRow).where(SopVersionRow.sop_id == sop.id, SopVersionRow.version == sop.version)
+    )
+    if row is None:
+        session.add(
+            SopVersionRow(
+                sop_id=sop.id,
+                version=sop.version,
+                digest=sop.digest(),
+                definition=sop.definition_json(),
+                created_at=now,
+            )
+        )
+    elif row.digest != sop.digest():
+        raise SopChanged(
+            f"SOP {sop.id!r} version {sop.version} differs from the version cases already use: "
+            "give the changed file a new version number"
+        )
+
+
+def load_sop_version(session: Session, sop_id: str, version: int) -> Sop:
+    """The SOP definition a case started on."""
+    text = session.scalar(
+        select(SopVersionRow.definition).where(
+            SopVersionRow.sop_id == sop_id, SopVersionRow.version == version
+        )
+    )
+    if text is None:
+        raise LookupError(f"SOP {sop_id!r} version {version} is not stored")
+    return sop_from_json(text)
+
+
+def load_directory(session: Session) -> Directory:
+    """Every official and every active stand-in order."""
+    officials = [
+        Official(
+            key=r.key,
+            name=r.name,
+            role=r.role,
+            nip=r.nip,
+            reports_to=r.reports_to,
+            telegram_id=r.telegram_id,
+            digest=r.digest,
+            active=r.active,
+        )
+        for r in session.connection().execute(_ALL_OFFICIALS)
+    ]
+    stand_ins = [
+        StandIn(r.official_key, r.for_key, r.starts_at, r.ends_at, r.sp_number)
+        for r in session.connection().execute(_ACTIVE_STAND_INS)
+    ]
+    return Directory.of(officials, stand_ins)
