@@ -13,12 +13,14 @@ import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
 
+from jinja2 import TemplateError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.messages import Rendered, step_keyboard, step_text
 from bot.runtime import Runtime
 from bot.templating import render_html
+from workflow.errors import DomainError
 from workflow.service.outbox import OutboxItem, OutboxService
 from workflow.timeline import display_name
 
@@ -64,7 +66,16 @@ class Delivery:
         if item.chat_id is None:
             await asyncio.to_thread(self._outbox.skip, item, "no Telegram account linked")
             return True
-        rendered = await asyncio.to_thread(self._render, item)
+        try:
+            rendered = await asyncio.to_thread(self._render, item)
+        except (
+            ValueError,
+            TemplateError,
+            DomainError,
+        ) as exc:  # retrying cannot help; don't hold back the rest
+            log.exception("outbox row %s cannot be rendered", item.id)
+            await asyncio.to_thread(self._outbox.fail, item, f"cannot be rendered: {exc}")
+            return True
         await self._global_slot()
         try:
             message = await bot.send_message(item.chat_id, rendered.text, reply_markup=rendered.keyboard)

@@ -102,6 +102,8 @@ async def on_press(update: Update, context: BotContext) -> None:
         await query.answer(refusal_text(refusal, lang, rt), show_alert=True)
         return
     await query.answer()
+    if outcome.moved:  # the next official's notification need not wait for this edit
+        deliver_now(context)
     if outcome.text is not None:
         await query.edit_message_text(outcome.text, reply_markup=outcome.keyboard)
     elif outcome.keyboard is not None:
@@ -121,8 +123,6 @@ async def on_press(update: Update, context: BotContext) -> None:
             prompt.message_id,
         )
         await asyncio.to_thread(rt.pending.put, pending)
-    if outcome.moved:
-        deliver_now(context)
 
 
 def deliver_now(context: BotContext) -> None:

@@ -1,0 +1,351 @@
+"""Presses and messages the bot must refuse: forged payloads, another official's button, stale
+buttons and double taps, and strangers. Each refusal is a short alert, is audited, and changes
+nothing; the real bot runs against the project's Bot API server."""
+
+import asyncio
+import copy
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.bot.conftest import link, running_bot
+from tests.conftest import Clock, letter
+from tests.driving import audit_rows, drive_to, outbox
+from workflow.commands import Acknowledge
+from workflow.db.models import StrangerRow
+from workflow.service.identity import IdentityService
+from workflow.service.pins import Pins
+
+DIR, KSD1, OP3, ADM = (1001, "Andi"), (1002, "Budi"), (1008, "Hadi"), (1010, "Joko")
+STRANGER = (6666, "Orang Asing")
+WHEN = r"\d\d-\d\d-\d{4} \d\d:\d\d WIB"
+
+
+def forge_press(server, user, message, data: str) -> str:
+    """A modified Telegram client presses ``data`` on ``message``, a button the bot never put there.
+
+    ``user.press`` only presses buttons on the message's keyboard; this pushes the raw
+    callback_query update instead. Returns the query id.
+    """
+    store = server.store
+    with store.lock:
+        record = store.message(user.id, message.message_id)
+        query = store.add_callback(user.id, message.message_id, data)
+        store.push_update(
+            "callback_query",
+            {
+                "id": query.id,
+                "from": store.users[user.id].data,
+                "message": copy.deepcopy(record.data),
+                "chat_instance": str(user.id),
+                "data": data,
+            },
+        )
+    return query.id
+
+
+async def linked(server, sessions, key: str, who: tuple[int, str]):
+    user = link(server, sessions, key, *who)
+    await user.wait_for_message_async(contains="Selamat datang")
+    return user
+
+
+def refusals(sessions, actor: str):
+    return [(r.action, r.reason_code) for r in audit_rows(sessions, actor=actor, result="refused")]
+
+
+def data_of(message, label: str) -> str:
+    return message.button(label).callback_data
+
+
+# -- forged payloads ---------------------------------------------------------------------------
+
+
+FORGED = {
+    "not ours": (lambda c: "hack;DROP TABLE cases", "Tombol tidak dikenal.", ("press", "invalid_input")),
+    "unknown instruction": (
+        lambda c: f"1.fw.{c.id}.{c.current.id}.{c.version}.9",
+        "Isian tidak dapat diterima. (unknown instruction in the button)",
+        ("press:fw", "invalid_input"),
+    ),
+    "unknown case": (lambda c: "1.ak.99999.1.1", "Berkas tidak ditemukan.", ("press:ak", "case_not_found")),
+    "another step": (
+        lambda c: f"1.ak.{c.id}.{c.current.id + 40}.{c.version}",
+        "Tombol ini sudah tidak berlaku; lihat pesan terbaru.",
+        ("press:ak", "stale"),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", FORGED)
+def test_a_forged_payload_gets_a_short_alert_changes_nothing_and_is_audited(server, office, kind):
+    cases, sessions, settings = office
+    payload, alert, audited = FORGED[kind]
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
+            before = cases.view(number).case
+
+            query = forge_press(server, direktur, step1, payload(before))
+            answer = await direktur.wait_for_answer_async(query)
+            return number, before, step1, answer, direktur.messages
+
+    number, before, step1, answer, messages = asyncio.run(scenario())
+
+    assert answer.show_alert and answer.text == alert
+    assert refusals(sessions, "dir") == [audited]
+    assert cases.view(number).case == before
+    assert messages[-1].body == step1.body and messages[-1].buttons == step1.buttons
+
+
+# -- another official's button -----------------------------------------------------------------
+
+
+def test_a_kasubdit_pressing_the_direktur_s_forward_button_is_not_authorised(server, office):
+    cases, sessions, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            kasubdit = await linked(server, sessions, "ksd1", KSD1)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
+            direktur.press(step1, "Teruskan")
+            picks = await direktur.wait_for_edit_async(step1)
+            direktur.press(picks, "Untuk diproses")
+            people = await direktur.wait_for_edit_async(picks)
+            before = cases.view(number).case
+
+            query = forge_press(
+                server, kasubdit, kasubdit.last_message, data_of(people, "Kepada Budi Kasubdit")
+            )
+            answer = await kasubdit.wait_for_answer_async(query)
+            return number, before, answer
+
+    number, before, answer = asyncio.run(scenario())
+
+    assert answer.show_alert and answer.text == "Anda tidak berwenang atas tindakan ini."
+    assert refusals(sessions, "ksd1") == [("press:fw", "not_authorised")]
+    assert cases.view(number).case == before
+    assert cases.view(number).case.current.assignee == "dir"
+
+
+def test_a_kasubdit_who_handled_the_case_still_may_not_press_the_direktur_s_sign_button(server, office):
+    cases, sessions, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            kasubdit = await linked(server, sessions, "ksd1", KSD1)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            await asyncio.to_thread(drive_to, cases, number, 7)
+            step7 = await direktur.wait_for_message_async(contains="Langkah 7")
+            before = cases.view(number).case
+
+            query = forge_press(server, kasubdit, kasubdit.last_message, data_of(step7, "Tandatangani"))
+            answer = await kasubdit.wait_for_answer_async(query)
+            return number, before, answer, kasubdit.messages
+
+    number, before, answer, kasubdit_messages = asyncio.run(scenario())
+
+    assert answer.show_alert and answer.text == "Anda tidak berwenang atas tindakan ini."
+    assert refusals(sessions, "ksd1") == [("press:sg", "not_authorised")]
+    assert cases.view(number).case == before
+    assert not any("kirim PIN" in m.body for m in kasubdit_messages)
+
+
+def test_an_operator_of_another_line_cannot_read_a_case_s_history_with_a_forged_button(server, office):
+    cases, sessions, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            operator = await linked(server, sessions, "op3", OP3)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
+
+            query = forge_press(server, operator, operator.last_message, data_of(step1, "Riwayat"))
+            answer = await operator.wait_for_answer_async(query)
+            await asyncio.sleep(0.3)  # a history message, if one were sent, would be here by now
+            return number, answer, operator.messages
+
+    number, answer, operator_messages = asyncio.run(scenario())
+
+    assert answer.show_alert and answer.text == "Anda tidak berwenang atas tindakan ini."
+    assert refusals(sessions, "op3") == [("press:hi", "not_authorised")]
+    assert not any(number in m.body or "BPJS" in m.body for m in operator_messages)
+
+
+# -- stale buttons and double taps -------------------------------------------------------------
+
+
+def test_a_button_made_before_the_case_changed_is_refused_as_stale(server, office):
+    cases, sessions, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
+            await asyncio.to_thread(cases.act, number, "dir", Acknowledge())  # from another device
+            before = cases.view(number).case
+
+            query = direktur.press(step1, "Teruskan")
+            answer = await direktur.wait_for_answer_async(query)
+            return number, before, answer
+
+    number, before, answer = asyncio.run(scenario())
+
+    assert answer.show_alert and answer.text == "Tombol ini sudah tidak berlaku; lihat pesan terbaru."
+    assert refusals(sessions, "dir") == [("press:pi", "stale")]
+    assert cases.view(number).case == before
+
+
+def test_a_double_tap_on_kepada_forwards_once_and_the_second_tap_names_who_handled_it(server, office):
+    cases, sessions, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
+            direktur.press(step1, "Teruskan")
+            picks = await direktur.wait_for_edit_async(step1)
+            direktur.press(picks, "Untuk diproses")
+            people = await direktur.wait_for_edit_async(picks)
+            version = cases.view(number).case.version
+
+            first = direktur.press(people, "Kepada Budi Kasubdit")
+            second = direktur.press(people, "Kepada Budi Kasubdit")
+            answers = [await direktur.wait_for_answer_async(q) for q in (first, second)]
+            done = await direktur.wait_for_edit_async(people, contains="Diteruskan")
+            return number, version, answers, done
+
+    number, version, (first, second), done = asyncio.run(scenario())
+
+    case = cases.view(number).case
+    assert case.version == version + 1
+    assert [(s.step_no, s.assignee) for s in case.steps] == [(1, "dir"), (2, "ksd1")]
+    assert not first.show_alert
+    assert second.show_alert
+    assert re.fullmatch(rf"Sudah ditangani oleh Dr\. Andi Direktur pada {WHEN}\.", second.text)
+    assert "Diteruskan" in done.text and not done.buttons
+    assert len(audit_rows(sessions, action="forward", result="ok")) == 1
+    assert refusals(sessions, "dir") == [("press:fw", "already_handled")]
+    assert outbox(sessions, recipient="ksd1") == [("ksd1", "step_assigned", 2)]
+
+
+# -- the signing PIN ---------------------------------------------------------------------------
+
+
+def test_five_wrong_pins_lock_signing_tell_the_admin_and_only_an_unlock_lets_the_right_pin_sign(
+    server, office
+):
+    cases, sessions, settings = office
+    Pins(sessions).set("dir", "123456")
+    wrong = ("000000", "111111", "222222", "333333", "444444")
+
+    async def sign_with(direktur, step7, pin: str):
+        direktur.press(step7, "Tandatangani")
+        direktur.reply(await direktur.wait_for_message_async(contains="kirim PIN"), pin)
+        return await direktur.wait_for_message_async()
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            admin = await linked(server, sessions, "adm", ADM)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            await asyncio.to_thread(drive_to, cases, number, 7)
+            step7 = await server.wait_for_async(
+                lambda: next((m for m in direktur.messages if m.button("Tandatangani")), None)
+            )
+
+            told = [(await sign_with(direktur, step7, wrong[0])).body]
+            for pin in wrong[1:]:
+                direktur.send(pin)  # the PIN question stays open after a wrong PIN
+                told.append((await direktur.wait_for_message_async()).body)
+            alert = await admin.wait_for_message_async(contains="dikunci")
+            locked = (await sign_with(direktur, step7, "123456")).body
+            unsigned = cases.view(number).case
+            await asyncio.to_thread(Pins(sessions).unlock, "dir", "adm")
+            direktur.press(step7, "Tandatangani")
+            direktur.reply(await direktur.wait_for_message_async(contains="kirim PIN"), "123456")
+            signed = await direktur.wait_for_edit_async(step7, contains="Ditandatangani")
+            return number, told, alert, locked, unsigned, signed, direktur.history
+
+    number, told, alert, locked, unsigned, signed, history = asyncio.run(scenario())
+
+    assert told == [
+        "PIN salah; sisa 4 kali percobaan.",
+        "PIN salah; sisa 3 kali percobaan.",
+        "PIN salah; sisa 2 kali percobaan.",
+        "PIN salah; sisa 1 kali percobaan.",
+        "Penandatanganan dikunci setelah 5 kali PIN salah; admin telah diberi tahu.",
+    ]
+    assert "Dr. Andi Direktur" in alert.text and "disposisi roster unlock-pin dir" in alert.text
+    assert locked == told[-1]
+    assert unsigned.signature is None and unsigned.current.step_no == 7
+    assert not signed.buttons
+    assert cases.view(number).case.signature.signer == "dir"
+    assert refusals(sessions, "dir") == [("sign", "wrong_pin")] * 4 + [("sign", "pin_locked")] * 2
+    assert [r.action for r in audit_rows(sessions, result="ok") if r.action.startswith("pin_")] == [
+        "pin_set",
+        "pin_locked",
+        "pin_unlock",
+    ]
+    assert not any(pin in m.body for m in history for pin in (*wrong, "123456"))
+
+
+# -- strangers -----------------------------------------------------------------------------------
+
+
+def test_a_stranger_is_refused_politely_sees_no_case_data_and_is_audited_once(server, office):
+    cases, sessions, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
+            before = cases.view(number).case
+            stranger = server.user(*STRANGER)
+
+            for text in ("/start", "halo, saya mau data", "/pin", "/bahasa en"):
+                stranger.send(text)
+                await stranger.wait_for_message_async()
+            query = forge_press(server, stranger, stranger.last_message, data_of(step1, "Diterima"))
+            answer = await stranger.wait_for_answer_async(query)
+            return number, before, stranger.messages, answer
+
+    number, before, messages, answer = asyncio.run(scenario())
+
+    polite = "Mohon maaf, akun Telegram Anda belum terdaftar pada layanan ini."
+    assert len(messages) == 4 and all(m.body.startswith(polite) for m in messages)
+    assert answer.show_alert and answer.text.startswith(polite)
+    assert not any(fact in m.body for m in messages for fact in (number, "BPJS", "470/123"))
+    assert cases.view(number).case == before
+    assert [(r.action, r.reason_code) for r in audit_rows(sessions, actor=f"telegram:{STRANGER[0]}")] == [
+        ("stranger", "not_on_roster")
+    ]
+    with sessions() as s:
+        assert s.scalar(select(StrangerRow.attempts).where(StrangerRow.telegram_id == STRANGER[0])) == 5
+
+
+def test_a_stranger_who_keeps_writing_is_audited_again_only_after_an_hour(services, clock: Clock):
+    _, sessions = services
+    identity = IdentityService(sessions, clock)
+
+    identity.stranger(STRANGER[0])
+    clock.advance(minutes=59)
+    identity.stranger(STRANGER[0])
+    clock.advance(minutes=1)
+    identity.stranger(STRANGER[0])
+
+    audited = audit_rows(sessions, action="stranger")
+    assert [r.detail["attempts"] for r in audited] == [1, 3]
+    assert audited[1].at - audited[0].at == timedelta(hours=1)

@@ -1,0 +1,193 @@
+"""Every Telegram template renders in Indonesian and English at every step kind of the seed SOP,
+from real case views, with officials' text escaped for Telegram's HTML. No network."""
+
+import shutil
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+from jinja2 import meta
+
+from bot.botapi.html import parse_html
+from bot.callbacks import decode
+from bot.intake import LIMITS
+from bot.messages import history_text, step_keyboard, step_text
+from bot.templating import LIMIT, _html_environment, labels, render_html, templates_dir
+from tests.conftest import WIB, Clock, build_services, letter
+from tests.driving import TICK_VALUES, step_action
+from workflow.commands import Reject, Return, TickItem
+from workflow.service.cases import CaseView
+from workflow.sop import StepKind
+from workflow.states import CHECKLIST
+
+TELEGRAM = templates_dir() / "telegram"
+LANGUAGES = ("id", "en")
+#: Text an official or a letter might carry that Telegram's HTML would otherwise take as markup.
+HOSTILE = "<script>alert(\"x\")</script> & 'kutip' <b>tebal</b>"
+ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;kutip&#39; &lt;b&gt;tebal&lt;/b&gt;"
+TEMPLATES = sorted(p.stem for p in (TELEGRAM / "id").glob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory, migrated_template, sops, roster):
+    """A case whose letter and notes are all hostile text, seen at each step, returned, closed and
+    rejected; with the actions the holder of each step may take."""
+    path = tmp_path_factory.mktemp("templates") / "test.db"
+    shutil.copyfile(migrated_template, path)
+    clock = Clock(datetime(2026, 11, 24, 2, 0, tzinfo=UTC))
+    cases, _, engine = build_services(f"sqlite:///{path}", sops, roster, clock)
+    hostile = replace(
+        letter(number=f"470/{HOSTILE}", institution=f"BPJS {HOSTILE}"),
+        purpose=HOSTILE,
+        pks_number=HOSTILE,
+    )
+    number = cases.open_case(hostile, "tu1").number
+    seen: dict[str, CaseView] = {}
+    allowed: dict[str, list[str]] = {}
+    case = cases.view(number).case
+    while case.current is not None:
+        name = f"step{case.current.step_no}"
+        seen[name], allowed[name] = cases.view(number), cases.allowed(number, case.current.assignee)
+        if case.current.step_no == 8:
+            break
+        clock.advance(minutes=1)
+        command = replace(step_action(case.current.step_no), note=HOSTILE)
+        case = cases.act(number, case.current.assignee, command)
+        if case.current.step_no == 3 and "returned" not in seen:
+            case = cases.act(number, "kasi1", Return(reason=HOSTILE))
+            seen["returned"] = cases.view(number)
+    for item in CHECKLIST:
+        clock.advance(minutes=1)
+        cases.act(number, case.current.assignee, TickItem(item, f"{TICK_VALUES[item]} {HOSTILE}"))
+    seen["closed"] = cases.view(number)
+    other = cases.open_case(replace(hostile, number="470/2"), "tu1").number
+    cases.act(other, "dir", Reject(reason=HOSTILE))
+    seen["rejected"] = cases.view(other)
+    yield seen, allowed
+    engine.dispose()
+
+
+@pytest.fixture
+def views(walk) -> dict[str, CaseView]:
+    return walk[0]
+
+
+def values(view: CaseView) -> dict:
+    """Every value any Telegram template asks for, user text hostile wherever a person writes it."""
+    record = view.case.current or view.case.steps[-1]
+    return {
+        "case": view.case,
+        "step": view.sop.step(record.step_no),
+        "due": record.due_at,
+        "rows": view.timeline,
+        "cut": 2,
+        "acting_for": HOSTILE,
+        "outcome": "Diteruskan",
+        "by": HOSTILE,
+        "at": record.started_at,
+        "to": HOSTILE,
+        "reason": HOSTILE,
+        "name": HOSTILE,
+        "key": "dir",
+        "case_number": view.case.number,
+        "role": "direktur",
+        "length": 1001,
+        "item": "archived",
+        "closed": view.case.current is None,
+        "hash": "b" * 64,
+        "code": "invalid_input",
+        "left": 3,
+        "detail": HOSTILE,
+        "letter": view.case.letter,
+        "errors": {"purpose": "too_long"},
+        "forced": True,
+        "existing": view.case.number,
+        "button": "Tetap daftarkan",
+        "field": "purpose",
+        "limits": LIMITS,
+        "today": date(2026, 11, 24),
+        "intro": "new",
+        "taken": ["number", "date"],
+        "scan_received": "a" * 64,
+        "position": 3,
+        "total": 6,
+        "views": [view],
+        "text": HOSTILE,
+        "count": 11,
+        "limit": 10,
+    }
+
+
+def assert_safe(html: str) -> None:
+    """Telegram would accept it, it fits, and no hostile text came through as markup."""
+    parsed = parse_html(html)
+    assert parsed.length <= LIMIT
+    assert "<script" not in html and "<b>tebal" not in html
+    if HOSTILE in parsed.text:
+        assert ESCAPED in html
+
+
+def test_the_indonesian_and_english_folders_hold_the_same_templates():
+    names = {lang: sorted(p.name for p in (TELEGRAM / lang).iterdir()) for lang in LANGUAGES}
+
+    assert names["id"] == names["en"]
+    assert labels("id").keys() == labels("en").keys()
+
+
+def test_the_case_views_cover_every_step_kind_of_the_seed_sop(views):
+    kinds = {views[f"step{n}"].sop.step(n).kind for n in range(1, 9)}
+
+    assert kinds == set(StepKind)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_template_renders_strictly_at_every_step_with_user_text_escaped(views, template, lang):
+    source = (TELEGRAM / lang / f"{template}.html").read_text(encoding="utf-8")
+    asked = meta.find_undeclared_variables(_html_environment().parse(source)) - {"tz"}
+    assert asked <= values(views["step1"]).keys(), f"give values() in this file a value for {asked}"
+
+    rendered = {name: render_html(template, lang, WIB, **values(view)) for name, view in views.items()}
+
+    for html in rendered.values():
+        assert_safe(html)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("template", ["step_assigned", "step_returned", "done"])
+def test_step_messages_show_the_letter_and_notes_escaped_at_every_step(views, template, lang):
+    extra = {"outcome": labels(lang)["done_forward"], "by": "Budi", "at": None, "to": None}
+    extra = extra if template == "done" else {}
+
+    texts = {name: step_text(view, lang, WIB, template, **extra) for name, view in views.items()}
+
+    for name, html in texts.items():
+        assert_safe(html)
+        assert html.count(ESCAPED) >= 3, name  # letter number, purpose and PKS at least
+        assert views[name].case.number in parse_html(html).text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_history_shows_every_note_escaped(views, lang):
+    view = views["closed"]
+
+    html = history_text(view, lang, WIB)
+
+    assert_safe(html)
+    assert html.count(ESCAPED) == sum(1 for row in view.timeline if row.note)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_step_kind_gets_buttons_in_its_language_with_valid_callback_data(walk, lang):
+    views, allowed = walk
+    words = labels(lang)
+
+    keyboards = {name: step_keyboard(views[name], allowed[name], lang) for name in allowed}
+
+    assert len(keyboards) == 8
+    for name, keyboard in keyboards.items():
+        buttons = [b for row in keyboard.inline_keyboard for b in row]
+        assert buttons[-1].text == words["history"], name
+        assert {b.text for b in buttons} <= set(words.values()), name
+        assert all(decode(b.callback_data).case_id == views[name].case.id for b in buttons), name
+        assert len(buttons) > 2, name  # besides reading the history and reassigning, the step's own
