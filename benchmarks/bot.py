@@ -135,7 +135,8 @@ def main() -> None:
         rejected = server.count("sendMessage", status=429)
     print(
         f"{len(latencies)} approve presses over {2 * args.pairs} chats; "
-        f"press → next official's sendMessage at the server: p50 {statistics.median(latencies) * 1e3:.1f} ms, "
+        f"press → next official's sendMessage at the server: "
+        f"p50 {statistics.median(latencies) * 1e3:.1f} ms, "
         f"p99 {percentile(latencies, 0.99) * 1e3:.1f} ms, max {max(latencies) * 1e3:.1f} ms; "
         f"429s answered by the server: {rejected}"
     )
