@@ -124,7 +124,10 @@ class Delivery:
         values = {"case": view.case, "step": view.sop.step(step.step_no), "reason": step.note}
         if item.kind in _BY_ACTOR:
             values["by"] = display_name(view.directory, step.actor, step.acting_for)
-        return Rendered(render_html(item.kind, lang, tz, **values))
+        keyboard = None
+        if item.kind == "case_waiting" and view.case.current is not None:  # the superior assigns it here
+            keyboard = step_keyboard(view, rt.cases.allowed(view.case.number, item.recipient), lang)
+        return Rendered(render_html(item.kind, lang, tz, **values), keyboard)
 
     def _superiors(self, key: str) -> list[str]:
         directory = self._runtime.roster.directory()

@@ -53,7 +53,10 @@ async def on_status(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
         return
     text = fit("status", lang, rt.settings.tz, list(view.timeline), case=view.case)
-    await update.effective_message.reply_text(text)
+    allowed = await asyncio.to_thread(rt.cases.allowed, view.case.number, official.key)
+    # The holder's superior may reassign from here (Alihkan); the holder's own buttons come with /tugas.
+    keyboard = step_keyboard(view, allowed, lang) if allowed == ["reassign"] else None
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
 async def on_search(update: Update, context: BotContext) -> None:

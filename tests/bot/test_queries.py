@@ -23,7 +23,7 @@ def test_tasks_status_search_and_help(server, office):
             await direktur.wait_for_message_async(contains="Anda memegang 1 langkah")
             task = await direktur.wait_for_message_async(contains="Langkah 1")
             direktur.send("/status 2")
-            status = await direktur.wait_for_message_async(contains=second)
+            status = await direktur.wait_for_message_async(contains="📋")
             kasi2.send(f"/status {second}")
             refused = await kasi2.wait_for_message_async(contains="tidak berwenang")
             direktur.send("/status")
@@ -45,3 +45,28 @@ def test_tasks_status_search_and_help(server, office):
     assert "/status NOMOR-BERKAS" in usage.text
     assert second in found.text and first not in found.text
     assert "/cari" in helped.text
+
+
+def test_the_holders_superior_reassigns_from_the_status_message(server, office):
+    cases, sessions, settings = office
+    number = cases.open_case(letter(), "tu1").number
+    drive_to(cases, number, 3)  # with Dewi Kasi (kasi1), who reports to Budi Kasubdit (ksd1)
+
+    async def scenario():
+        async with running_bot(settings):
+            kasubdit = link(server, sessions, "ksd1", 1002, "Budi")
+            kasi2 = link(server, sessions, "kasi2", 1010, "Eko")
+            await kasubdit.wait_for_message_async(contains="Selamat datang")
+            kasubdit.send(f"/status {number}")
+            status = await kasubdit.wait_for_message_async(contains="📋")
+            kasubdit.press(status, "Alihkan")
+            people = await kasubdit.wait_for_edit_async(status)
+            kasubdit.press(people, "Kepada Eko Kasi")
+            await kasubdit.wait_for_edit_async(people, contains="Dialihkan")
+            return status, await kasi2.wait_for_message_async(contains="Langkah 3")
+
+    status, step3 = asyncio.run(scenario())
+
+    assert status.button_texts == ["Alihkan", "Riwayat"]
+    assert cases.view(number).case.current.assignee == "kasi2"
+    assert number in step3.text
