@@ -25,6 +25,7 @@ from bot.delivery import Delivery
 from bot.handlers import answers  # noqa: F401  (registers the answer consumers)
 from bot.handlers.buttons import on_press
 from bot.handlers.commands import on_language, on_pin, on_receipt
+from bot.handlers.documents import on_print
 from bot.handlers.inputs import on_cancel, on_message
 from bot.handlers.intake import FORCE_PATTERN, on_force, on_new
 from bot.handlers.queries import on_help, on_search, on_status, on_tasks
@@ -88,6 +89,7 @@ def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> 
     app.add_handler(CommandHandler("pin", on_pin))
     app.add_handler(CommandHandler("bahasa", on_language))
     app.add_handler(CommandHandler("terima", on_receipt))
+    app.add_handler(CommandHandler("cetak", on_print))
     app.add_handler(CommandHandler("tugas", on_tasks))
     app.add_handler(CommandHandler("status", on_status))
     app.add_handler(CommandHandler("cari", on_search))

@@ -15,13 +15,15 @@ from datetime import UTC, datetime, timedelta
 
 from jinja2 import TemplateError
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.documents import dispatch_documents
 from bot.messages import Rendered, step_keyboard, step_text
 from bot.runtime import Runtime
 from bot.templating import render_html
 from workflow.errors import DomainError
 from workflow.service.outbox import OutboxItem, OutboxService
+from workflow.sop import StepKind
 from workflow.timeline import display_name
 
 __all__ = ["Delivery"]
@@ -99,6 +101,12 @@ class Delivery:
             return False
         self._last_sent[item.chat_id] = time.monotonic()
         await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message.message_id)
+        for name, pdf in rendered.documents:  # best effort: `disposisi case print` writes them too
+            await self._global_slot()
+            try:
+                await bot.send_document(item.chat_id, document=pdf, filename=name)
+            except TelegramError as exc:
+                log.warning("document %s for outbox row %s not sent: %s", name, item.id, exc)
         return True
 
     def _render(self, item: OutboxItem) -> Rendered:
@@ -119,7 +127,10 @@ class Delivery:
             allowed = rt.cases.allowed(view.case.number, item.recipient)
             acting_for = None if current.assignee == item.recipient else view.directory.name(current.assignee)
             text = step_text(view, lang, tz, item.kind, acting_for=acting_for)
-            return Rendered(text, step_keyboard(view, allowed, lang))
+            documents = ()
+            if view.sop.step(current.step_no).kind is StepKind.DISPATCH:  # the JFU's checklist and receipt
+                documents = tuple(dispatch_documents(view, tz))
+            return Rendered(text, step_keyboard(view, allowed, lang), documents)
         step = next((s for s in reversed(view.case.steps) if s.step_no == item.step_no), view.case.steps[-1])
         values = {"case": view.case, "step": view.sop.step(step.step_no), "reason": step.note}
         if item.kind in _BY_ACTOR:

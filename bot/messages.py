@@ -29,6 +29,7 @@ class Rendered:
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
+    documents: tuple[tuple[str, bytes], ...] = ()  # (filename, PDF) sent after the text
 
 
 def fit(template: str, lang: str, tz: ZoneInfo, rows: list, **values) -> str:

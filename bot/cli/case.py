@@ -95,6 +95,26 @@ def evidence(
     typer.echo(f"evidence pack written to {out} ({len(data)} bytes)")
 
 
+@app.command("print")
+def print_(
+    case_id: str = _ID,
+    out: Path = typer.Option(..., metavar="DIR", help="Folder for the three PDFs; created if needed."),
+) -> None:
+    """Write a case's printable documents: lembar disposisi, dispatch checklist and tanda terima (PDF)."""
+    from bot.documents import KINDS, filename, render_pdf  # fpdf2 loads slowly: only for this command
+
+    with runtime("case print") as rt:
+        view = rt.cases.view(case_id)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for kind in KINDS:
+            path = out / filename(view, kind)
+            path.write_bytes(render_pdf(kind, view, rt.settings.tz))
+            typer.echo(f"written {path}")
+    except OSError as exc:
+        fail(f"cannot write the documents to {out}: {exc.strerror or exc}", code=2)
+
+
 @app.command()
 def cancel(
     case_id: str = _ID,

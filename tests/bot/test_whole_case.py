@@ -87,6 +87,12 @@ def test_a_whole_case_from_letter_to_receipt_by_buttons_and_replies(server, offi
             signed = await dir_.wait_for_edit_async(m, contains="Ditandatangani")
 
             m = await step_message(op2, "Langkah 8")  # the checklist, ticked in the chat
+
+            def both_papers():
+                names = [d.document["file_name"] for d in op2.messages if d.document]
+                return names if len(names) == 2 else None
+
+            papers = await server.wait_for_async(both_papers, timeout=10)
             op2.press(m, "☐ Sudah digandakan")
             m = await op2.wait_for_edit_async(m)
             op2.press(m, "☐ Sudah diarsipkan")
@@ -103,9 +109,9 @@ def test_a_whole_case_from_letter_to_receipt_by_buttons_and_replies(server, offi
                 reply_to=await step_message(op2, "tanda terima"),
             )
             closed = [await step_message(u, "selesai") for u in (dir_, ksd1, kasi1, op2)]
-            return number, signed, closed, [u.history for u in (dir_, op2)]
+            return number, signed, closed, [u.history for u in (dir_, op2)], papers
 
-    number, signed, closed, (dir_history, _) = asyncio.run(scenario())
+    number, signed, closed, (dir_history, _), papers = asyncio.run(scenario())
 
     case = cases.view(number).case
     assert case.state is CaseState.CLOSED
@@ -117,6 +123,7 @@ def test_a_whole_case_from_letter_to_receipt_by_buttons_and_replies(server, offi
     assert case.checklist["receipt"].receipt_sha256 == hashlib.sha256(b"%PDF-1.4 tanda terima").hexdigest()
     assert case.checklist["receipt"].value == "TT-009"
     assert not signed.buttons
+    assert sorted(papers) == [f"{number}-checklist.pdf", f"{number}-tanda-terima.pdf"]
     assert all(number in m.text for m in closed)
     assert not any("123456" in (m.text or "") for m in dir_history)  # the PIN messages were deleted
     with sessions() as s:

@@ -1,0 +1,61 @@
+"""``/cetak <case>``: the lembar disposisi of a case as a PDF, for officials who may see the case."""
+
+import asyncio
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.documents import filename, render_pdf
+from bot.templating import render_html
+from workflow.errors import DomainError, NotAuthorised
+from workflow.visibility import may_see
+
+__all__ = ["on_print"]
+
+_KIND = "lembar_disposisi"
+
+
+async def on_print(update: Update, context: BotContext) -> None:
+    """Send the lembar disposisi of a case; refuse (and audit) anyone who may not see it."""
+    rt, tz, message = context.runtime, context.runtime.settings.tz, update.effective_message
+    official = await asyncio.to_thread(rt.identity.who, update.effective_user.id)
+    if official is None:
+        await asyncio.to_thread(rt.identity.stranger, update.effective_user.id)
+        await message.reply_text(render_html("stranger", "id", tz))
+        return
+    lang = await asyncio.to_thread(rt.identity.language, official.key)
+    if len(context.args or []) != 1:
+        await message.reply_text(render_html("print_usage", lang, tz))
+        return
+    ref = number = context.args[0].upper()
+    try:
+        view = await asyncio.to_thread(rt.cases.view, ref)
+        number = view.case.number
+        directory = await asyncio.to_thread(rt.roster.directory)
+        if not may_see(view.case, view.sop, directory, official.key, datetime.now(UTC)):
+            raise NotAuthorised(f"{official.key} may not see case {number}")
+    except DomainError as refusal:
+        await asyncio.to_thread(rt.cases.refuse, ref, official.key, "print", refusal)
+        await message.reply_text(_refused(refusal, number, lang, tz))
+        return
+    pdf = await asyncio.to_thread(render_pdf, _KIND, view, tz)
+    caption = render_html("print_caption", lang, tz, case=view.case)
+    await message.reply_document(document=pdf, filename=filename(view, _KIND), caption=caption)
+
+
+def _refused(refusal: DomainError, number: str, lang: str, tz: ZoneInfo) -> str:
+    """``print_refused``: the case, then why, as ``refused`` says it for a button."""
+    params = refusal.params
+    return render_html(
+        "print_refused",
+        lang,
+        tz,
+        case_number=number,
+        code=refusal.code,
+        by=params.get("by"),
+        at=params.get("at"),
+        left=params.get("tries_left"),
+        detail=str(refusal),
+    )
