@@ -85,10 +85,14 @@ async def run(args, settings, server, sessions, cases) -> list[float]:
                 (i, (await asyncio.to_thread(cases.open_case, letter, "tu", assignee=f"dir{i}")).number)
             )
         print(f"{args.cases} cases opened; waiting for their notifications (about 1 per second per chat)…")
-        await server.wait_for_async(
-            lambda: sum(len(users[f"dir{i}"].messages) for i in range(args.pairs)) >= args.pairs + args.cases,
-            timeout=args.cases,
-        )
+        def delivered() -> int:
+            return sum(len(users[f"dir{i}"].messages) for i in range(args.pairs)) - args.pairs
+
+        deadline = time.monotonic() + args.cases  # polled: re-checking on every server change is quadratic
+        while delivered() < args.cases:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"only {delivered()} of {args.cases} notifications arrived")
+            await asyncio.sleep(0.5)
         latencies = []
         for i, number in numbers:
             direktur, kasubdit = users[f"dir{i}"], users[f"ksd{i}"]
