@@ -76,6 +76,7 @@ class Tick:
     at: datetime
     value: str = ""
     receipt_sha256: str | None = None
+    receipt_file: str | None = None  # where the signed receipt scan is kept (e.g. a Telegram file id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,6 +103,7 @@ class TickItem:
     item: ChecklistItem
     value: str = ""
     receipt_sha256: str | None = None
+    receipt_file: str | None = None
     step_id: int | None = None
 
 

@@ -138,7 +138,14 @@ def _tick(case, step, actor, acting_for, command: TickItem, ctx):
             raise InvalidInput("the receipt's SHA-256 must be 64 lowercase hex digits")
         if not value and command.receipt_sha256 is None:
             raise InvalidInput("ticking 'receipt' needs the receipt number or the receipt scan's SHA-256")
-    tick = Tick(actor, ctx.now, value, command.receipt_sha256 if item is ChecklistItem.RECEIPT else None)
+    receipt = item is ChecklistItem.RECEIPT
+    tick = Tick(
+        actor,
+        ctx.now,
+        value,
+        command.receipt_sha256 if receipt else None,
+        command.receipt_file if receipt else None,
+    )
     checklist = MappingProxyType({**case.checklist, item.value: tick})
     detail = {"step_no": step.step_no, "item": item.value, "value": value}
     ticked = case.evolve(checklist=checklist)

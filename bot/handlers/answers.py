@@ -176,13 +176,13 @@ async def on_tick_value(update: Update, context: BotContext, official: Official,
     rt, lang = context.runtime, await _lang(context.runtime, official)
     message = update.effective_message
     item = ChecklistItem(pending.data["item"])
-    sha = None
+    sha = file_ref = None
     if item is ChecklistItem.RECEIPT and (message.document or message.photo):
         media = message.document or message.photo[-1]
         data = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
-        sha = hashlib.sha256(bytes(data)).hexdigest()
+        sha, file_ref = hashlib.sha256(bytes(data)).hexdigest(), f"telegram:{media.file_id}"
     value = (message.text or message.caption or "").strip()
-    command = TickItem(item, value=value, receipt_sha256=sha, step_id=pending.step_id)
+    command = TickItem(item, value=value, receipt_sha256=sha, receipt_file=file_ref, step_id=pending.step_id)
     try:
         case = await asyncio.to_thread(
             rt.cases.act, pending.case_id, official.key, command, seen_version=pending.case_version

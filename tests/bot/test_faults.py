@@ -110,12 +110,17 @@ def test_502s_and_timeouts_for_a_while_then_everything_arrives_in_order(server, 
     server.fail("sendMessage", times=None, seconds=3, status=502)
 
     numbers = [cases.open_case(letter(number=f"470/{n}"), "tu1").number for n in range(3)]
-    time.sleep(3.5)
-    arrived = [direktur.wait_for_message(number, timeout=30, since=0) for number in numbers]
+    time.sleep(3.2)
+    server.hang("sendMessage", times=None, seconds=3)  # then no answer at all: the bot's calls time out
+    numbers += [cases.open_case(letter(number=f"471/{n}"), "tu1").number for n in range(2)]
+    arrived = [direktur.wait_for_message(number, timeout=60, since=0) for number in numbers]
     bot_process.stop()
 
     ids = [m.message_id for m in arrived]
     assert ids == sorted(ids)  # in the order the cases were opened
     assert server.count("sendMessage", status=502) >= 1
+    assert any(
+        r.method == "sendMessage" and r.status is None for r in server.requests
+    )  # one was left hanging
     assert TOKEN not in bot_process.log.read_text()
     assert "DEBUG" in bot_process.log.read_text()

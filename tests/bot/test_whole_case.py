@@ -122,6 +122,7 @@ def test_a_whole_case_from_letter_to_receipt_by_buttons_and_replies(server, offi
     assert case.checklist["archived"].value == "ARS-2026-114"
     assert case.checklist["receipt"].receipt_sha256 == hashlib.sha256(b"%PDF-1.4 tanda terima").hexdigest()
     assert case.checklist["receipt"].value == "TT-009"
+    assert case.checklist["receipt"].receipt_file.startswith("telegram:")
     assert not signed.buttons
     assert sorted(papers) == [f"{number}-checklist.pdf", f"{number}-tanda-terima.pdf"]
     assert all(number in m.text for m in closed)

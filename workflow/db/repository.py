@@ -164,7 +164,13 @@ def load_case(session: Session, number: str) -> Case | None:
         else None,
         checklist=MappingProxyType(
             {
-                k: Tick(v["by"], datetime.fromisoformat(v["at"]), v["value"], v.get("receipt_sha256"))
+                k: Tick(
+                    v["by"],
+                    datetime.fromisoformat(v["at"]),
+                    v["value"],
+                    v.get("receipt_sha256"),
+                    v.get("receipt_file"),
+                )
                 for k, v in (row.checklist or {}).items()
             }
         ),
@@ -262,7 +268,13 @@ def _case_values(case: Case, now: datetime) -> dict:
             "signed_at": sig.signed_at.isoformat(),
         },
         checklist={
-            k: {"by": t.by, "at": t.at.isoformat(), "value": t.value, "receipt_sha256": t.receipt_sha256}
+            k: {
+                "by": t.by,
+                "at": t.at.isoformat(),
+                "value": t.value,
+                "receipt_sha256": t.receipt_sha256,
+                "receipt_file": t.receipt_file,
+            }
             for k, t in case.checklist.items()
         },
     )

@@ -234,7 +234,13 @@ def _evidence(view, tz: ZoneInfo) -> dict:
             "signed_at": sig.signed_at.isoformat(),
         },
         "checklist": {
-            item: {"by": t.by, "at": t.at.isoformat(), "value": t.value, "receipt_sha256": t.receipt_sha256}
+            item: {
+                "by": t.by,
+                "at": t.at.isoformat(),
+                "value": t.value,
+                "receipt_sha256": t.receipt_sha256,
+                "receipt_file": t.receipt_file,
+            }
             for item, t in case.checklist.items()
         },
         "timeline": [
