@@ -47,10 +47,10 @@ class Narrator:
             for message in user.messages:
                 if message.message_id > self._seen[who]:
                     self._seen[who] = message.message_id
-                    print(
-                        self._say.received(self.elapsed, who, _first_line(message.text or message.caption)),
-                        flush=True,
-                    )
+                    shown = _first_line(message.text or message.caption)
+                    if message.document:
+                        shown = f"📎 {message.document.get('file_name', 'document')} {shown}".strip()
+                    print(self._say.received(self.elapsed, who, shown), flush=True)
 
     async def watch(self) -> None:
         """Print arrivals until cancelled."""

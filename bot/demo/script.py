@@ -86,6 +86,10 @@ async def _from_step_5(office: Office, *, late: bool = False) -> None:
     await office.press("Direktur", message, "Tandatangani")
     await office.answer("Direktur", "kirim PIN", PIN, shown="•" * len(PIN))
     message = await office.received("Operator", "Langkah 8")
+    operator = office.people["Operator"]
+    await office.server.wait_for_async(
+        lambda: sum(1 for m in operator.messages if m.document) >= 2, timeout=TIMEOUT
+    )
     message = await office.press("Operator", message, "☐ Sudah digandakan")
     await office.press("Operator", message, "☐ Sudah diarsipkan")
     await office.answer("Operator", "nomor arsip", "ARS-2026-114")
