@@ -12,6 +12,7 @@ from bot.demo.stage import run_demo
     [
         ("happy", "ended closed", "Tanda terima dicatat"),
         ("reject", "ended rejected", "Surat izin sudah kedaluwarsa"),
+        ("return", "ended closed", "Dikembalikan ke langkah 4"),
     ],
 )
 def test_the_demo_narrates_a_case_to_its_end(scenario, ending, shown, capsys, tmp_path, monkeypatch):

@@ -65,8 +65,8 @@ async def _to_step_5(office: Office) -> None:
     await _report(office, "Daftar NIK peserta untuk verifikasi", "1200")
 
 
-async def _report(office: Office, description: str, records: str) -> None:
-    message = await office.received("Operator", "Langkah 4")
+async def _report(office: Office, description: str, records: str, arrival: str = "Langkah 4") -> None:
+    message = await office.received("Operator", arrival)
     message = await office.press("Operator", message, "Laporkan data")
     await office.press("Operator", message, "Berkas (softcopy)")
     await office.answer("Operator", "uraian data", description)
@@ -114,7 +114,7 @@ async def returned(office: Office) -> None:
     message = await office.received("Kasi", "Langkah 5")
     await office.press("Kasi", message, "Kembalikan")
     await office.answer("Kasi", "alasan pengembalian", "Jumlah record tidak sesuai surat izin")
-    await _report(office, "Daftar NIK peserta (perbaikan)", "1150")
+    await _report(office, "Daftar NIK peserta (perbaikan)", "1150", arrival="Dikembalikan ke langkah 4")
     await _from_step_5(office)
 
 
