@@ -4,7 +4,8 @@ import asyncio
 
 from tests.bot.conftest import link, running_bot
 from tests.conftest import letter
-from tests.driving import audit_rows, drive_to
+from tests.driving import audit_rows, dispatch, drive_to
+from workflow.states import CHECKLIST
 
 
 def test_tasks_status_search_and_help(server, office):
@@ -70,3 +71,25 @@ def test_the_holders_superior_reassigns_from_the_status_message(server, office):
     assert status.button_texts == ["Alihkan", "Riwayat"]
     assert cases.view(number).case.current.assignee == "kasi2"
     assert number in step3.text
+
+
+def test_the_jfu_closes_the_case_with_terima(server, office):
+    cases, sessions, settings = office
+    number = cases.open_case(letter(), "tu1").number
+    drive_to(cases, number, 8)  # the operator is op2
+    dispatch(cases, number, CHECKLIST[:3])
+
+    async def scenario():
+        async with running_bot(settings):
+            operator = link(server, sessions, "op2", 1005, "Gita")
+            await operator.wait_for_message_async(contains="Selamat datang")
+            operator.send("/terima")
+            usage = await operator.wait_for_message_async(contains="Cara pakai")
+            operator.send(f"/terima {number} TT-2026-009")
+            return usage, await operator.wait_for_message_async(contains="ditutup")
+
+    usage, closed = asyncio.run(scenario())
+
+    assert "/terima NOMOR-BERKAS" in usage.text
+    assert number in closed.text
+    assert cases.view(number).case.checklist["receipt"].value == "TT-2026-009"

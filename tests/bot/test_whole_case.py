@@ -1,12 +1,12 @@
-"""A whole case, letter to receipt, by officials pressing the real buttons on their phones."""
+"""A whole case, from /baru to the receipt, by officials pressing the real buttons on their phones."""
 
 import asyncio
 import hashlib
+import re
 
 from sqlalchemy import select
 
 from tests.bot.conftest import link, running_bot
-from tests.conftest import letter
 from workflow.db.models import OutboxRow
 from workflow.states import CaseState
 
@@ -17,7 +17,7 @@ async def step_message(user, contains: str):
     return await user.wait_for_message_async(contains=contains, timeout=10)
 
 
-def test_a_whole_case_from_letter_to_receipt_by_buttons_and_replies(server, office):
+def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, office):
     cases, sessions, settings = office
 
     async def scenario():
@@ -40,7 +40,22 @@ def test_a_whole_case_from_letter_to_receipt_by_buttons_and_replies(server, offi
             dir_.reply(await step_message(dir_, "sekali lagi"), "123456")
             await step_message(dir_, "PIN penandatanganan disimpan")
 
-            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            tu = link(server, sessions, "tu1", 1009, "Indah")  # the TU registers the letter with /baru
+            await tu.wait_for_message_async(contains="Selamat datang")
+            tu.send("/baru")
+            for question, answer in [
+                ("nomor surat", "470/123/DUKCAPIL"),
+                ("Tanggal surat", "20-11-2026"),
+                ("Instansi", "BPJS Kesehatan"),
+                ("Keperluan", "Verifikasi data peserta"),
+                ("PKS", "lewati"),
+            ]:
+                await step_message(tu, question)
+                tu.reply(tu.last_message, answer)
+            await step_message(tu, "pindaian surat izin")
+            tu.send_document(b"%PDF-1.4 surat izin", "izin.pdf", mime_type="application/pdf")
+            registered = await step_message(tu, "terdaftar sebagai")
+            number = re.search(r"LDK-\d{4}-\d{4}", registered.text).group()
 
             m = await step_message(dir_, "Langkah 1")  # Direktur: forward to a Kasubdit of his choice
             dir_.press(m, "Teruskan")
@@ -122,6 +137,7 @@ def test_a_whole_case_from_letter_to_receipt_by_buttons_and_replies(server, offi
     assert case.checklist["archived"].value == "ARS-2026-114"
     assert case.checklist["receipt"].receipt_sha256 == hashlib.sha256(b"%PDF-1.4 tanda terima").hexdigest()
     assert case.checklist["receipt"].value == "TT-009"
+    assert case.letter.scan_sha256 == hashlib.sha256(b"%PDF-1.4 surat izin").hexdigest()
     assert case.checklist["receipt"].receipt_file.startswith("telegram:")
     assert not signed.buttons
     assert sorted(papers) == [f"{number}-checklist.pdf", f"{number}-tanda-terima.pdf"]
