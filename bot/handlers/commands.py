@@ -6,6 +6,7 @@ from telegram import ForceReply, Update
 
 from bot.context import BotContext
 from bot.handlers.buttons import deliver_now, refusal_text
+from bot.handlers.identify import official_of
 from bot.handlers.inputs import consumer
 from bot.templating import render_html
 from workflow.commands import TickItem
@@ -16,17 +17,7 @@ from workflow.service.pending import Pending
 from workflow.service.pins import hash_pin, pin_matches
 from workflow.states import ChecklistItem
 
-__all__ = ["official_of", "on_language", "on_pin", "on_receipt"]
-
-
-async def official_of(update: Update, context: BotContext) -> tuple[Official | None, str]:
-    rt = context.runtime
-    official = await asyncio.to_thread(rt.identity.who, update.effective_user.id)
-    if official is None:
-        await asyncio.to_thread(rt.identity.stranger, update.effective_user.id)
-        await update.effective_message.reply_text(render_html("stranger", "id", rt.settings.tz))
-        return None, "id"
-    return official, await asyncio.to_thread(rt.identity.language, official.key)
+__all__ = ["on_language", "on_pin", "on_receipt"]
 
 
 async def on_pin(update: Update, context: BotContext) -> None:

@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.documents import filename, render_pdf
+from bot.handlers.identify import official_of
 from bot.templating import render_html
 from workflow.errors import DomainError, NotAuthorised
 from workflow.visibility import may_see
@@ -20,12 +21,9 @@ _KIND = "lembar_disposisi"
 async def on_print(update: Update, context: BotContext) -> None:
     """Send the lembar disposisi of a case; refuse (and audit) anyone who may not see it."""
     rt, tz, message = context.runtime, context.runtime.settings.tz, update.effective_message
-    official = await asyncio.to_thread(rt.identity.who, update.effective_user.id)
+    official, lang = await official_of(update, context)
     if official is None:
-        await asyncio.to_thread(rt.identity.stranger, update.effective_user.id)
-        await message.reply_text(render_html("stranger", "id", tz))
         return
-    lang = await asyncio.to_thread(rt.identity.language, official.key)
     if len(context.args or []) != 1:
         await message.reply_text(render_html("print_usage", lang, tz))
         return

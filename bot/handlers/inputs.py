@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot.context import BotContext
+from bot.handlers.identify import official_of
 from bot.templating import render_html
 from workflow.roster import Official
 from workflow.service.pending import Pending
@@ -36,12 +37,9 @@ async def on_message(update: Update, context: BotContext) -> None:
     rt, user = context.runtime, update.effective_user
     if user is None or update.effective_message is None:
         return
-    official = await asyncio.to_thread(rt.identity.who, user.id)
+    official, lang = await official_of(update, context)
     if official is None:
-        await asyncio.to_thread(rt.identity.stranger, user.id)
-        await update.effective_message.reply_text(render_html("stranger", "id", rt.settings.tz))
         return
-    lang = await asyncio.to_thread(rt.identity.language, official.key)
     pending = await asyncio.to_thread(rt.pending.get, user.id)
     handler = CONSUMERS.get(pending.kind) if pending is not None else None
     if handler is None and (update.effective_message.document or update.effective_message.photo):
@@ -58,12 +56,9 @@ async def on_message(update: Update, context: BotContext) -> None:
 async def on_cancel(update: Update, context: BotContext) -> None:
     """``/batal``: forget the pending question, if any."""
     rt, user = context.runtime, update.effective_user
-    official = await asyncio.to_thread(rt.identity.who, user.id)
+    official, lang = await official_of(update, context)
     if official is None:
-        await asyncio.to_thread(rt.identity.stranger, user.id)
-        await update.effective_message.reply_text(render_html("stranger", "id", rt.settings.tz))
         return
-    lang = await asyncio.to_thread(rt.identity.language, official.key)
     cleared = await asyncio.to_thread(rt.pending.clear, user.id)
     await update.effective_message.reply_text(
         render_html("cancelled" if cleared else "nothing_pending", lang, rt.settings.tz)

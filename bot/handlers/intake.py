@@ -17,6 +17,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Mes
 
 from bot import intake
 from bot.context import BotContext
+from bot.handlers.identify import official_of
 from bot.handlers.inputs import consumer
 from bot.runtime import Runtime
 from bot.templating import render_html
@@ -45,13 +46,10 @@ class _Turn:
 
 async def on_new(update: Update, context: BotContext) -> None:
     """``/baru``: start a new letter from the first question (replacing anything pending)."""
-    rt, user = context.runtime, update.effective_user
-    official = await asyncio.to_thread(rt.identity.who, user.id)
+    rt = context.runtime
+    official, lang = await official_of(update, context)
     if official is None:
-        await asyncio.to_thread(rt.identity.stranger, user.id)
-        await update.effective_message.reply_text(render_html("stranger", "id", rt.settings.tz))
         return
-    lang = await asyncio.to_thread(rt.identity.language, official.key)
     if await _allowed(update, rt, official, lang):
         await _advance(update, context, official, lang, {}, _Turn({}, intro="new"))
 

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.buttons import refusal_text
-from bot.handlers.commands import official_of
+from bot.handlers.identify import official_of
 from bot.messages import fit, step_keyboard, step_text
 from bot.templating import render_html
 from workflow.errors import DomainError
