@@ -1,11 +1,14 @@
 """Builds the engine, sessions and services from the settings: the one place that wires them."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
+from workflow.calendar import Continuous, WorkCalendar
+from workflow.calendar_config import SHIPPED_CALENDAR, load_calendar
 from workflow.db.migrate import check_migrated
 from workflow.db.session import make_engine, make_session_factory
 from workflow.service.cases import CaseService
@@ -17,7 +20,7 @@ from workflow.service.records import Records
 from workflow.service.roster import RosterService
 from workflow.sop import Sop, load_sops
 
-__all__ = ["MissingAuditKey", "Runtime", "open_runtime"]
+__all__ = ["MissingAuditKey", "Runtime", "office_calendar", "open_runtime"]
 
 
 @dataclass
@@ -45,6 +48,20 @@ class MissingAuditKey(RuntimeError):
     """A command that changes data was started without ``AUDIT_KEY``."""
 
 
+def office_calendar(settings: Settings) -> WorkCalendar:
+    """The working-time calendar of ``OFFICE_CALENDAR``: SOP times count office minutes.
+
+    Raises:
+        CalendarError: the file is bad; the message names the file and the line.
+    """
+    if settings.office_calendar.strip() == "24/7":
+        return Continuous()
+    year = datetime.now(UTC).astimezone(settings.tz).year
+    return load_calendar(
+        settings.office_calendar or SHIPPED_CALENDAR, settings.tz, years=(year - 1, year, year + 1)
+    )
+
+
 def open_runtime(settings: Settings, command_name: str, *, writes: bool = False) -> Runtime:
     """Load the SOPs, open the database and check it is migrated.
 
@@ -54,6 +71,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
     Raises:
         MissingAuditKey: ``writes`` and no ``AUDIT_KEY``.
         SopError: an SOP file is bad.
+        CalendarError: the calendar file is bad.
         NotMigrated: the schema is not at head; the message names ``command_name``.
     """
     key = settings.audit_key.get_secret_value().encode() if settings.audit_key else None
@@ -63,6 +81,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
             "(at least 32 characters, e.g. `openssl rand -hex 32`); see .env.example"
         )
     sops = load_sops(settings.sop_path)
+    calendar = office_calendar(settings)
     engine = make_engine(settings.database_url)
     try:
         check_migrated(engine, command_name)
@@ -70,7 +89,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         engine.dispose()
         raise
     sessions = make_session_factory(engine, key)
-    cases = CaseService(sessions, sops, tz=settings.tz, prefix=settings.case_prefix)
+    cases = CaseService(sessions, sops, tz=settings.tz, prefix=settings.case_prefix, calendar=calendar)
     return Runtime(
         settings=settings,
         engine=engine,

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
         default=None, description="An SOP file or a folder of them; default shipped"
     )
     timezone: str = Field(default="Asia/Jakarta", description="The office time zone; times are shown in it")
+    office_calendar: str = Field(
+        default="", description="Working-time calendar TOML, or '24/7'; empty: the shipped id-office.toml"
+    )
     case_prefix: str = Field(default="LDK", pattern=r"^[A-Za-z]{1,10}$", description="Case number prefix")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     audit_key: SecretStr | None = Field(

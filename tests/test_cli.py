@@ -273,3 +273,15 @@ def test_roster_invite_prints_a_deep_link_and_unlink_forgets(ready, monkeypatch)
     assert len(link.split("start=")[1]) <= 64
     assert unlinked.exit_code == 0
     assert unknown.exit_code == 1
+
+
+def test_a_bad_calendar_file_stops_the_command_naming_the_line(ready, tmp_path, monkeypatch):
+    shipped = Path(__file__).parent.parent / "workflow" / "calendars" / "id-office.toml"
+    bad = tmp_path / "kantor.toml"
+    bad.write_text(shipped.read_text().replace('"07:30-16:30"', '"07:30-1630"'))
+    monkeypatch.setenv("OFFICE_CALENDAR", str(bad))
+
+    result = ready("case", "show", "1")
+
+    assert result.exit_code == 2
+    assert f"{bad} line " in result.output and "'07:30-1630' is not HH:MM-HH:MM" in result.output

@@ -12,6 +12,7 @@ import typer
 
 from bot.runtime import MissingAuditKey, Runtime, open_runtime
 from bot.settings import Settings
+from workflow.calendar_config import CalendarError
 from workflow.db.migrate import NotMigrated
 from workflow.db.reference import SopChanged
 from workflow.errors import DomainError
@@ -42,7 +43,7 @@ def runtime(command_name: str, *, writes: bool = False) -> Iterator[Runtime]:
     """Open the runtime for one command and turn known failures into clear messages."""
     try:
         rt = open_runtime(Settings(), command_name, writes=writes)
-    except (SopError, NotMigrated, MissingAuditKey) as exc:
+    except (SopError, NotMigrated, MissingAuditKey, CalendarError) as exc:
         fail(str(exc), code=2)
     try:
         yield rt

@@ -59,6 +59,7 @@ def run_demo(scenario: str) -> int:
             telegram_api_base_url=server.base_url,
             sop_path=_demo_sop(Path(tmp)),
             telegram_bot_username="disposisi_demo_bot",
+            office_calendar="24/7",  # the demo runs at any hour; its SOP minutes are seconds
         )
         sop = load_sop(settings.sop_path)
         say = text_macros("cli/demo.txt", settings.tz)

@@ -33,6 +33,7 @@ def office(db_url, sops, roster, clock, server):
         telegram_bot_token=TOKEN,
         telegram_api_base_url=server.base_url,
         sop_path=None,
+        office_calendar="24/7",
     )
     yield cases, sessions, settings
     engine.dispose()
