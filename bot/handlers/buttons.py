@@ -127,7 +127,7 @@ async def on_press(update: Update, context: BotContext) -> None:
 
 def deliver_now(context: BotContext) -> None:
     """Send the notifications an action caused at once, not at the next tick."""
-    if context.bot_data.delivery is not None:
+    if context.bot_data.delivery is not None and context.application.running:  # not while shutting down
         context.application.create_task(context.bot_data.delivery.run_once(context.bot))
 
 
