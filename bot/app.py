@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 from aiohttp import web
 from telegram import BotCommand, Update
@@ -35,6 +36,7 @@ from bot.settings import Settings
 from bot.templating import labels, render_html
 from bot.web import health_app, webhook_app
 from workflow.service.operations import Operations
+from workflow.service.sweep import SlaSweep
 
 __all__ = ["build_application", "running", "serve"]
 
@@ -42,11 +44,15 @@ log = logging.getLogger(__name__)
 
 #: The update types the bot asks Telegram for.
 UPDATES = ["message", "callback_query"]
+#: How often the SLA sweep looks for steps past their due time (the deadlines are rows).
+SWEEP_INTERVAL = 5.0
 #: How often the delivery job looks at the outbox (actions also start it at once).
 DELIVERY_INTERVAL = 1.0
 
 
-def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> Application:
+def build_application(
+    settings: Settings, *, per_chat_interval: float = 1.0, sweep_interval: float | None = SWEEP_INTERVAL
+) -> Application:
     """The bot against ``TELEGRAM_API_BASE_URL``; resources open in post_init and close in post_shutdown."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -62,6 +68,16 @@ def build_application(settings: Settings, *, per_chat_interval: float = 1.0) -> 
         for lang in ("id", "en"):  # Indonesian is also the default for every other language
             commands = [BotCommand(name, text) for name, text in labels(lang, "commands").items()]
             await app.bot.set_my_commands(commands, language_code=None if lang == "id" else lang)
+        if sweep_interval is not None:  # None: no SLA sweep (tests whose cases run on a fake clock)
+            sweep = SlaSweep(runtime.sessions, lambda: datetime.now(UTC), runtime.calendar)
+            app.bot_data.extra["sweep"] = sweep
+            app.job_queue.run_repeating(
+                _sweep,
+                interval=sweep_interval,
+                first=0.5,
+                name="sla-sweep",
+                job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            )
         app.job_queue.run_repeating(
             _deliver,
             interval=DELIVERY_INTERVAL,
@@ -149,6 +165,14 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             await stop.wait()
         finally:
             await runner.cleanup()
+
+
+async def _sweep(context: BotContext) -> None:
+    """Queue the reminders and escalations that fell due (rows; exactly once), then send them."""
+    created = await asyncio.to_thread(context.bot_data.extra["sweep"].run)
+    if created:
+        log.info("SLA sweep queued %d reminders and escalations", created)
+        await context.bot_data.delivery.run_once(context.bot)
 
 
 async def _deliver(context: BotContext) -> None:

@@ -70,6 +70,9 @@ class Delivery:
             return True
         try:
             rendered = await asyncio.to_thread(self._render, item)
+        except Obsolete as exc:  # a reminder for a step that was handled meanwhile
+            await asyncio.to_thread(self._outbox.skip, item, str(exc))
+            return True
         except (
             ValueError,
             TemplateError,
@@ -119,6 +122,8 @@ class Delivery:
                 render_html(item.kind, lang, tz, name=name, key=key, case_number=item.case_number or "-")
             )
         view = rt.cases.view(item.case_number)
+        if item.kind in ("reminder", "escalation"):
+            return self._sla_notice(item, view, lang)
         if item.kind in _STEP_KINDS:
             current = view.case.current
             if current is None or current.step_no != item.step_no:
@@ -140,6 +145,25 @@ class Delivery:
             keyboard = step_keyboard(view, rt.cases.allowed(view.case.number, item.recipient), lang)
         return Rendered(render_html(item.kind, lang, tz, **values), keyboard)
 
+    def _sla_notice(self, item: OutboxItem, view, lang: str) -> Rendered:
+        """A reminder (with the step's buttons) or an escalation (with *Alihkan* for the superior)."""
+        current = view.case.current
+        if current is None or current.step_no != item.step_no:
+            raise Obsolete(f"{view.case.number} moved on from step {item.step_no}")
+        allowed = self._runtime.cases.allowed(view.case.number, item.recipient)
+        text = render_html(
+            item.kind,
+            lang,
+            self._runtime.settings.tz,
+            case=view.case,
+            step=view.sop.step(current.step_no),
+            due=current.due_at,
+            n=item.payload.get("n", 1),
+            late=timedelta(seconds=item.payload.get("lateness_seconds", 0)),
+            holder=view.directory.name(current.assignee) if current.assignee else "-",
+        )
+        return Rendered(text, step_keyboard(view, allowed, lang) if allowed else None)
+
     def _superiors(self, key: str) -> list[str]:
         directory = self._runtime.roster.directory()
         official = directory.get(key)
@@ -160,6 +184,10 @@ class Delivery:
                 self._recent.append(now)
                 return
             await asyncio.sleep(1.0 - (now - self._recent[0]))
+
+
+class Obsolete(Exception):
+    """The notice no longer applies (the step it is about was handled)."""
 
 
 def _now() -> datetime:

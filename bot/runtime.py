@@ -38,6 +38,7 @@ class Runtime:
     pending: PendingInputs
     pins: Pins
     queries: CaseQueries
+    calendar: WorkCalendar
 
     def close(self) -> None:
         """Dispose of the connection pool."""
@@ -102,4 +103,5 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         pending=PendingInputs(sessions),
         pins=Pins(sessions),
         queries=CaseQueries(sessions, cases),
+        calendar=calendar,
     )

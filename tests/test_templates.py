@@ -3,7 +3,7 @@ from real case views, with officials' text escaped for Telegram's HTML. No netwo
 
 import shutil
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from jinja2 import meta
@@ -112,6 +112,9 @@ def values(view: CaseView) -> dict:
         "position": 3,
         "total": 6,
         "views": [view],
+        "n": 2,
+        "late": timedelta(minutes=17),
+        "holder": HOSTILE,
         "text": HOSTILE,
         "count": 11,
         "limit": 10,

@@ -42,7 +42,8 @@ def office(db_url, sops, roster, clock, server):
 @contextlib.asynccontextmanager
 async def running_bot(settings: Settings, **options) -> AsyncIterator[Application]:
     """The application as ``disposisi run`` builds it, polling the server; the bot's own pacing off."""
-    async with running(build_application(settings, **{"per_chat_interval": 0.0, **options})) as app:
+    options = {"per_chat_interval": 0.0, "sweep_interval": None, **options}  # cases run on a fake clock
+    async with running(build_application(settings, **options)) as app:
         yield app
 
 

@@ -1,0 +1,130 @@
+"""The SLA sweep: store every reminder and escalation that has fallen due, each exactly once.
+
+Run it every minute or so (the bot's scheduler will). Each notice is an outbox row keyed by its
+dedupe key and inserted with "on conflict do nothing"; only a row actually inserted gets its audit
+row. So a sweep run twice, restarted, or run by two processes at once stores each notice once,
+and a sweep that was down stores on its return everything that fell due meanwhile.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from workflow.calendar import WorkCalendar
+from workflow.case import Case
+from workflow.db import reference
+from workflow.db import repository as repo
+from workflow.db.models import CaseRow, OutboxRow, StepRow
+from workflow.officehours import calendar_is_open
+from workflow.service.uow import run_in_transaction
+from workflow.sla import SlaNotice, SlaPolicy, due_notices
+from workflow.sop import Sop
+from workflow.states import CaseState
+
+__all__ = ["SlaSweep"]
+
+ACTOR = "sla"
+CASES = CaseRow.__table__
+STEPS = StepRow.__table__
+OUTBOX = OutboxRow.__table__
+_LIVE = (CaseState.OPEN, CaseState.WAITING)
+
+
+class SlaSweep:
+    """Finds overdue open steps and queues their reminders and escalations."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        calendar: WorkCalendar,
+        policy: SlaPolicy | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._calendar = calendar
+        self._policy = policy or SlaPolicy()
+
+    def run(self) -> int:
+        """Store the notices due now; returns how many were new (0 outside office hours)."""
+        now = self._clock()
+        if not calendar_is_open(self._calendar, now):
+            return 0
+        return run_in_transaction(self._sessions, lambda session: self._sweep(session, now))
+
+    def _sweep(self, session: Session, now: datetime) -> int:
+        if session.get_bind().dialect.name == "postgresql":
+            # One sweep at a time: two sweeps inserting overlapping notices while each holds the
+            # audit chain's head could otherwise deadlock. The unique key still makes each once.
+            session.execute(select(func.pg_advisory_xact_lock(func.hashtext("sla-sweep"))))
+        overdue = session.connection().execute(
+            select(STEPS.c.id, CASES.c.number)
+            .join(CASES, CASES.c.id == STEPS.c.case_id)
+            .where(STEPS.c.finished_at.is_(None), STEPS.c.due_at <= now, CASES.c.state.in_(_LIVE))
+            .order_by(STEPS.c.due_at, STEPS.c.id)
+        )
+        rows = list(overdue)
+        if not rows:
+            return 0
+        directory = reference.load_directory(session)
+        sops: dict[tuple[str, int], Sop] = {}
+        created = 0
+        for step_id, number in rows:
+            case = repo.load_case(session, number)
+            step = case.step_by_id(step_id) if case is not None else None
+            if step is None or not step.is_open:
+                continue
+            key = (case.sop_id, case.sop_version)
+            if key not in sops:
+                sops[key] = reference.load_sop_version(session, *key)
+            sop = sops[key]
+            notices = due_notices(
+                step,
+                sop.step(step.step_no),
+                case,
+                directory,
+                self._calendar,
+                now,
+                self._policy,
+                sop=sop,
+            )
+            created += sum(self._store(session, case, n, now) for n in notices)
+        return created
+
+    def _store(self, session: Session, case: Case, notice: SlaNotice, now: datetime) -> bool:
+        """Insert the notice's outbox row unless it exists; audit it only when inserted."""
+        lateness = int(notice.lateness.total_seconds())
+        values = {
+            "created_at": now,
+            "recipient": notice.recipient,
+            "kind": notice.kind,
+            "case_id": case.id,
+            "step_no": notice.step_no,
+            "dedupe_key": notice.dedupe_key,
+            "payload": {"case_number": case.number, "n": notice.n, "lateness_seconds": lateness},
+            "status": "pending",
+            "attempts": 0,
+        }
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(OUTBOX)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OUTBOX.c.id)
+        )
+        if session.connection().execute(statement).scalar_one_or_none() is None:
+            return False
+        repo.add_audit(
+            session,
+            at=now,
+            actor=ACTOR,
+            action=notice.kind,
+            result="ok",
+            case_id=case.id,
+            step_id=notice.step_id,
+            detail={"recipient": notice.recipient, "n": notice.n, "lateness_seconds": lateness},
+        )
+        return True
