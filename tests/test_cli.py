@@ -285,3 +285,14 @@ def test_a_bad_calendar_file_stops_the_command_naming_the_line(ready, tmp_path, 
 
     assert result.exit_code == 2
     assert f"{bad} line " in result.output and "'07:30-1630' is not HH:MM-HH:MM" in result.output
+
+
+def test_sla_show_lists_open_steps_with_due_times(ready):
+    empty = ready("sla", "show")
+    new_case(ready, "--as", "tu1")
+
+    listed = ready("sla", "show")
+
+    assert empty.exit_code == 0 and "No open steps." in empty.output
+    assert listed.exit_code == 0
+    assert "LDK-" in listed.output and "Dr. Andi Direktur" in listed.output and "WIB" in listed.output

@@ -53,3 +53,15 @@ def test_search_finds_by_letter_institution_or_purpose_among_visible_cases(cases
     assert by_institution == [bpjs]
     assert by_letter == [bps]
     assert hidden == []  # kasi1 never held the BPS case
+
+
+def test_open_steps_come_earliest_due_first_with_their_lateness(cases, queries, clock):
+    first = open_ldk(cases, number="470/1")
+    clock.advance(minutes=2)
+    second = open_ldk(cases, number="470/2")
+    clock.advance(minutes=8)  # the first is 5 minutes late, the second 3
+
+    rows = queries.open_steps()
+
+    assert [view.case.number for view, _ in rows] == [first, second]
+    assert [(row.working - row.sla).total_seconds() for _, row in rows] == [300, 180]

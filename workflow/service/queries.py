@@ -15,6 +15,7 @@ from workflow.errors import NotAuthorised
 from workflow.service.cases import CaseService, CaseView
 from workflow.service.uow import run_in_transaction
 from workflow.states import CaseState
+from workflow.timeline import TimelineRow
 from workflow.visibility import may_see
 
 __all__ = ["CaseQueries"]
@@ -51,6 +52,25 @@ class CaseQueries:
             return list(session.scalars(query))
 
         return run_in_transaction(self._sessions, work)
+
+    def open_steps(self) -> list[tuple[CaseView, TimelineRow]]:
+        """Every open step of an open case with its view and timeline row, the earliest due first
+        (``row.working - row.sla`` is how late it is in working time, when positive)."""
+
+        def work(session: Session) -> list[str]:
+            query = (
+                select(CaseRow.number)
+                .join(StepRow, StepRow.case_id == CaseRow.id)
+                .where(StepRow.finished_at.is_(None), CaseRow.state.in_(_OPEN))
+                .order_by(StepRow.due_at, CaseRow.id)
+            )
+            return list(session.scalars(query))
+
+        found = []
+        for number in run_in_transaction(self._sessions, work):
+            view = self._cases.view(number)
+            found.append((view, view.timeline[-1]))
+        return found
 
     def status(self, ref: str, key: str) -> CaseView:
         """A case's view, if ``key`` may see it.
