@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from telegram import ForceReply, Update
 
 from bot.context import BotContext
-from bot.handlers.buttons import Ask, deliver_now, done_text, refusal_text
 from bot.handlers.inputs import consumer
+from bot.handlers.replies import Ask, deliver_now, done_text, refusal_text
 from bot.messages import instruction_keyboard, step_keyboard, step_text
 from bot.runtime import Runtime
 from bot.templating import render_html

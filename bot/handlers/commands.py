@@ -5,9 +5,9 @@ import asyncio
 from telegram import ForceReply, Update
 
 from bot.context import BotContext
-from bot.handlers.buttons import deliver_now, refusal_text
 from bot.handlers.identify import official_of
 from bot.handlers.inputs import consumer
+from bot.handlers.replies import deliver_now, refusal_text
 from bot.templating import render_html
 from workflow.commands import TickItem
 from workflow.errors import DomainError

@@ -5,8 +5,8 @@ import asyncio
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.buttons import refusal_text
 from bot.handlers.identify import official_of
+from bot.handlers.replies import refusal_text
 from bot.messages import fit, step_keyboard, step_text
 from bot.templating import render_html
 from workflow.errors import DomainError

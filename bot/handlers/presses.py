@@ -1,0 +1,256 @@
+"""What each button does. Checked against the database first (the case still as the button saw
+it, the presser allowed to see it and to take the action); refusals are audited and raised."""
+
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Press, encode, key_tag
+from bot.handlers.replies import Ask, Outcome, done_text
+from bot.messages import (
+    INSTRUCTIONS,
+    history_text,
+    instruction_keyboard,
+    people_keyboard,
+    step_keyboard,
+    step_text,
+)
+from bot.runtime import Runtime
+from bot.templating import labels, render_html
+from workflow.commands import AcceptManifest, Acknowledge, Command, Forward, Reassign, TickItem
+from workflow.errors import (
+    ActionNotAllowed,
+    CaseClosed,
+    CaseNotFound,
+    DomainError,
+    InvalidInput,
+    NotAuthorised,
+    StaleAction,
+    StepAlreadyHandled,
+)
+from workflow.roster import Official
+from workflow.service.cases import CaseView
+from workflow.states import CHECKLIST, ChecklistItem, is_terminal
+from workflow.timeline import display_name
+from workflow.visibility import may_see
+
+__all__ = ["NEEDS", "handle"]
+
+#: The engine action a press needs (None: only a fresh, visible case).
+NEEDS = {
+    "ak": "acknowledge",
+    "pi": "forward",
+    "nt": "forward",
+    "fw": "forward",
+    "am": "accept_manifest",
+    "rt": "return",
+    "rj": "reject",
+    "ra": "reassign",
+    "mf": "submit_manifest",
+    "sg": "sign",
+    "tk": "tick_item",
+    "mn": None,
+}
+
+
+def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
+    """The synchronous part: check the press against the database, then act or ask."""
+    view = _visible(rt, official.key, press)
+    if press.action == "hi":
+        return Outcome(reply=history_text(view, lang, rt.settings.tz))
+    _fresh(rt, official.key, press, view)
+    allowed = rt.cases.allowed(press.case_id, official.key)
+    need = NEEDS[press.action]
+    if need is not None and need not in allowed:
+        # The holder (or their stand-in) always has a step action; a superior may only reassign.
+        holds = bool(set(allowed) - {"reassign"})
+        refusal = (ActionNotAllowed if holds else NotAuthorised)(f"{need} is not open to {official.name} now")
+        _refuse(rt, official.key, press, refusal)
+    return _PRESSES[press.action](rt, official, press, view, allowed, lang)
+
+
+def _menu(rt, official, press, view, allowed, lang) -> Outcome:
+    return Outcome(keyboard=step_keyboard(view, allowed, lang))
+
+
+def _pick_instruction(rt, official, press, view, allowed, lang) -> Outcome:
+    pending = rt.pending.get(_telegram_id(official))
+    noted = pending is not None and pending.kind == "note" and pending.step_id == press.step_id
+    return Outcome(keyboard=instruction_keyboard(view, lang, with_note=noted))
+
+
+def _ask_note(rt, official, press, view, allowed, lang) -> Outcome:
+    return Outcome(ask=Ask("note", render_html("ask_note", lang, rt.settings.tz, case=view.case)))
+
+
+def _ask_reason(rt, official, press, view, allowed, lang) -> Outcome:
+    kind = "return" if press.action == "rt" else "reject"
+    return Outcome(ask=Ask(kind, render_html(f"ask_{kind}", lang, rt.settings.tz, case=view.case)))
+
+
+def _ask_pin(rt, official, press, view, allowed, lang) -> Outcome:
+    digest = view.case.manifest.digest() if view.case.manifest else None
+    return Outcome(
+        ask=Ask(
+            "sign",
+            render_html("ask_pin", lang, rt.settings.tz, case=view.case, hash=digest),
+            {"manifest_hash": digest},
+        )
+    )
+
+
+def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
+    if not press.args:
+        words = labels(lang)
+        rows = [
+            [
+                InlineKeyboardButton(
+                    words[f"form_{form}"],
+                    callback_data=encode(
+                        Press("mf", press.case_id, press.step_id, press.version, (form[0],))
+                    ),
+                )
+            ]
+            for form in ("file", "hardcopy")
+        ]
+        return Outcome(keyboard=InlineKeyboardMarkup(rows))
+    form = {"f": "file", "h": "hardcopy"}.get(press.args[0])
+    if form is None:
+        _refuse(rt, official.key, press, InvalidInput("unknown manifest form in the button"))
+    from bot.handlers.answers import first_manifest_question
+
+    return Outcome(ask=first_manifest_question(form, lang, rt.settings.tz, view.case))
+
+
+def _reassign(rt, official, press, view, allowed, lang) -> Outcome:
+    role = view.sop.step(view.case.current.step_no).role
+    holders = [k for k in view.directory.holders(role) if k != view.case.current.assignee]
+    if not press.args:
+        return Outcome(keyboard=people_keyboard(view, holders, lang, action="ra"))
+    to = next((k for k in holders if key_tag(k) == press.args[0]), None)
+    if to is None:
+        _refuse(rt, official.key, press, StaleAction("that official can no longer take this step"))
+    return _act(rt, official, press, view, Reassign(to=to, step_id=press.step_id), "reassign", lang)
+
+
+def _tick(rt, official, press, view, allowed, lang) -> Outcome:
+    if not press.args or not press.args[0].isdigit() or int(press.args[0]) >= len(CHECKLIST):
+        _refuse(rt, official.key, press, InvalidInput("unknown checklist item in the button"))
+    item = CHECKLIST[int(press.args[0])]
+    if item is ChecklistItem.DUPLICATED:
+        command = TickItem(item, step_id=press.step_id)
+        case = rt.cases.act(press.case_id, official.key, command, seen_version=press.version)
+        after = rt.cases.view(case.number)
+        if after.case.current is None:  # the last item closed the case
+            return Outcome(done_text(rt, view, case.id, press.step_id, "tick_item", lang), moved=True)
+        allowed_now = rt.cases.allowed(case.number, official.key)
+        return Outcome(step_text(after, lang, rt.settings.tz), step_keyboard(after, allowed_now, lang))
+    return Outcome(
+        ask=Ask(
+            f"tick_{item.value}",
+            render_html(f"ask_{item.value}", lang, rt.settings.tz, case=view.case),
+            {"item": item.value},
+        )
+    )
+
+
+def _simple(rt, official, press, view, allowed, lang) -> Outcome:
+    if press.action == "ak":
+        case = rt.cases.act(
+            press.case_id, official.key, Acknowledge(step_id=press.step_id), seen_version=press.version
+        )
+        after = rt.cases.view(case.number)
+        return Outcome(
+            step_text(after, lang, rt.settings.tz),
+            step_keyboard(after, rt.cases.allowed(case.number, official.key), lang),
+        )
+    digest = view.case.manifest.digest() if view.case.manifest else ""
+    if not press.args or not digest.startswith(press.args[0]):
+        _refuse(rt, official.key, press, StaleAction("the manifest changed since this button was made"))
+    command = AcceptManifest(step_id=press.step_id, manifest_hash=digest)
+    return _act(rt, official, press, view, command, "accept_manifest", lang)
+
+
+def _forward(rt, official, press, view, allowed, lang) -> Outcome:
+    arg = press.args[0] if press.args else ""
+    if arg != "x" and (not arg.isdigit() or int(arg) >= len(INSTRUCTIONS)):
+        _refuse(rt, official.key, press, InvalidInput("unknown instruction in the button"))
+    instruction = None if arg == "x" else INSTRUCTIONS[int(arg)]
+    candidates, default = rt.cases.candidates(press.case_id, official.key)
+    to = default
+    if len(press.args) > 1:
+        to = next((k for k in candidates if key_tag(k) == press.args[1]), None)
+        if to is None:
+            _refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
+    elif default is None and len(candidates) > 1:
+        return Outcome(keyboard=people_keyboard(view, candidates, lang, first=(arg,)))
+    pending = rt.pending.get(_telegram_id(official))
+    note = (
+        pending.data.get("note", "")
+        if pending and pending.kind == "note" and pending.step_id == press.step_id
+        else ""
+    )
+    command = Forward(step_id=press.step_id, instruction=instruction, note=note, to=to)
+    outcome = _act(rt, official, press, view, command, "forward", lang)
+    if note:
+        rt.pending.clear(_telegram_id(official))
+    return outcome
+
+
+def _act(rt, official, press, view, command: Command, action: str, lang: str) -> Outcome:
+    case = rt.cases.act(press.case_id, official.key, command, seen_version=press.version)
+    return Outcome(done_text(rt, view, case.id, press.step_id, action, lang), moved=True)
+
+
+_PRESSES = {
+    "mn": _menu,
+    "pi": _pick_instruction,
+    "nt": _ask_note,
+    "rt": _ask_reason,
+    "rj": _ask_reason,
+    "sg": _ask_pin,
+    "mf": _manifest,
+    "ra": _reassign,
+    "tk": _tick,
+    "ak": _simple,
+    "am": _simple,
+    "fw": _forward,
+}
+
+
+def _telegram_id(official: Official) -> int:
+    return official.telegram_id
+
+
+def _visible(rt: Runtime, key: str, press: Press) -> CaseView:
+    """The case, if it exists and the presser may see it (callback data is client input)."""
+    try:
+        view = rt.cases.view(press.case_id)
+    except CaseNotFound as refusal:
+        _refuse(rt, key, press, refusal)
+    if not may_see(view.case, view.sop, view.directory, key, datetime.now(UTC)):
+        _refuse(rt, key, press, NotAuthorised(f"{key} may not see case {view.case.number}"))
+    return view
+
+
+def _fresh(rt: Runtime, key: str, press: Press, view: CaseView) -> None:
+    """Nothing if the button still matches the case; else a refusal naming what happened."""
+    current = view.case.current
+    if view.case.version == press.version and current is not None and current.id == press.step_id:
+        return
+    target = view.case.step_by_id(press.step_id)
+    if target is not None and target.finished_at is not None:
+        refusal: DomainError = StepAlreadyHandled(
+            display_name(view.directory, target.actor, target.acting_for), target.finished_at
+        )
+    elif is_terminal(view.case.state):
+        refusal = CaseClosed(f"case {view.case.number} is {view.case.state}")
+    else:
+        refusal = StaleAction(f"{view.case.number} changed since this button was made")
+    _refuse(rt, key, press, refusal)
+    raise AssertionError("unreachable")
+
+
+def _refuse(rt: Runtime, key: str, press: Press, refusal: DomainError) -> None:
+    rt.cases.refuse(press.case_id, key, f"press:{press.action}", refusal)
+    raise refusal

@@ -1,0 +1,78 @@
+"""What a press or an answer leads to, and the texts shared by the handlers that reply."""
+
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardMarkup
+
+from bot.context import BotContext
+from bot.messages import step_text
+from bot.runtime import Runtime
+from bot.templating import labels, render_html
+from workflow.errors import DomainError
+from workflow.service.cases import CaseView
+from workflow.timeline import display_name
+
+__all__ = ["Ask", "Outcome", "deliver_now", "done_text", "refusal_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A question to ask with ForceReply; its answer is routed by ``kind``."""
+
+    kind: str
+    prompt: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the pressed message becomes, what is asked or sent next."""
+
+    text: str | None = None
+    keyboard: InlineKeyboardMarkup | None = None
+    reply: str | None = None
+    ask: Ask | None = None
+    moved: bool = False
+
+
+def deliver_now(context: BotContext) -> None:
+    """Send the notifications an action caused at once, not at the next tick."""
+    if context.bot_data.delivery is not None and context.application.running:  # not while shutting down
+        context.application.create_task(context.bot_data.delivery.run_once(context.bot))
+
+
+def refusal_text(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:
+    """The short alert for a refused action."""
+    params = refusal.params
+    return render_html(
+        "refused",
+        lang,
+        rt.settings.tz,
+        code=code or refusal.code,
+        by=params.get("by"),
+        at=params.get("at"),
+        left=params.get("tries_left"),
+        detail=str(refusal),
+    )
+
+
+def done_text(rt: Runtime, before: CaseView, after_ref: int, step_id: int, action: str, lang: str) -> str:
+    """The step message as it was, with what was done, by whom, when and to whom."""
+    after = rt.cases.view(after_ref)
+    done = next(s for s in reversed(after.case.steps) if s.id == step_id)
+    current = after.case.current
+    to = (
+        after.directory.name(current.assignee)
+        if current and current.assignee and current.id != step_id
+        else None
+    )
+    return step_text(
+        before,
+        lang,
+        rt.settings.tz,
+        "done",
+        outcome=labels(lang)[f"done_{action}"],
+        by=display_name(after.directory, done.actor or done.assignee, done.acting_for),
+        at=done.finished_at or done.acknowledged_at,
+        to=to,
+    )
