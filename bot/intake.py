@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 
 from workflow.case import Letter
+from workflow.letters import FIELD_LIMITS
 
 __all__ = [
     "DATE_FORMATS",
@@ -28,7 +29,12 @@ __all__ = [
 #: The questions, in the order they are asked.
 FIELDS = ("number", "date", "institution", "purpose", "pks", "scan")
 #: The same limits as the case service (workflow/service/cases.py), checked here to ask again early.
-LIMITS = {"number": 200, "institution": 300, "purpose": 2000, "pks": 200}
+LIMITS = {  # the engine's limits (workflow.letters), by this conversation's field names
+    "number": FIELD_LIMITS["number"],
+    "institution": FIELD_LIMITS["institution"],
+    "purpose": FIELD_LIMITS["purpose"],
+    "pks": FIELD_LIMITS["pks_number"],
+}
 #: Accepted date forms, as ``strptime`` patterns.
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 #: Answers to the PKS question that mean "there is none".

@@ -1,6 +1,5 @@
 """The case service: one entry point per use, shared by the CLI and the bot."""
 
-import re
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -28,6 +27,7 @@ from workflow.errors import (
     StaleAction,
     StepAlreadyHandled,
 )
+from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
 from workflow.roster import Official
 from workflow.routing import candidates_for
@@ -41,14 +41,6 @@ __all__ = ["CLI_PREFIX", "CaseService", "CaseView"]
 #: Actors from the command line are recorded as ``cli:<os user>`` and act as the admin.
 CLI_PREFIX = "cli:"
 _REGISTRARS = ("tu", "admin")
-_FIELD_LIMITS = {
-    "number": 200,
-    "institution": 300,
-    "purpose": 2000,
-    "pks_number": 200,
-    "agenda_number": 100,
-    "srikandi_ref": 100,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +95,7 @@ class CaseService:
         def work(session: Session) -> Case:
             directory = _with_cli(reference.load_directory(session), created_by)
             self._check_registrar(directory, created_by, sop)
-            _validate_letter(letter, now, self._tz)
+            check_letter(letter, now.astimezone(self._tz).date())
             year = now.astimezone(self._tz).year
             repo.lock_registrations(session, self._prefix, year)
             duplicate = repo.same_letter(session, letter)
@@ -137,7 +129,7 @@ class CaseService:
                 result="ok",
                 case_id=saved.id,
                 step_id=saved.steps[0].id,
-                detail={**decision.detail, "forced": bool(duplicate), "letter": _letter_detail(letter)},
+                detail={**decision.detail, "forced": bool(duplicate), "letter": letter_facts(letter)},
             )
             return saved
 
@@ -347,30 +339,3 @@ def _with_cli(directory: Directory, actor: str | None) -> Directory:
     return Directory(
         {**directory.officials, actor: Official(key=actor, name=actor, role="admin")}, directory.stand_ins
     )
-
-
-def _validate_letter(letter: Letter, now: datetime, tz: ZoneInfo) -> None:
-    for field in ("number", "institution", "purpose"):
-        if not (getattr(letter, field) or "").strip():
-            raise InvalidInput(f"the letter's {field.replace('_', ' ')} is required")
-    for field, limit in _FIELD_LIMITS.items():
-        value = getattr(letter, field)
-        if value is not None and len(value) > limit:
-            raise InvalidInput(f"the letter's {field.replace('_', ' ')} is longer than {limit} characters")
-    if letter.date > now.astimezone(tz).date():
-        raise InvalidInput(f"the letter date {letter.date.isoformat()} is in the future")
-    if letter.scan_sha256 is not None and not is_sha256(letter.scan_sha256):
-        raise InvalidInput("the scan's SHA-256 must be 64 lowercase hex digits")
-    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", letter.number + letter.institution):
-        raise InvalidInput("the letter number and institution must not contain control characters")
-
-
-def _letter_detail(letter: Letter) -> dict:
-    return {
-        "number": letter.number,
-        "date": letter.date.isoformat(),
-        "institution": letter.institution,
-        "purpose": letter.purpose,
-        "pks_number": letter.pks_number,
-        "scan_sha256": letter.scan_sha256,
-    }
