@@ -50,6 +50,7 @@ class StepRecord:
     instruction: Instruction | None = None
     note: str = ""
     payload: Mapping = field(default_factory=lambda: _EMPTY)
+    working_seconds: int | None = None  # set when it finishes: working time held, on the office calendar
 
     @property
     def is_open(self) -> bool:
@@ -98,6 +99,8 @@ class Case:
     signature: Signature | None = None
     checklist: Mapping[str, Tick] = field(default_factory=lambda: _EMPTY)
     closed_at: datetime | None = None
+    access_revoked_at: datetime | None = None  # the Kasi confirmed the operator's access was revoked
+    access_revoked_by: str | None = None
 
     @property
     def current(self) -> StepRecord | None:

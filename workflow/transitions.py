@@ -269,6 +269,7 @@ def _finish(step, outcome, actor, acting_for, ctx, note="", instruction=None, pa
     return replace(
         step,
         finished_at=ctx.now,
+        working_seconds=int(ctx.calendar.working_time(step.started_at, ctx.now).total_seconds()),
         outcome=outcome,
         actor=actor,
         acting_for=acting_for,

@@ -26,6 +26,7 @@ __all__ = [
     "AuditRow",
     "Base",
     "CaseRow",
+    "DigestRow",
     "InviteRow",
     "OfficialRow",
     "OutboxRow",
@@ -148,6 +149,9 @@ class CaseRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    # The Kasi (or their stand-in) confirmed the operator's data access was revoked after closing.
+    access_revoked_at: Mapped[datetime | None]
+    access_revoked_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class StepRow(Base):
@@ -170,6 +174,7 @@ class StepRow(Base):
     instruction: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict] = mapped_column(default=dict)
+    working_seconds: Mapped[int | None]  # working time from start to finish, on the office calendar
 
 
 class AuditRow(Base):
@@ -224,6 +229,8 @@ class OutboxRow(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the replica delivering it now
+    claimed_until: Mapped[datetime | None]  # the claim's lease; after it another replica may take over
 
 
 class InviteRow(Base):
@@ -278,3 +285,15 @@ class StrangerRow(Base):
     last_seen: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
     last_audited_at: Mapped[datetime | None]
+
+
+class DigestRow(Base):
+    """One day's SLA digest, generated once (the unique day) whichever replica got there first."""
+
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)  # the office date the digest is sent on
+    generated_at: Mapped[datetime]
+    generated_by: Mapped[str] = mapped_column(String(100))
+    data: Mapped[dict]  # the figures (workflow.digest.Digest.to_json), so every recipient sees the same

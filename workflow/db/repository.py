@@ -139,6 +139,8 @@ def load_case(session: Session, number: str) -> Case | None:
         created_by=row.created_by,
         created_at=row.created_at,
         closed_at=row.closed_at,
+        access_revoked_at=row.access_revoked_at,
+        access_revoked_by=row.access_revoked_by,
         letter=Letter(
             number=row.letter_number,
             date=row.letter_date,
@@ -245,6 +247,8 @@ def _case_values(case: Case, now: datetime) -> dict:
         version=case.version,
         updated_at=now,
         closed_at=case.closed_at,
+        access_revoked_at=case.access_revoked_at,
+        access_revoked_by=case.access_revoked_by,
         agenda_number=letter.agenda_number,
         srikandi_ref=letter.srikandi_ref,
         letter_number=letter.number,
@@ -309,6 +313,7 @@ def _step_values(r: StepRecord) -> dict:
         instruction=r.instruction.value if r.instruction else None,
         note=r.note,
         payload=_jsonable(dict(r.payload)),
+        working_seconds=r.working_seconds,
     )
 
 
@@ -327,6 +332,7 @@ def _record(row) -> StepRecord:
         instruction=Instruction(row.instruction) if row.instruction else None,
         note=row.note,
         payload=MappingProxyType(dict(row.payload or {})),
+        working_seconds=row.working_seconds,
     )
 
 
