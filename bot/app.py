@@ -5,6 +5,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from time import perf_counter
 
 from aiohttp import web
 from telegram import BotCommand, Update
@@ -26,6 +27,7 @@ from bot.delivery import Delivery
 from bot.handlers import answers  # noqa: F401  (registers the answer consumers)
 from bot.handlers.buttons import on_press
 from bot.handlers.commands import on_language, on_pin, on_receipt
+from bot.handlers.digest import on_digest
 from bot.handlers.documents import on_print
 from bot.handlers.inputs import on_cancel, on_message
 from bot.handlers.intake import FORCE_PATTERN, on_force, on_new
@@ -38,7 +40,7 @@ from bot.web import health_app, webhook_app
 from workflow.service.operations import Operations
 from workflow.service.sweep import SlaSweep
 
-__all__ = ["build_application", "running", "serve"]
+__all__ = ["build_application", "last_sweep", "running", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +50,22 @@ UPDATES = ["message", "callback_query"]
 SWEEP_INTERVAL = 5.0
 #: How often the delivery job looks at the outbox (actions also start it at once).
 DELIVERY_INTERVAL = 1.0
+#: How often the bot checks whether today's digest is due but not yet made (after downtime).
+DIGEST_INTERVAL = 60.0
 
 
 def build_application(
-    settings: Settings, *, per_chat_interval: float = 1.0, sweep_interval: float | None = SWEEP_INTERVAL
+    settings: Settings,
+    *,
+    per_chat_interval: float = 1.0,
+    sweep_interval: float | None = SWEEP_INTERVAL,
+    digest_interval: float | None = DIGEST_INTERVAL,
 ) -> Application:
-    """The bot against ``TELEGRAM_API_BASE_URL``; resources open in post_init and close in post_shutdown."""
+    """The bot against ``TELEGRAM_API_BASE_URL``; resources open in post_init and close in post_shutdown.
+
+    ``sweep_interval=None`` turns off the SLA sweep and the daily digest with it (tests whose cases
+    run on a fake clock); ``digest_interval=None`` turns off only the digest.
+    """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     base = settings.telegram_api_base_url.rstrip("/")
@@ -64,7 +76,9 @@ def build_application(
     async def post_init(app: Application) -> None:
         runtime = open_runtime(settings, "run", writes=True)
         app.bot_data.runtime = runtime
-        app.bot_data.delivery = Delivery(runtime, per_chat_interval=per_chat_interval)
+        app.bot_data.delivery = Delivery(
+            runtime, per_chat_interval=per_chat_interval, global_rate=settings.telegram_send_rate
+        )
         for lang in ("id", "en"):  # Indonesian is also the default for every other language
             commands = [BotCommand(name, text) for name, text in labels(lang, "commands").items()]
             await app.bot.set_my_commands(commands, language_code=None if lang == "id" else lang)
@@ -78,6 +92,8 @@ def build_application(
                 name="sla-sweep",
                 job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             )
+        if sweep_interval is not None and digest_interval is not None:
+            _schedule_digest(app, settings, digest_interval)
         app.job_queue.run_repeating(
             _deliver,
             interval=DELIVERY_INTERVAL,
@@ -97,7 +113,9 @@ def build_application(
         .base_file_url(f"{base}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         # Replies sent by handlers wait out a 429 too; the outbox paces itself per chat (bot.delivery).
-        .rate_limiter(AIORateLimiter(overall_max_rate=25, overall_time_period=1, max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.telegram_send_rate, overall_time_period=1, max_retries=3)
+        )
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -113,6 +131,7 @@ def build_application(
     app.add_handler(CommandHandler("status", on_status))
     app.add_handler(CommandHandler("cari", on_search))
     app.add_handler(CommandHandler("bantuan", on_help))
+    app.add_handler(CommandHandler("digest", on_digest))
     app.add_handler(CommandHandler("baru", on_new))
     app.add_handler(CallbackQueryHandler(on_force, pattern=FORCE_PATTERN))
     app.add_handler(CallbackQueryHandler(on_press))
@@ -147,7 +166,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
     app = build_application(settings)
     webhook = bool(settings.webhook_url)
     async with running(app, polling=not webhook):
-        operations = Operations(app.bot_data.runtime.sessions)
+        operations = Operations(app.bot_data.runtime.sessions, last_sweep=lambda: last_sweep(app))
         if webhook:
             secret = settings.webhook_secret.get_secret_value()
             await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=UPDATES)
@@ -167,11 +186,44 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             await runner.cleanup()
 
 
+def last_sweep(app: Application) -> datetime | None:
+    """When this process last finished an SLA sweep (None before the first, or with the sweep off)."""
+    return app.bot_data.extra.get("sweep_finished_at")
+
+
 async def _sweep(context: BotContext) -> None:
-    """Queue the reminders and escalations that fell due (rows; exactly once), then send them."""
+    """Queue the reminders and escalations that fell due (rows; exactly once), then send them.
+
+    One INFO line per sweep that queued something; a quiet sweep (every few seconds) logs at DEBUG.
+    """
+    started = perf_counter()
     created = await asyncio.to_thread(context.bot_data.extra["sweep"].run)
+    context.bot_data.extra["sweep_finished_at"] = datetime.now(UTC)
+    took = (perf_counter() - started) * 1000
     if created:
-        log.info("SLA sweep queued %d reminders and escalations", created)
+        log.info("SLA sweep: %d notices queued in %.0f ms", created, took)
+        await context.bot_data.delivery.run_once(context.bot)
+    else:
+        log.debug("SLA sweep: nothing due (%.0f ms)", took)
+
+
+def _schedule_digest(app: Application, settings: Settings, interval: float) -> None:
+    """The daily digest at ``DIGEST_TIME``, and a check every ``interval`` seconds (the first one
+    ``interval`` after the start) that makes the digest a bot that was down at that time missed.
+    Whether one is due is read from the office calendar and the ``digests`` rows, never this timer."""
+    every_run = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+    at = settings.digest_time.replace(tzinfo=settings.tz)
+    app.job_queue.run_daily(_digest, at, name="digest", job_kwargs=every_run)
+    app.job_queue.run_repeating(
+        _digest, interval=interval, first=interval, name="digest-catch-up", job_kwargs=every_run
+    )
+
+
+async def _digest(context: BotContext) -> None:
+    """Make today's digest once it is due (a row: once across replicas and restarts), then send it."""
+    digest = await asyncio.to_thread(context.runtime.digests.catch_up)
+    if digest is not None:
+        log.info("daily digest of %s stored and queued", digest.day)
         await context.bot_data.delivery.run_once(context.bot)
 
 

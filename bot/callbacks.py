@@ -29,6 +29,7 @@ ACTIONS = {
     "mf": "manifest",  # Laporkan data: arg is the form, f(ile) or h(ardcopy)
     "sg": "sign",  # Tandatangani: the PIN is asked
     "tk": "tick",  # a checklist item: arg is its index
+    "ar": "access_revoked",  # Akses sudah dicabut, on a closed case: the step id is the grant step's
 }
 _ARG = re.compile(r"^[0-9a-z]{1,16}$")
 _LIMIT = 64

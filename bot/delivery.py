@@ -1,28 +1,33 @@
 """Delivering the outbox: render each row, send it in order per chat, within Telegram's rates.
 
-A row is marked sent only after Telegram accepted it, so a crash between the two
-repeats at most that one message and never loses it. A 429 waits its
-``retry_after``; a network error backs off; a 403 marks the official unreachable
-and tells their superior and the TU. Each chat's rows go out strictly in order: a
-row that must wait holds back the later rows of the same chat.
+Each pass claims whole chats' queues for this replica (``OutboxService.claim``), so several
+replicas on one database send each row once. A row is marked sent only after Telegram accepted
+it, so a crash between the two repeats at most that one message (once the claim's lease expires)
+and never loses it. A 429 waits its ``retry_after``; a network error backs off; a 403 marks the
+official unreachable and tells their superior and the TU. Each chat's rows go out strictly in
+order: a row that must wait holds back the later rows of the same chat.
 """
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 import time
 from collections import deque
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from jinja2 import TemplateError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.digest import digest_chart, digest_text
 from bot.documents import dispatch_documents
-from bot.messages import Rendered, step_keyboard, step_text
+from bot.messages import Rendered, revoke_keyboard, revoke_operators, step_keyboard, step_text
 from bot.runtime import Runtime
 from bot.templating import render_html
 from workflow.errors import DomainError
-from workflow.service.outbox import OutboxItem, OutboxService
+from workflow.service.outbox import LEASE, OutboxItem, OutboxService
 from workflow.sop import StepKind
 from workflow.timeline import display_name
 
@@ -32,14 +37,24 @@ log = logging.getLogger(__name__)
 
 _STEP_KINDS = ("step_assigned", "step_returned")
 _BY_ACTOR = ("case_moved", "case_closed", "case_rejected", "case_cancelled", "step_reassigned")
+#: Rows one delivery pass claims at most.
+BATCH = 100
 
 
 class Delivery:
     """One delivery loop per process; ``run_once`` is called by a repeating job and after actions."""
 
-    def __init__(self, runtime: Runtime, *, per_chat_interval: float = 1.0, global_rate: int = 25) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        per_chat_interval: float = 1.0,
+        global_rate: int = 25,
+        replica: str | None = None,
+    ) -> None:
         self._runtime = runtime
         self._outbox = OutboxService(runtime.sessions)
+        self.replica = replica or replica_id()
         self._per_chat = per_chat_interval
         self._global_rate = global_rate
         self._last_sent: dict[int, float] = {}
@@ -49,19 +64,26 @@ class Delivery:
     async def run_once(self, bot: Bot) -> int:
         """Send what is due now; returns how many messages were sent."""
         async with self._lock:
-            items = await asyncio.to_thread(self._outbox.due)
+            started = time.monotonic()
+            items = await asyncio.to_thread(self._outbox.claim, self.replica, BATCH, LEASE)
             held: set[str] = set()  # recipients whose earlier row must go first
             sent = 0
-            for item in items:
-                if item.recipient in held:
-                    continue
-                if item.chat_id is not None and not self._chat_ready(item.chat_id):
-                    held.add(item.recipient)
-                    continue
-                if not await self._deliver(bot, item):
-                    held.add(item.recipient)
-                else:
-                    sent += 1
+            try:
+                for item in items:
+                    if time.monotonic() - started > LEASE.total_seconds() / 2:
+                        break  # the rest next pass: never send on a claim about to expire
+                    if item.recipient in held:
+                        continue
+                    if item.chat_id is not None and not self._chat_ready(item.chat_id):
+                        held.add(item.recipient)
+                        continue
+                    if not await self._deliver(bot, item):
+                        held.add(item.recipient)
+                    else:
+                        sent += 1
+            finally:
+                if items:  # what was held back is free for any replica's next pass
+                    await asyncio.to_thread(self._outbox.release, self.replica, items)
             return sent
 
     async def _deliver(self, bot: Bot, item: OutboxItem) -> bool:
@@ -110,6 +132,12 @@ class Delivery:
                 await bot.send_document(item.chat_id, document=pdf, filename=name)
             except TelegramError as exc:
                 log.warning("document %s for outbox row %s not sent: %s", name, item.id, exc)
+        for photo in rendered.photos:  # best effort as well: the figures are in the text
+            await self._global_slot()
+            try:
+                await bot.send_photo(item.chat_id, photo=photo)
+            except TelegramError as exc:
+                log.warning("photo for outbox row %s not sent: %s", item.id, exc)
         return True
 
     def _render(self, item: OutboxItem) -> Rendered:
@@ -121,6 +149,8 @@ class Delivery:
             return Rendered(
                 render_html(item.kind, lang, tz, name=name, key=key, case_number=item.case_number or "-")
             )
+        if item.kind == "digest":
+            return self._digest(item, lang)
         view = rt.cases.view(item.case_number)
         if item.kind in ("reminder", "escalation"):
             return self._sla_notice(item, view, lang)
@@ -143,6 +173,9 @@ class Delivery:
         keyboard = None
         if item.kind == "case_waiting" and view.case.current is not None:  # the superior assigns it here
             keyboard = step_keyboard(view, rt.cases.allowed(view.case.number, item.recipient), lang)
+        if item.kind == "case_closed":  # who granted the operator access is asked to confirm it was revoked
+            keyboard = revoke_keyboard(view, rt.cases.allowed(view.case.number, item.recipient), lang)
+            values["to"] = revoke_operators(view) if keyboard else None
         return Rendered(render_html(item.kind, lang, tz, **values), keyboard)
 
     def _sla_notice(self, item: OutboxItem, view, lang: str) -> Rendered:
@@ -161,8 +194,22 @@ class Delivery:
             n=item.payload.get("n", 1),
             late=timedelta(seconds=item.payload.get("lateness_seconds", 0)),
             holder=view.directory.name(current.assignee) if current.assignee else "-",
+            # the holder the bot cannot reach, when this reminder came to their superior instead
+            name=view.directory.name(current.assignee) if item.payload.get("holder_unreachable") else None,
         )
         return Rendered(text, step_keyboard(view, allowed, lang) if allowed else None)
+
+    def _digest(self, item: OutboxItem, lang: str) -> Rendered:
+        """The day's stored digest (the same figures for every recipient), then its chart."""
+        digest = self._runtime.digests.stored(date.fromisoformat(item.payload["day"]))
+        if digest is None:
+            raise Obsolete(f"no digest stored for {item.payload['day']}")
+        try:
+            photos = (digest_chart(digest, lang),)
+        except Exception:  # the figures are in the text: a chart that cannot be drawn holds nothing back
+            log.exception("the chart of the digest of %s cannot be drawn", digest.day)
+            photos = ()
+        return Rendered(digest_text(digest, lang, self._runtime.settings.tz), photos=photos)
 
     def _superiors(self, key: str) -> list[str]:
         directory = self._runtime.roster.directory()
@@ -192,3 +239,8 @@ class Obsolete(Exception):
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def replica_id() -> str:
+    """This process among the bot's replicas: host, process id and a random part (64 characters at most)."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(4)}"

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Press, encode, key_tag
 from bot.templating import LIMIT, labels, render_html, visible_length
+from workflow.revocation import granted_to, grants
 from workflow.service.cases import CaseView
 from workflow.states import CHECKLIST, Instruction
 
@@ -15,6 +16,8 @@ __all__ = [
     "Rendered",
     "instruction_keyboard",
     "people_keyboard",
+    "revoke_keyboard",
+    "revoke_operators",
     "step_keyboard",
     "step_text",
 ]
@@ -30,6 +33,7 @@ class Rendered:
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     documents: tuple[tuple[str, bytes], ...] = ()  # (filename, PDF) sent after the text
+    photos: tuple[bytes, ...] = ()  # images (PNG) sent after the text and the documents
 
 
 def fit(template: str, lang: str, tz: ZoneInfo, rows: list, **values) -> str:
@@ -155,3 +159,18 @@ def people_keyboard(
         ]
     )
     return InlineKeyboardMarkup(rows)
+
+
+def revoke_keyboard(view: CaseView, allowed: list[str], lang: str) -> InlineKeyboardMarkup | None:
+    """*Akses sudah dicabut* on a closed case, for whoever may confirm the operator's access was revoked."""
+    if "access_revoked" not in allowed:
+        return None
+    case, grant = view.case, grants(view.case, view.sop)[-1]
+    data = encode(Press("ar", case.id, grant.id, case.version))
+    return InlineKeyboardMarkup([[InlineKeyboardButton(labels(lang)["access_revoked"], callback_data=data)]])
+
+
+def revoke_operators(view: CaseView) -> str | None:
+    """The names of the operators granted access on the case, or ``None`` if nobody was."""
+    names = [view.directory.name(k) for k in granted_to(view.case, view.sop)]
+    return ", ".join(names) or None

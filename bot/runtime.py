@@ -12,6 +12,8 @@ from workflow.calendar_config import SHIPPED_CALENDAR, load_calendar
 from workflow.db.migrate import check_migrated
 from workflow.db.session import make_engine, make_session_factory
 from workflow.service.cases import CaseService
+from workflow.service.dailydigest import DailyDigests
+from workflow.service.digest import DigestService
 from workflow.service.identity import IdentityService
 from workflow.service.pending import PendingInputs
 from workflow.service.pins import Pins
@@ -39,6 +41,7 @@ class Runtime:
     pins: Pins
     queries: CaseQueries
     calendar: WorkCalendar
+    digests: DailyDigests
 
     def close(self) -> None:
         """Dispose of the connection pool."""
@@ -91,6 +94,8 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         raise
     sessions = make_session_factory(engine, key)
     cases = CaseService(sessions, sops, tz=settings.tz, prefix=settings.case_prefix, calendar=calendar)
+    digest_sop = sops.get("ldk") or next(iter(sops.values()))  # the digest covers the main SOP
+    figures = DigestService(sessions, calendar, settings.tz, digest_sop)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -104,4 +109,5 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         pins=Pins(sessions),
         queries=CaseQueries(sessions, cases),
         calendar=calendar,
+        digests=DailyDigests(sessions, figures, calendar, settings.tz, settings.digest_time),
     )

@@ -1,6 +1,7 @@
 """Settings from the environment or a ``.env`` file (see ``.env.example``)."""
 
 import re
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,6 +27,10 @@ class Settings(BaseSettings):
     office_calendar: str = Field(
         default="", description="Working-time calendar TOML, or '24/7'; empty: the shipped id-office.toml"
     )
+    digest_time: time = Field(
+        default=time(7, 30),
+        description="HH:MM in the office time zone: the daily SLA digest goes out then on working days",
+    )
     case_prefix: str = Field(default="LDK", pattern=r"^[A-Za-z]{1,10}$", description="Case number prefix")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     audit_key: SecretStr | None = Field(
@@ -43,6 +48,13 @@ class Settings(BaseSettings):
     )
     invite_ttl_hours: int = Field(
         default=72, ge=1, le=24 * 30, description="How long an invitation link is valid"
+    )
+    telegram_send_rate: int = Field(
+        default=25,
+        ge=1,
+        le=30,
+        description="Messages per second this replica sends; with several replicas, divide Telegram's "
+        "30 msg/s among them (e.g. 15 each for two) so that together they stay under it",
     )
     allow_scan_uploads: bool = Field(
         default=True,
@@ -85,6 +97,18 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_path_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _hh_mm(cls, value):
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return time(7, 30)
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+        if match is None:
+            raise ValueError(f"DIGEST_TIME must be HH:MM in the office time zone, e.g. 07:30; not {value!r}")
+        return time(int(match[1]), int(match[2]))
 
     @field_validator("timezone")
     @classmethod

@@ -2,7 +2,8 @@
 
 The webhook answers 403 to a missing or wrong ``X-Telegram-Bot-Api-Secret-Token`` (compared in
 constant time) and takes each ``update_id`` once, even across restarts and replicas (the ids are
-rows). ``/healthz`` reports whether the database answers and how long the outbox queue is.
+rows). ``/healthz`` reports whether the database answers, how long the outbox queue is, and how many
+seconds ago this process finished its last SLA sweep (null before the first, or with the sweep off).
 """
 
 import asyncio
@@ -29,7 +30,7 @@ def webhook_path(settings: Settings) -> str:
 
 
 def health_app(operations: Operations) -> web.Application:
-    """Only ``GET /healthz``."""
+    """Only ``GET /healthz``: 200 with ``operations.health()`` as JSON, 503 when the database fails."""
     web_app = web.Application()
 
     async def healthz(_request: web.Request) -> web.Response:

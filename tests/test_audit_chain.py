@@ -5,6 +5,7 @@ import hmac
 import subprocess
 import sys
 import textwrap
+import time
 from itertools import pairwise
 from pathlib import Path
 
@@ -193,7 +194,9 @@ def test_the_wrong_key_is_named_as_such(chain_db):
 # -- concurrency ----------------------------------------------------------------------------------
 
 APPENDER = textwrap.dedent("""
+    import os
     import sys
+    import time
     from datetime import UTC, datetime
     sys.path.insert(0, {root!r})
     from workflow.db.models import AuditRow
@@ -203,6 +206,9 @@ APPENDER = textwrap.dedent("""
 
     engine = make_engine(sys.argv[1])
     sessions = make_session_factory(engine, {key!r})
+    open(sys.argv[4], "w").close()  # ready; start together, so that the two really interleave
+    while not os.path.exists(sys.argv[5]):
+        time.sleep(0.01)
     for n in range(int(sys.argv[2])):
         run_in_transaction(sessions, lambda s: add_audit(
             s, at=datetime.now(UTC), actor=sys.argv[3], action="probe", result="ok", detail={{"n": n}}))
@@ -210,14 +216,24 @@ APPENDER = textwrap.dedent("""
 
 
 @pytest.mark.postgres
-def test_two_processes_appending_at_once_leave_one_unforked_chain(postgres_url, sops, roster, clock):
+def test_two_processes_appending_at_once_leave_one_unforked_chain(
+    postgres_url, sops, roster, clock, tmp_path
+):
     _, sessions, engine = build_services(postgres_url, sops, roster, clock, migrate=True)
     script = APPENDER.format(root=str(ROOT), key=TEST_AUDIT_KEY)
     before = last_seq(sessions)
+    ready, go = [tmp_path / "ready1", tmp_path / "ready2"], tmp_path / "go"
 
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, postgres_url, "300", f"writer{i}"]) for i in (1, 2)
+        subprocess.Popen(
+            [sys.executable, "-c", script, postgres_url, "300", f"writer{i}", str(ready[i - 1]), str(go)]
+        )
+        for i in (1, 2)
     ]
+    deadline = time.monotonic() + 60
+    while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
     codes = [p.wait(timeout=120) for p in procs]
 
     result = verify(sessions)

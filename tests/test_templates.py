@@ -15,6 +15,7 @@ from bot.messages import history_text, step_keyboard, step_text
 from bot.templating import LIMIT, _html_environment, labels, render_html, templates_dir
 from tests.conftest import WIB, Clock, build_services, letter
 from tests.driving import TICK_VALUES, step_action
+from tests.test_digest_text import digest as sample_digest
 from workflow.commands import Reject, Return, TickItem
 from workflow.service.cases import CaseView
 from workflow.sop import StepKind
@@ -77,6 +78,7 @@ def values(view: CaseView) -> dict:
     record = view.case.current or view.case.steps[-1]
     return {
         "case": view.case,
+        "digest": sample_digest(name=HOSTILE),
         "step": view.sop.step(record.step_no),
         "due": record.due_at,
         "rows": view.timeline,

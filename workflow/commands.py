@@ -12,6 +12,7 @@ __all__ = [
     "Acknowledge",
     "Cancel",
     "Command",
+    "ConfirmRevoked",
     "Forward",
     "Reassign",
     "Reject",
@@ -114,6 +115,11 @@ class Cancel:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class ConfirmRevoked:
+    """The Kasi who granted access confirms the operator's access was revoked (closed case only)."""
+
+
 Command = (
     Acknowledge
     | Forward
@@ -125,10 +131,16 @@ Command = (
     | Sign
     | TickItem
     | Cancel
+    | ConfirmRevoked
 )
+
+#: Audit names that read better than the type's name.
+_NAMES = {"ConfirmRevoked": "access_revoked"}
 
 
 def action_name(command: "Command | type") -> str:
     """The audit name of a command or command type, e.g. ``submit_manifest``."""
     name = (command if isinstance(command, type) else type(command)).__name__
+    if name in _NAMES:
+        return _NAMES[name]
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")

@@ -63,6 +63,8 @@ class Unrevoked:
     closed_at: datetime
     operator: str | None  # who was granted access (roster key)
     granted_by: str | None  # the Kasi who granted it, who is asked to confirm
+    operator_name: str = ""  # display names, so the text needs no roster
+    granted_by_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,14 @@ class Directory:
 
     officials: dict[str, Official]
     stand_ins: tuple[StandIn, ...] = ()
+    unreachable: frozenset[str] = frozenset()  # Telegram refused them (403): blocked the bot
 
     @classmethod
-    def of(cls, officials: Iterable[Official], stand_ins: Iterable[StandIn] = ()) -> "Directory":
+    def of(
+        cls, officials: Iterable[Official], stand_ins: Iterable[StandIn] = (), unreachable: Iterable[str] = ()
+    ) -> "Directory":
         """Build from plain lists."""
-        return cls({o.key: o for o in officials}, tuple(stand_ins))
+        return cls({o.key: o for o in officials}, tuple(stand_ins), frozenset(unreachable))
 
     def get(self, key: str | None) -> Official | None:
         """The official with this key, active or not."""
@@ -29,6 +32,10 @@ class Directory:
         """Whether the key names an active official."""
         official = self.get(key)
         return official is not None and official.active
+
+    def is_unreachable(self, key: str | None) -> bool:
+        """Whether the bot cannot reach this official (the last message to them was refused)."""
+        return key in self.unreachable
 
     def holders(self, role: str) -> list[str]:
         """Active officials holding a role, in key order."""

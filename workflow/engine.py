@@ -8,13 +8,14 @@ and changes nothing when the action is refused. The service persists the result.
 
 from dataclasses import replace
 
-from workflow import transitions
+from workflow import revocation, transitions
 from workflow.case import Case, StepRecord
 from workflow.commands import (
     AcceptManifest,
     Acknowledge,
     Cancel,
     Command,
+    ConfirmRevoked,
     Forward,
     Reassign,
     Reject,
@@ -35,7 +36,7 @@ from workflow.errors import (
 )
 from workflow.routing import superiors
 from workflow.sop import Sop, StepKind
-from workflow.states import check_transition, is_terminal
+from workflow.states import CaseState, check_transition, is_terminal
 
 __all__ = ["allowed_actions", "authority", "check_allowed", "decide", "start"]
 
@@ -63,6 +64,10 @@ def decide(case: Case, actor: str, command: Command, ctx: Context) -> Decision:
     """
     if not ctx.directory.is_active(actor):
         raise UnknownOfficial(f"{actor!r} is not an active official on the roster")
+    if isinstance(command, ConfirmRevoked):  # the one action on a closed case; it stays closed
+        decision = revocation.confirm(case, actor, ctx)
+        check_transition(case.state, decision.case.state, record_on_closed=True)
+        return _bumped(case, decision)
     if is_terminal(case.state):
         raise CaseClosed(f"case {case.number} is {case.state}; nothing more can be done on it")
     if isinstance(command, Cancel):
@@ -84,6 +89,9 @@ def _bumped(old: Case, decision: Decision) -> Decision:
 
 def allowed_actions(case: Case, actor: str, ctx: Context) -> list[type]:
     """The command types ``actor`` may use on the case now (for building buttons)."""
+    if case.state is CaseState.CLOSED:
+        may = ctx.directory.is_active(actor) and revocation.may_confirm(case, actor, ctx)
+        return [ConfirmRevoked] if may else []
     step = case.current
     if step is None or not ctx.directory.is_active(actor):
         return []

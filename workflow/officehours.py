@@ -24,7 +24,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import accumulate, pairwise
 
-__all__ = ["Hours", "OfficeCalendar", "Override", "Weekly", "calendar_is_open", "calendar_next_open"]
+__all__ = [
+    "Hours",
+    "OfficeCalendar",
+    "Override",
+    "Weekly",
+    "calendar_is_open",
+    "calendar_next_open",
+    "calendar_previous_working_day",
+    "calendar_works_on",
+]
 
 #: Working intervals of one day, e.g. ``[(time(7, 30), time(12)), (time(13), time(16))]``.
 Hours = Sequence[tuple[time, time]]
@@ -236,3 +245,21 @@ def calendar_is_open(calendar: object, at: datetime) -> bool:
 def calendar_next_open(calendar: object, at: datetime) -> datetime:
     """``calendar.next_open(at)`` for an office calendar; ``at`` in UTC for any other (24/7)."""
     return calendar.next_open(at) if isinstance(calendar, OfficeCalendar) else at.astimezone(UTC)
+
+
+def calendar_works_on(calendar: object, day: date) -> bool:
+    """Whether the office date ``day`` has working hours; every day does on any other calendar (24/7)."""
+    return bool(calendar.hours_on(day)) if isinstance(calendar, OfficeCalendar) else True
+
+
+def calendar_previous_working_day(calendar: object, day: date) -> date:
+    """The last working day before ``day`` (Friday for a Monday; before a long weekend, earlier).
+
+    Raises:
+        ValueError: no working day within the 366 days before ``day``.
+    """
+    for back in range(1, 367):
+        earlier = day - back * _DAY
+        if calendar_works_on(calendar, earlier):
+            return earlier
+    raise ValueError(f"no working day within 366 days before {day}")

@@ -7,7 +7,9 @@ holds every notice that has fallen due, older ones included, so a sweep that was
 when it returns.
 
 * Reminder n (1, 2, …, up to the cap) falls due ``(n - 1) × interval`` of working time after the
-  step's due time; it goes to the assignee and whoever stands in for them at ``now``.
+  step's due time; it goes to the assignee and whoever stands in for them at ``now``. When the
+  bot cannot reach the assignee (Telegram refused them), the assignee's reminders go to the first
+  level of their escalation chain instead, marked so the text says the holder cannot be reached.
 * Escalation level k (1, 2, …) falls due when ``multiple_k × SLA`` of working time has passed
   since the step started (2×, 3×, … by default). Level 1 goes to the assignee's superiors, level
   2 to theirs, and so on (``reports_to`` when active, else the holders of the SOP role's superior
@@ -85,6 +87,7 @@ class SlaNotice:
     step_id: int
     step_no: int
     falls_due_at: datetime  # when this notice fell due
+    holder_unreachable: bool = False  # a reminder sent to a superior because the holder cannot be reached
 
     @property
     def dedupe_key(self) -> str:
@@ -120,21 +123,28 @@ def due_notices(
         return []
     lateness = calendar.working_time(step.due_at, now)
 
-    def notice(recipient: str, kind: str, n: int, at: datetime) -> SlaNotice:
-        return SlaNotice(recipient, kind, n, lateness, step.id, step.step_no, at)
+    def notice(recipient: str, kind: str, n: int, at: datetime, redirected: bool = False) -> SlaNotice:
+        return SlaNotice(recipient, kind, n, lateness, step.id, step.step_no, at, redirected)
 
     notices = []
+    chain = escalation_chain(step.assignee, sop_step.role, directory, sop)
     if step.assignee is not None:
-        recipients = [step.assignee] if directory.is_active(step.assignee) else []
-        recipients += [k for k in directory.stand_ins_for(step.assignee, now) if k not in recipients]
+        # A holder the bot cannot reach would never see a reminder: their superiors get it instead.
+        # The key still names the recipient, so each (reminder, recipient) is stored once.
+        unreachable = directory.is_unreachable(step.assignee)
+        if unreachable:
+            holders = list(chain[0]) if chain else []
+        else:
+            holders = [step.assignee] if directory.is_active(step.assignee) else []
+        stand_ins = [k for k in directory.stand_ins_for(step.assignee, now) if k not in holders]
         interval = policy.interval(sop_step.sla)
         for n in range(1, policy.reminder_cap + 1):
             at = calendar.add(step.due_at, interval * (n - 1))
             if at > now:
                 break
-            notices += [notice(r, REMINDER, n, at) for r in recipients]
+            notices += [notice(r, REMINDER, n, at, unreachable) for r in holders]
+            notices += [notice(r, REMINDER, n, at) for r in stand_ins]
 
-    chain = escalation_chain(step.assignee, sop_step.role, directory, sop)
     for level, (recipients, multiple) in enumerate(zip(chain, policy.multiples(), strict=False), start=1):
         at = calendar.add(step.started_at, sop_step.sla * multiple)
         if at > now:

@@ -70,8 +70,15 @@ class IllegalTransition(RuntimeError):
     """A bug: the engine tried a move the table forbids."""
 
 
-def check_transition(old: CaseState, new: CaseState) -> None:
-    """Raise ``IllegalTransition`` unless ``old`` → ``new`` is in the table."""
+def check_transition(old: CaseState, new: CaseState, *, record_on_closed: bool = False) -> None:
+    """Raise ``IllegalTransition`` unless ``old`` → ``new`` is in the table.
+
+    ``record_on_closed`` admits closed → closed, and only that: an action that records a fact
+    about a closed case without reopening it (the Kasi confirming the operator's access was
+    revoked). The table itself keeps an ended case ended for every other action.
+    """
+    if record_on_closed and old is CaseState.CLOSED and new is CaseState.CLOSED:
+        return
     if new not in TRANSITIONS[old]:
         raise IllegalTransition(f"case state {old} cannot become {new}")
 

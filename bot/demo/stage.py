@@ -93,7 +93,8 @@ async def _play(
         people[who] = server.user(telegram_id, who)
     narrator = Narrator(people, settings.tz)
     office = Office(people, narrator, server)
-    async with running(build_application(settings)):
+    # One case in a few seconds: a daily digest arriving mid-script would only interrupt it.
+    async with running(build_application(settings, digest_interval=None)):
         watcher = asyncio.create_task(narrator.watch())
         try:
             for who, (key, _) in CAST.items():

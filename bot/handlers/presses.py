@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Press, encode, key_tag
 from bot.handlers.replies import Ask, Outcome, done_text
+from bot.handlers.revocation import access_revoked
 from bot.messages import (
     INSTRUCTIONS,
     history_text,
@@ -58,6 +59,8 @@ def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
     view = _visible(rt, official.key, press)
     if press.action == "hi":
         return Outcome(reply=history_text(view, lang, rt.settings.tz))
+    if press.action == "ar":  # on a closed case, so no step to be fresh against: the engine decides
+        return access_revoked(rt, official, press, view, lang)
     _fresh(rt, official.key, press, view)
     allowed = rt.cases.allowed(press.case_id, official.key)
     need = NEEDS[press.action]

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.handlers.identify import official_of
 from bot.handlers.replies import refusal_text
-from bot.messages import fit, step_keyboard, step_text
+from bot.messages import fit, revoke_keyboard, revoke_operators, step_keyboard, step_text
 from bot.templating import render_html
 from workflow.errors import DomainError
 
@@ -52,10 +52,20 @@ async def on_status(update: Update, context: BotContext) -> None:
         await asyncio.to_thread(rt.cases.refuse, context.args[0], official.key, "status", refusal)
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
         return
-    text = fit("status", lang, rt.settings.tz, list(view.timeline), case=view.case)
+    revoked_by = view.directory.name(view.case.access_revoked_by) if view.case.access_revoked_by else None
+    text = fit(
+        "status",
+        lang,
+        rt.settings.tz,
+        list(view.timeline),
+        case=view.case,
+        to=revoke_operators(view),  # who was granted data access, and who confirmed it was revoked
+        by=revoked_by,
+    )
     allowed = await asyncio.to_thread(rt.cases.allowed, view.case.number, official.key)
     # The holder's superior may reassign from here (Alihkan); the holder's own buttons come with /tugas.
     keyboard = step_keyboard(view, allowed, lang) if allowed == ["reassign"] else None
+    keyboard = keyboard or revoke_keyboard(view, allowed, lang)  # a closed case: Akses sudah dicabut
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 

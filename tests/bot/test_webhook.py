@@ -124,7 +124,10 @@ def test_healthz_answers_in_polling_mode_too(server, office):
     health = asyncio.run(scenario())
 
     assert health.status_code == 200
-    assert health.json() == {
+    report = health.json()
+    swept = report.pop("sla_sweep_age_seconds")  # the first sweep runs half a second after the start
+    assert swept is None or 0 <= swept < 5  # tests/bot/test_health.py follows it
+    assert report == {
         "status": "ok",
         "database": "ok",
         "outbox_pending": 0,

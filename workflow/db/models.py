@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -213,6 +214,16 @@ class OutboxRow(Base):
     """A message the front end must deliver; written in the transition's transaction."""
 
     __tablename__ = "outbox"
+    # Sent rows pile up; the dispatcher's claim only ever looks at the few pending ones.
+    __table_args__ = (
+        Index(
+            "ix_outbox_pending",
+            "recipient",
+            "id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime]

@@ -57,7 +57,8 @@ def load_sop_version(session: Session, sop_id: str, version: int) -> Sop:
 
 
 def load_directory(session: Session) -> Directory:
-    """Every official and every active stand-in order."""
+    """Every official, every active stand-in order, and who the bot cannot reach."""
+    rows = list(session.connection().execute(_ALL_OFFICIALS))
     officials = [
         Official(
             key=r.key,
@@ -69,10 +70,11 @@ def load_directory(session: Session) -> Directory:
             digest=r.digest,
             active=r.active,
         )
-        for r in session.connection().execute(_ALL_OFFICIALS)
+        for r in rows
     ]
     stand_ins = [
         StandIn(r.official_key, r.for_key, r.starts_at, r.ends_at, r.sp_number)
         for r in session.connection().execute(_ACTIVE_STAND_INS)
     ]
-    return Directory.of(officials, stand_ins)
+    unreachable = [r.key for r in rows if r.unreachable_at is not None]
+    return Directory.of(officials, stand_ins, unreachable)

@@ -337,5 +337,7 @@ def _with_cli(directory: Directory, actor: str | None) -> Directory:
     if actor is None or not actor.startswith(CLI_PREFIX):
         return directory
     return Directory(
-        {**directory.officials, actor: Official(key=actor, name=actor, role="admin")}, directory.stand_ins
+        {**directory.officials, actor: Official(key=actor, name=actor, role="admin")},
+        directory.stand_ins,
+        directory.unreachable,
     )

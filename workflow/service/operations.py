@@ -1,5 +1,6 @@
-"""What operators ask of a running bot: is the database there, how long is the outbox queue,
-and has this webhook update been taken in already."""
+"""What operators ask of a running bot: is the database there, how long is the outbox queue, how
+long ago did this process last sweep for overdue steps, and has this webhook update been taken in
+already."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -21,10 +22,15 @@ class Operations:
     """Health and idempotent intake of webhook updates."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        last_sweep: Callable[[], datetime | None] = lambda: None,
     ):
+        """``last_sweep`` tells when this process last finished an SLA sweep (None: not yet, or off)."""
         self._sessions = sessions
         self._clock = clock
+        self._last_sweep = last_sweep
 
     def first_time(self, update_id: int) -> bool:
         """Record ``update_id``; whether it was new (a repeat returns False and must be ignored)."""
@@ -44,8 +50,15 @@ class Operations:
         return True
 
     def health(self) -> dict:
-        """Database reachability and the outbox backlog (pending rows and the oldest one's age)."""
+        """Whether the database answers, the outbox backlog, and how fresh the SLA sweep is.
+
+        ``outbox_pending`` and ``outbox_oldest_seconds`` measure the backlog;
+        ``sla_sweep_age_seconds`` is the time since this process last finished an SLA sweep (None
+        before the first, or when the sweep is off).
+        """
         now = self._clock()
+        swept = self._last_sweep()
+        sweep = {"sla_sweep_age_seconds": round((now - swept).total_seconds(), 1) if swept else None}
 
         def work(session: Session) -> dict:
             count, oldest = session.execute(
@@ -58,6 +71,6 @@ class Operations:
             }
 
         try:
-            return {"status": "ok", **run_in_transaction(self._sessions, work)}
+            return {"status": "ok", **run_in_transaction(self._sessions, work), **sweep}
         except SQLAlchemyError as exc:
-            return {"status": "error", "database": type(exc).__name__}
+            return {"status": "error", "database": type(exc).__name__, **sweep}

@@ -1,17 +1,26 @@
-"""The outbox as the delivery side sees it: what is due, and what became of each message."""
+"""The outbox as the delivery side sees it: claiming what is due, and what became of each message.
+
+Several bot replicas may deliver from one database. Each claims whole recipients for a lease
+(``claimed_by``, ``claimed_until``); marking a row sent, retried, skipped or failed ends its claim.
+A replica that dies holding a claim loses it when the lease expires, and another takes over: at
+worst the one message sent but not yet marked goes out twice, and none is lost.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, OutboxRow
 from workflow.service.uow import run_in_transaction
 
-__all__ = ["OutboxItem", "OutboxService"]
+__all__ = ["LEASE", "OutboxItem", "OutboxService"]
+
+#: How long a claim keeps other replicas off a chat's queue (a delivery pass ends well within it).
+LEASE = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +40,7 @@ class OutboxItem:
 
 
 class OutboxService:
-    """Reads due outbox rows and records each delivery's fate (sent, retried, failed, skipped)."""
+    """Claims due outbox rows and records each delivery's fate (sent, retried, failed, skipped)."""
 
     def __init__(
         self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -39,48 +48,60 @@ class OutboxService:
         self._sessions = sessions
         self._clock = clock
 
-    def due(self, limit: int = 100) -> list[OutboxItem]:
-        """Pending rows whose time has come, oldest first.
+    def claim(self, replica: str, limit: int = 100, lease: timedelta = LEASE) -> list[OutboxItem]:
+        """Claim for ``replica``, until ``lease`` runs out, the due rows of whole recipients, oldest first.
 
-        A row waiting for its retry holds back the later rows of the same recipient, so each
-        chat receives its messages in order.
+        A recipient is taken when its earliest pending row is due and not under another replica's
+        unexpired lease, so one replica at a time owns a chat's queue and each chat receives its
+        messages in order. Its rows follow up to the first one still waiting for a retry, which
+        holds back the rest. On PostgreSQL those earliest rows are locked with ``SKIP LOCKED``:
+        replicas claiming at once split the recipients between them instead of waiting. SQLite has
+        one writer at a time (``BEGIN IMMEDIATE``). The claim ends when a row is marked, or at
+        ``release``; a replica that crashed holding it loses it when the lease expires.
         """
         now = self._clock()
-        earlier = aliased(OutboxRow)
-        waiting_before = exists().where(
-            earlier.recipient == OutboxRow.recipient,
-            earlier.status == "pending",
-            earlier.id < OutboxRow.id,
-            earlier.next_attempt_at > now,
-        )
 
         def work(session: Session) -> list[OutboxItem]:
-            query = (
-                select(OutboxRow, OfficialRow.telegram_id, OfficialRow.language)
-                .outerjoin(OfficialRow, OfficialRow.key == OutboxRow.recipient)
-                .where(OutboxRow.status == "pending")
-                .where(or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
-                .where(~waiting_before)
-                .order_by(OutboxRow.id)
-                .limit(limit)
+            # Every pending row lies at or after the oldest: bounding the scans by it keeps them off
+            # the sent rows, which accumulate.
+            floor = session.scalar(select(func.min(OutboxRow.id)).where(OutboxRow.status == "pending"))
+            if floor is None:
+                return []
+            heads = select(OutboxRow.recipient).where(
+                OutboxRow.id >= floor,
+                OutboxRow.status == "pending",
+                _due(now),
+                _free(replica, now),
+                ~_earlier_pending(floor),
             )
-            return [
-                OutboxItem(
-                    row.id,
-                    row.recipient,
-                    row.kind,
-                    row.case_id,
-                    row.payload.get("case_number"),
-                    row.step_no,
-                    chat_id,
-                    language or "id",
-                    row.attempts,
-                    dict(row.payload or {}),
-                )
-                for row, chat_id, language in session.execute(query)
-            ]
+            heads = heads.order_by(OutboxRow.id).limit(limit)
+            if session.get_bind().dialect.name == "postgresql":
+                heads = heads.with_for_update(skip_locked=True, of=OutboxRow)
+            recipients = list(session.scalars(heads))
+            if not recipients:
+                return []
+            taken = _in_order(session.execute(_queues(floor, recipients)), replica, now, limit)
+            session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_([item.id for item in taken]))
+                .values(claimed_by=replica, claimed_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+            return taken
 
         return run_in_transaction(self._sessions, work)
+
+    def release(self, replica: str, items: list[OutboxItem]) -> None:
+        """Give up ``replica``'s claims on those of ``items`` it did not get to (the end of a pass)."""
+        ids = [item.id for item in items]
+        run_in_transaction(
+            self._sessions,
+            lambda s: s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(ids), OutboxRow.claimed_by == replica)
+                .values(**_UNCLAIMED)
+            ),
+        )
 
     def sent(self, item: OutboxItem, chat_id: int, message_id: int) -> None:
         """Mark delivered, keeping the Telegram message id for later edits."""
@@ -114,7 +135,7 @@ class OutboxService:
             session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == item.id)
-                .values(status="failed", attempts=item.attempts + 1, last_error=error[:500])
+                .values(status="failed", attempts=item.attempts + 1, last_error=error[:500], **_UNCLAIMED)
             )
             official = session.get(OfficialRow, item.recipient)
             first_time = official.unreachable_at is None
@@ -154,5 +175,87 @@ class OutboxService:
     def _set(self, row_id: int, **values) -> None:
         run_in_transaction(
             self._sessions,
-            lambda s: s.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(**values)),
+            lambda s: s.execute(
+                update(OutboxRow).where(OutboxRow.id == row_id).values(**values, **_UNCLAIMED)
+            ),
         )
+
+
+_UNCLAIMED = {"claimed_by": None, "claimed_until": None}
+
+
+def _due(now: datetime):
+    return or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now)
+
+
+def _free(replica: str, now: datetime):
+    """Not under another replica's unexpired lease."""
+    return or_(
+        OutboxRow.claimed_by.is_(None), OutboxRow.claimed_by == replica, OutboxRow.claimed_until <= now
+    )
+
+
+def _earlier_pending(floor: int):
+    """The same recipient has an older pending row."""
+    earlier = aliased(OutboxRow)
+    return exists().where(
+        earlier.recipient == OutboxRow.recipient,
+        earlier.id >= floor,
+        earlier.id < OutboxRow.id,
+        earlier.status == "pending",
+    )
+
+
+def _queues(floor: int, recipients: list[str]):
+    """The pending rows of ``recipients``, oldest first, with where each goes (plain rows: fast)."""
+    return (
+        select(
+            OutboxRow.id,
+            OutboxRow.recipient,
+            OutboxRow.kind,
+            OutboxRow.case_id,
+            OutboxRow.step_no,
+            OutboxRow.attempts,
+            OutboxRow.payload,
+            OutboxRow.next_attempt_at,
+            OutboxRow.claimed_by,
+            OutboxRow.claimed_until,
+            OfficialRow.telegram_id,
+            OfficialRow.language,
+        )
+        .outerjoin(OfficialRow, OfficialRow.key == OutboxRow.recipient)
+        .where(OutboxRow.id >= floor, OutboxRow.status == "pending", OutboxRow.recipient.in_(recipients))
+        .order_by(OutboxRow.id)
+    )
+
+
+def _in_order(rows, replica: str, now: datetime, limit: int) -> list[OutboxItem]:
+    """Each recipient's rows up to the first that must wait (a retry, or another replica's claim)."""
+    taken: list[OutboxItem] = []
+    stopped: set[str] = set()
+    for row in rows:
+        if row.recipient in stopped:
+            continue
+        waiting = row.next_attempt_at is not None and row.next_attempt_at > now
+        others = row.claimed_by not in (None, replica) and (row.claimed_until or now) > now
+        if waiting or others:
+            stopped.add(row.recipient)
+            continue
+        payload = dict(row.payload or {})
+        taken.append(
+            OutboxItem(
+                row.id,
+                row.recipient,
+                row.kind,
+                row.case_id,
+                payload.get("case_number"),
+                row.step_no,
+                row.telegram_id,
+                row.language or "id",
+                row.attempts,
+                payload,
+            )
+        )
+        if len(taken) == limit:
+            break
+    return taken

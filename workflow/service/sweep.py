@@ -56,10 +56,14 @@ class SlaSweep:
         return run_in_transaction(self._sessions, lambda session: self._sweep(session, now))
 
     def _sweep(self, session: Session, now: datetime) -> int:
-        if session.get_bind().dialect.name == "postgresql":
-            # One sweep at a time: two sweeps inserting overlapping notices while each holds the
-            # audit chain's head could otherwise deadlock. The unique key still makes each once.
-            session.execute(select(func.pg_advisory_xact_lock(func.hashtext("sla-sweep"))))
+        # One sweep at a time across replicas: two sweeps inserting overlapping notices while each
+        # holds the audit chain's head could otherwise deadlock. A replica that finds another
+        # sweeping skips this round rather than wait (the other stores what is due); the unique
+        # key still makes each notice once.
+        if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+            select(func.pg_try_advisory_xact_lock(func.hashtext("sla-sweep")))
+        ):
+            return 0
         overdue = session.connection().execute(
             select(STEPS.c.id, CASES.c.number)
             .join(CASES, CASES.c.id == STEPS.c.case_id)
@@ -96,7 +100,9 @@ class SlaSweep:
 
     def _store(self, session: Session, case: Case, notice: SlaNotice, now: datetime) -> bool:
         """Insert the notice's outbox row unless it exists; audit it only when inserted."""
-        lateness = int(notice.lateness.total_seconds())
+        facts = {"n": notice.n, "lateness_seconds": int(notice.lateness.total_seconds())}
+        if notice.holder_unreachable:  # the text says so: the holder cannot be reached
+            facts["holder_unreachable"] = True
         values = {
             "created_at": now,
             "recipient": notice.recipient,
@@ -104,7 +110,7 @@ class SlaSweep:
             "case_id": case.id,
             "step_no": notice.step_no,
             "dedupe_key": notice.dedupe_key,
-            "payload": {"case_number": case.number, "n": notice.n, "lateness_seconds": lateness},
+            "payload": {"case_number": case.number, **facts},
             "status": "pending",
             "attempts": 0,
         }
@@ -125,6 +131,6 @@ class SlaSweep:
             result="ok",
             case_id=case.id,
             step_id=notice.step_id,
-            detail={"recipient": notice.recipient, "n": notice.n, "lateness_seconds": lateness},
+            detail={"recipient": notice.recipient, **facts},
         )
         return True

@@ -41,10 +41,18 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("claimed_until", workflow.db.types.UTCDateTime(timezone=True), nullable=True)
         )
+        batch_op.create_index(
+            "ix_outbox_pending",
+            ["recipient", "id"],
+            unique=False,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_pending")
         batch_op.drop_column("claimed_until")
         batch_op.drop_column("claimed_by")
     with op.batch_alter_table("steps", schema=None) as batch_op:

@@ -1,0 +1,27 @@
+"""``/digest``: today's SLA digest as it stands now, for the officials who receive it and the admin."""
+
+import asyncio
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.digest import digest_chart, digest_text
+from bot.handlers.identify import official_of
+from bot.templating import render_html
+
+__all__ = ["on_digest"]
+
+
+async def on_digest(update: Update, context: BotContext) -> None:
+    """Reply with today's live figures (stored nowhere), then the chart; refuse anyone else."""
+    rt, tz, message = context.runtime, context.runtime.settings.tz, update.effective_message
+    official, lang = await official_of(update, context)
+    if official is None:
+        return
+    if not (official.digest or official.role == "admin"):
+        await message.reply_text(render_html("digest_refused", lang, tz))
+        return
+    digest = await asyncio.to_thread(rt.digests.build, rt.digests.today())
+    await message.reply_text(digest_text(digest, lang, tz))
+    chart = await asyncio.to_thread(digest_chart, digest, lang)
+    await message.reply_photo(chart)

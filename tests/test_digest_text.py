@@ -1,0 +1,160 @@
+"""The digest as people read it: Telegram HTML in Indonesian and English, the CLI text, the chart.
+Built from plain values; no database."""
+
+import io
+import struct
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.botapi.html import parse_html
+from bot.digest import digest_chart, digest_plain, digest_text
+from bot.templating import LIMIT, visible_length
+from tests.conftest import WIB
+from workflow.digest import Counts, Digest, Overdue, Period, StepStats, Unrevoked
+
+HEAD = "ab" * 32
+HOSTILE = "<script>x</script> & <b>tebal</b>"
+
+
+def steps(*figures) -> tuple[StepStats, ...]:
+    names = ("Direktur", "Kasubdit", "Kasi", "JFU")
+    slas = (300, 300, 600, 1800)
+    out = []
+    for no, (name, sla, figure) in enumerate(zip(names, slas, figures, strict=True), start=1):
+        count, median, p90, within = figure or (0, None, None, None)
+        out.append(StepStats(no, name, sla, count, median, p90, within))
+    return tuple(out)
+
+
+def digest(overdue: int = 3, unrevoked: int = 2, name: str = "Budi Kasubdit") -> Digest:
+    return Digest(
+        day=date(2026, 11, 30),
+        generated_at=datetime(2026, 11, 30, 0, 30, tzinfo=UTC),
+        previous=Period(
+            date(2026, 11, 27),
+            date(2026, 11, 29),
+            Counts(received=2, closed=2, rejected=1, open=4),
+            steps((2, 60.0, 900.0, 0.5), None, None, (1, 2000.0, 2000.0, 0.0)),
+        ),
+        month=Period(
+            date(2026, 11, 1),
+            date(2026, 11, 29),
+            Counts(received=6, closed=3, rejected=1, open=4),
+            steps((6, 240.0, 900.0, 4 / 6), None, (11, 650.0, 1500.0, 4 / 11), (3, 2000.0, 4000.0, 1 / 3)),
+        ),
+        overdue=tuple(
+            Overdue(f"LDK/2026/{i:04d}", 2, "ksd1", name, 10_800 - i) for i in range(1, overdue + 1)
+        ),
+        slowest_step=4,
+        unrevoked=tuple(
+            Unrevoked(
+                f"LDK/2026/{i:04d}", datetime(2026, 11, 27, 7, tzinfo=UTC), "op2", "kasi1", name, "Dewi Kasi"
+            )
+            for i in range(1, unrevoked + 1)
+        ),
+        audit_seq=4711,
+        audit_head=HEAD,
+    )
+
+
+def visible(html: str) -> str:
+    parsed = parse_html(html)  # raises on HTML Telegram would refuse
+    assert parsed.length <= LIMIT
+    return parsed.text
+
+
+def test_the_indonesian_text_carries_the_key_figures():
+    text = visible(digest_text(digest(), "id", WIB))
+
+    assert "Ringkasan SLA 30-11-2026" in text
+    assert "27-11-2026 s.d. 29-11-2026" in text
+    assert "Masuk 2 · selesai 2 · ditolak 1 · masih terbuka 4" in text
+    assert "Masuk 6 · selesai 3 · ditolak 1 · masih terbuka 4" in text
+    assert "3. Kasi: 10 menit / 25 menit (SOP 10 menit), 36% tepat waktu, 11×" in text
+    assert "4. JFU: 33 menit / 1 jam 6 menit (SOP 30 menit), 33% tepat waktu, 3×" in text
+    assert "2. Kasubdit: belum ada yang selesai (SOP 5 menit)" in text
+    assert "Paling lambat: langkah 4 (JFU), median 1,1× waktu SOP" in text
+    assert "LDK/2026/0001 langkah 2, Budi Kasubdit: terlambat 2 jam 59 menit" in text
+    assert "Akses operator belum dikonfirmasi dicabut: 2 berkas" in text
+    assert "diberikan oleh Dewi Kasi" in text
+    assert "Keadaan 30-11-2026 07:30 WIB" in text
+    assert f"baris 4711, kepala {HEAD}" in text
+
+
+def test_the_english_text_carries_the_key_figures():
+    text = visible(digest_text(digest(), "en", WIB))
+
+    assert "SLA digest 30-11-2026" in text
+    assert "Received 6 · closed 3 · rejected 1 · still open 4" in text
+    assert "1. Direktur: 4 min / 15 min (SOP 5 min), 67% on time, 6×" in text
+    assert "Slowest: step 4 (JFU), median 1.1× its SOP time" in text
+    assert "Overdue now: 3 steps" in text
+    assert "LDK/2026/0003 step 2, Budi Kasubdit: 2 h 59 min late" in text
+    assert f"row 4711, head {HEAD}" in text
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_two_hundred_overdue_steps_are_capped_and_counted_within_telegrams_limit(lang):
+    html = digest_text(digest(overdue=200, unrevoked=50), lang, WIB)
+
+    text = visible(html)
+    assert visible_length(html) <= LIMIT
+    assert "LDK/2026/0010" in text and "LDK/2026/0011" not in text
+    assert ("dan 190 lainnya" if lang == "id" else "and 190 more") in text
+    assert ("dan 40 lainnya" if lang == "id" else "and 40 more") in text
+
+
+def test_very_long_names_shorten_the_lists_until_the_message_fits():
+    html = digest_text(digest(overdue=200, unrevoked=200, name="N" * 300), "id", WIB)
+
+    text = visible(html)
+    assert "lainnya" in text
+    assert f"kepala {HEAD}" in text  # the witness is never cut off
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_officials_names_are_escaped(lang):
+    html = digest_text(digest(name=HOSTILE), lang, WIB)
+
+    assert "<script>" not in html and "<b>tebal" not in html
+    assert HOSTILE in visible(html)
+
+
+def test_a_quiet_day_says_nothing_is_overdue_or_unrevoked():
+    quiet = digest(overdue=0, unrevoked=0)
+
+    assert "Tidak ada langkah yang terlambat." in visible(digest_text(quiet, "id", WIB))
+    assert "No step is overdue." in visible(digest_text(quiet, "en", WIB))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_cli_text_lists_everything(lang):
+    text = digest_plain(digest(overdue=30), lang, WIB)
+
+    assert "LDK/2026/0030" in text
+    assert "1h06m" in text and HEAD in text
+    assert ("Bulan berjalan" if lang == "id" else "Month to date") in text
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_chart_is_a_png_of_reasonable_size(lang):
+    png = digest_chart(digest(), lang)
+
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", io.BytesIO(png[16:24]).read())
+    assert (width, height) == (880, 495)
+    assert 10_000 < len(png) < 500_000
+
+
+def test_a_chart_with_nothing_finished_still_draws():
+    blank = Period(date(2026, 11, 1), date(2026, 11, 29), Counts(0, 0, 0, 0), steps(None, None, None, None))
+    nothing = replace(
+        digest(0, 0), previous=blank, month=blank, slowest_step=None, audit_seq=0, audit_head=None
+    )
+
+    png = digest_chart(nothing, "id")
+
+    assert png.startswith(b"\x89PNG")
+    assert "Tidak ada langkah yang terlambat." in visible(digest_text(nothing, "id", WIB))
