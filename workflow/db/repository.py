@@ -4,7 +4,8 @@ from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow.case import Case, Letter, Signature, StepRecord, Tick
@@ -21,6 +22,7 @@ __all__ = [
     "case_number",
     "find_case_id",
     "insert_case",
+    "insert_new",
     "load_case",
     "lock_registrations",
     "next_seq",
@@ -45,6 +47,20 @@ _UPDATE_STEP = update(STEPS).where(STEPS.c.id == bindparam("_id"))
 
 class Conflict(RuntimeError):
     """The case changed since it was read (another action won the race)."""
+
+
+def insert_new(session: Session, table: Table, values: dict, key: str) -> bool:
+    """Insert the row unless one with the same unique ``key`` column exists ("on conflict do
+    nothing", SQLite and PostgreSQL alike); whether this call inserted it. Two writers racing on
+    one key store it once: the loser waits for the winner's commit, then inserts nothing."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[key])
+        .returning(*table.primary_key.columns)
+    )
+    return session.connection().execute(statement).first() is not None
 
 
 def lock_registrations(session: Session, prefix: str, year: int) -> None:

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, time, tzinfo
 from typing import Protocol
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.calendar import WorkCalendar
@@ -128,19 +127,15 @@ class DailyDigests:
 
     def _store(self, session: Session, digest: Digest, by: str) -> tuple[Digest, bool]:
         """Insert the day's row unless it exists; only when inserted, audit and queue it."""
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        row = dialect.insert(DIGESTS).values(
-            day=digest.day, generated_at=digest.generated_at, generated_by=by, data=digest.to_json()
-        )
-        statement = row.on_conflict_do_nothing(index_elements=["day"]).returning(DIGESTS.c.id)
-        created = session.connection().execute(statement).scalar_one_or_none() is not None
+        row = {"day": digest.day, "generated_at": digest.generated_at, "generated_by": by}
+        created = repo.insert_new(session, DIGESTS, {**row, "data": digest.to_json()}, "day")
         if created:
-            self._announce(session, dialect, digest, by)
+            self._announce(session, digest, by)
         data = session.scalar(select(DigestRow.data).where(DigestRow.day == digest.day))
         return Digest.from_json(data), created
 
     @staticmethod
-    def _announce(session: Session, dialect, digest: Digest, by: str) -> None:
+    def _announce(session: Session, digest: Digest, by: str) -> None:
         """The audit row (witnessing the chain's head) and one outbox row per recipient."""
         day = digest.day.isoformat()
         recipients = session.scalars(
@@ -172,5 +167,4 @@ class DailyDigests:
                 "status": "pending",
                 "attempts": 0,
             }
-            statement = dialect.insert(OUTBOX).values(**values)
-            session.connection().execute(statement.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+            repo.insert_new(session, OUTBOX, values, "dedupe_key")

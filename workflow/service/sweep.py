@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.calendar import WorkCalendar
@@ -114,14 +113,7 @@ class SlaSweep:
             "status": "pending",
             "attempts": 0,
         }
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(OUTBOX)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(OUTBOX.c.id)
-        )
-        if session.connection().execute(statement).scalar_one_or_none() is None:
+        if not repo.insert_new(session, OUTBOX, values, "dedupe_key"):
             return False
         repo.add_audit(
             session,
