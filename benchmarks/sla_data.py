@@ -153,6 +153,7 @@ def add_open_cases(
                 "assignee": case["_holder"],
                 "started_at": case["created_at"],
                 "due_at": case["_due_at"],
+                "next_sla_at": case["_due_at"],  # as the repository plans an opened step
                 "note": "",
                 "payload": {},
             }

@@ -62,29 +62,42 @@ class Delivery:
         self._lock = asyncio.Lock()
 
     async def run_once(self, bot: Bot) -> int:
-        """Send what is due now; returns how many messages were sent."""
+        """Send what is due now; returns how many messages were sent.
+
+        A pass that claimed a full batch and sent something is followed at once by another, so a
+        backlog goes out at the full rate rather than one batch per tick of the delivery job.
+        """
         async with self._lock:
-            started = time.monotonic()
-            items = await asyncio.to_thread(self._outbox.claim, self.replica, BATCH, LEASE)
-            held: set[str] = set()  # recipients whose earlier row must go first
-            sent = 0
-            try:
-                for item in items:
-                    if time.monotonic() - started > LEASE.total_seconds() / 2:
-                        break  # the rest next pass: never send on a claim about to expire
-                    if item.recipient in held:
-                        continue
-                    if item.chat_id is not None and not self._chat_ready(item.chat_id):
-                        held.add(item.recipient)
-                        continue
-                    if not await self._deliver(bot, item):
-                        held.add(item.recipient)
-                    else:
-                        sent += 1
-            finally:
-                if items:  # what was held back is free for any replica's next pass
-                    await asyncio.to_thread(self._outbox.release, self.replica, items)
-            return sent
+            total = 0
+            while True:
+                claimed, sent = await self._pass(bot)
+                total += sent
+                if claimed < BATCH or sent == 0:
+                    return total
+
+    async def _pass(self, bot: Bot) -> tuple[int, int]:
+        """Claim a batch, send what may go now, release the rest; (rows claimed, messages sent)."""
+        started = time.monotonic()
+        items = await asyncio.to_thread(self._outbox.claim, self.replica, BATCH, LEASE)
+        held: set[str] = set()  # recipients whose earlier row must go first
+        sent = 0
+        try:
+            for item in items:
+                if time.monotonic() - started > LEASE.total_seconds() / 2:
+                    break  # the rest next pass: never send on a claim about to expire
+                if item.recipient in held:
+                    continue
+                if item.chat_id is not None and not self._chat_ready(item.chat_id):
+                    held.add(item.recipient)
+                    continue
+                if not await self._deliver(bot, item):
+                    held.add(item.recipient)
+                else:
+                    sent += 1
+        finally:
+            if items:  # what was held back is free for any replica's next pass
+                await asyncio.to_thread(self._outbox.release, self.replica, items)
+        return len(items), sent
 
     async def _deliver(self, bot: Bot, item: OutboxItem) -> bool:
         if item.chat_id is None:

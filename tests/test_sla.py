@@ -10,7 +10,7 @@ from workflow.calendar_config import SHIPPED_CALENDAR, calendar_from_text
 from workflow.case import Case, Letter, StepRecord
 from workflow.directory import Directory
 from workflow.roster import Official, StandIn
-from workflow.sla import SlaPolicy, due_notices, escalation_chain
+from workflow.sla import SlaPolicy, due_notices, escalation_chain, next_due
 from workflow.sop import load_sops
 from workflow.states import CaseState
 
@@ -243,3 +243,23 @@ def test_reminders_and_escalation_count_working_time_only(office):
 def test_a_weekend_holds_everything(office):
     saturday = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
     assert notices_at(saturday, record=step(), calendar=office) == []
+
+
+def next_at(now, record=None, policy=None, state=CaseState.OPEN):
+    record = record or step()
+    args = (record, SOP.step(record.step_no), case_with(record, state), DIRECTORY, Continuous())
+    return next_due(*args, now, policy or SlaPolicy(), sop=SOP)
+
+
+def test_the_next_notice_is_the_next_reminder_then_the_next_escalation_then_none():
+    ten = timedelta(minutes=10)  # step 3's SOP time; reminders every 10 minutes, escalations at 2×, 3×, …
+
+    assert next_at(T0) == T0 + ten  # reminder 1 at the due minute
+    assert next_at(T0 + ten) == T0 + 2 * ten  # reminder 2 and escalation 1 together
+    assert next_at(T0 + 3 * ten) == T0 + 4 * ten  # past the third reminder: escalation 3 (the TU)
+    assert next_at(T0 + 4 * ten) is None  # the TU was the top: nothing more is ever owed
+
+
+def test_a_finished_step_or_an_ended_case_plans_nothing():
+    assert next_at(T0, record=step(finished=T0 + timedelta(minutes=1))) is None
+    assert next_at(T0, state=CaseState.REJECTED) is None

@@ -1,7 +1,7 @@
 """The SLA sweep against a real database: each reminder and escalation stored once, with its audit row."""
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from tests.driving import audit_rows, drive_to, open_ldk
 from workflow.calendar import Continuous
 from workflow.calendar_config import SHIPPED_CALENDAR, calendar_from_text
 from workflow.db.audit import AuditChain
-from workflow.db.models import OutboxRow
+from workflow.db.models import CaseRow, OutboxRow, StepRow
 from workflow.service.sweep import SlaSweep
 from workflow.sla import SlaPolicy
 
@@ -163,3 +163,34 @@ def test_two_sweeps_at_once_on_postgres_store_each_notice_once(postgres_url, sop
             assert AuditChain(TEST_AUDIT_KEY).verify(session).problems == []
     finally:
         engine.dispose()
+
+
+def planned(sessions, number) -> list:
+    """Each step instance's planned SLA visit (steps.next_sla_at), in order."""
+    with sessions() as session:
+        query = (
+            select(StepRow.next_sla_at)
+            .join(CaseRow, CaseRow.id == StepRow.case_id)
+            .where(CaseRow.number == number)
+            .order_by(StepRow.id)
+        )
+        return list(session.scalars(query))
+
+
+def test_each_step_carries_its_next_visit_so_a_sweep_reads_only_what_may_be_due(at_kasi, clock):
+    cases, sessions, number = at_kasi
+    opened = clock()
+    sweep = SlaSweep(sessions, clock, Continuous())
+    assert planned(sessions, number)[-1] == opened + timedelta(minutes=10)  # from its due time
+
+    clock.advance(minutes=10)
+    sweep.run()
+    after_first = planned(sessions, number)[-1]
+    clock.advance(minutes=5)
+    quiet = sweep.run()
+    drive_to(cases, number, 4)
+
+    assert after_first == opened + timedelta(minutes=20)  # reminder 2 and escalation 1
+    assert quiet == 0 and sla_outbox(sessions) == [("reminder", 1, "kasi1")]
+    assert planned(sessions, number)[:3] == [None, None, None]  # finished: never looked at again
+    assert planned(sessions, number)[3] is not None  # step 4, just opened

@@ -31,7 +31,15 @@ from workflow.roster import NON_SOP_ROLES
 from workflow.sop import Sop, Step
 from workflow.states import is_terminal
 
-__all__ = ["MIN_REMINDER_INTERVAL", "TU_ROLE", "SlaNotice", "SlaPolicy", "due_notices", "escalation_chain"]
+__all__ = [
+    "MIN_REMINDER_INTERVAL",
+    "TU_ROLE",
+    "SlaNotice",
+    "SlaPolicy",
+    "due_notices",
+    "escalation_chain",
+    "next_due",
+]
 
 #: Reminders never repeat more often than this, whatever the SOP time or the setting.
 MIN_REMINDER_INTERVAL = timedelta(minutes=5)
@@ -151,6 +159,42 @@ def due_notices(
             break
         notices += [notice(r, ESCALATION, level, at) for r in recipients]
     return notices
+
+
+def next_due(
+    step: StepRecord,
+    sop_step: Step,
+    case: Case,
+    directory: Directory,
+    calendar: WorkCalendar,
+    now: datetime,
+    policy: SlaPolicy,
+    *,
+    sop: Sop | None = None,
+) -> datetime | None:
+    """When the next reminder or escalation of ``step`` after ``now`` falls due; None when it is
+    owed none any more (finished, the case ended, past the reminder cap and the top of the chain).
+
+    The sweep stores this as the step's planned notice time, so it visits a step only when
+    something new may be owed instead of every overdue step on every run.
+    """
+    if is_terminal(case.state) or not step.is_open:
+        return None
+    times = []
+    if step.assignee is not None:
+        interval = policy.interval(sop_step.sla)
+        for n in range(1, policy.reminder_cap + 1):
+            at = calendar.add(step.due_at, interval * (n - 1))
+            if at > now:
+                times.append(at)
+                break
+    chain = escalation_chain(step.assignee, sop_step.role, directory, sop)
+    for _, multiple in zip(chain, policy.multiples(), strict=False):
+        at = calendar.add(step.started_at, sop_step.sla * multiple)
+        if at > now:
+            times.append(at)
+            break
+    return min(times, default=None)
 
 
 def escalation_chain(

@@ -176,6 +176,9 @@ class StepRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict] = mapped_column(default=dict)
     working_seconds: Mapped[int | None]  # working time from start to finish, on the office calendar
+    # When the SLA sweep next looks at this open step (its next reminder or escalation); the
+    # repository sets it to due_at when the step opens and clears it when the step finishes.
+    next_sla_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class AuditRow(Base):

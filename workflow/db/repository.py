@@ -307,9 +307,12 @@ def _save_steps(session: Session, case: Case, old_steps: tuple[StepRecord, ...])
     for record in case.steps:
         values = _step_values(record)
         if record.id is None:
-            step_id = connection.execute(_INSERT_STEP, {"case_id": case.id, **values}).scalar_one()
-            record = replace(record, id=step_id)
+            planned = record.due_at if record.is_open else None  # the SLA sweep looks from the due time
+            params = {"case_id": case.id, "next_sla_at": planned, **values}
+            record = replace(record, id=connection.execute(_INSERT_STEP, params).scalar_one())
         elif before.get(record.id) != record:
+            if not record.is_open:  # finished: nothing more for the SLA sweep to plan
+                values["next_sla_at"] = None
             connection.execute(_UPDATE_STEP, {"_id": record.id, **values})
         saved.append(record)
     return case.evolve(steps=tuple(saved))

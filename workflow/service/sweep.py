@@ -4,12 +4,16 @@ Run it every minute or so (the bot's scheduler will). Each notice is an outbox r
 dedupe key and inserted with "on conflict do nothing"; only a row actually inserted gets its audit
 row. So a sweep run twice, restarted, or run by two processes at once stores each notice once,
 and a sweep that was down stores on its return everything that fell due meanwhile.
+
+Each open step carries the time its next notice may fall due (``steps.next_sla_at``: its due time
+when it opens, then whatever ``workflow.sla.next_due`` says after each visit, cleared when it
+finishes), so a run reads only the steps that may owe something now.
 """
 
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.calendar import WorkCalendar
@@ -19,7 +23,7 @@ from workflow.db import repository as repo
 from workflow.db.models import CaseRow, OutboxRow, StepRow
 from workflow.officehours import calendar_is_open
 from workflow.service.uow import run_in_transaction
-from workflow.sla import SlaNotice, SlaPolicy, due_notices
+from workflow.sla import SlaNotice, SlaPolicy, due_notices, next_due
 from workflow.sop import Sop
 from workflow.states import CaseState
 
@@ -30,6 +34,14 @@ CASES = CaseRow.__table__
 STEPS = StepRow.__table__
 OUTBOX = OutboxRow.__table__
 _LIVE = (CaseState.OPEN, CaseState.WAITING)
+#: The steps whose next reminder or escalation may be due: an index range on the planned time
+#: (finished steps have none), not every overdue step on every run.
+_PLANNED = (
+    select(STEPS.c.id, CASES.c.number)
+    .join(CASES, CASES.c.id == STEPS.c.case_id)
+    .where(STEPS.c.next_sla_at <= bindparam("now"))
+    .order_by(STEPS.c.next_sla_at, STEPS.c.id)
+)
 
 
 class SlaSweep:
@@ -63,13 +75,7 @@ class SlaSweep:
             select(func.pg_try_advisory_xact_lock(func.hashtext("sla-sweep")))
         ):
             return 0
-        overdue = session.connection().execute(
-            select(STEPS.c.id, CASES.c.number)
-            .join(CASES, CASES.c.id == STEPS.c.case_id)
-            .where(STEPS.c.finished_at.is_(None), STEPS.c.due_at <= now, CASES.c.state.in_(_LIVE))
-            .order_by(STEPS.c.due_at, STEPS.c.id)
-        )
-        rows = list(overdue)
+        rows = list(session.connection().execute(_PLANNED, {"now": now}))
         if not rows:
             return 0
         directory = reference.load_directory(session)
@@ -78,24 +84,23 @@ class SlaSweep:
         for step_id, number in rows:
             case = repo.load_case(session, number)
             step = case.step_by_id(step_id) if case is not None else None
-            if step is None or not step.is_open:
+            if step is None or not step.is_open or case.state not in _LIVE:
+                self._plan(session, step_id, None)
                 continue
             key = (case.sop_id, case.sop_version)
             if key not in sops:
                 sops[key] = reference.load_sop_version(session, *key)
             sop = sops[key]
-            notices = due_notices(
-                step,
-                sop.step(step.step_no),
-                case,
-                directory,
-                self._calendar,
-                now,
-                self._policy,
-                sop=sop,
-            )
+            facts = (step, sop.step(step.step_no), case, directory, self._calendar, now, self._policy)
+            notices = due_notices(*facts, sop=sop)
             created += sum(self._store(session, case, n, now) for n in notices)
+            self._plan(session, step_id, next_due(*facts, sop=sop))
         return created
+
+    @staticmethod
+    def _plan(session: Session, step_id: int, at: datetime | None) -> None:
+        """When the sweep looks at the step next (None: never again)."""
+        session.connection().execute(update(STEPS).where(STEPS.c.id == step_id).values(next_sla_at=at))
 
     def _store(self, session: Session, case: Case, notice: SlaNotice, now: datetime) -> bool:
         """Insert the notice's outbox row unless it exists; audit it only when inserted."""

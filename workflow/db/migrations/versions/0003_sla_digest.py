@@ -1,4 +1,4 @@
-"""sla digest, outbox leases, working durations, access revocation
+"""sla digest, outbox leases, working durations, planned sla notices, access revocation
 
 Revision ID: 0003
 Revises: 0002
@@ -36,6 +36,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("access_revoked_by", sa.String(length=64), nullable=True))
     with op.batch_alter_table("steps", schema=None) as batch_op:
         batch_op.add_column(sa.Column("working_seconds", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("next_sla_at", workflow.db.types.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.create_index(batch_op.f("ix_steps_next_sla_at"), ["next_sla_at"], unique=False)
+    # Open steps are looked at from their due time; the first sweep plans their next notice.
+    op.execute("UPDATE steps SET next_sla_at = due_at WHERE finished_at IS NULL")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("claimed_by", sa.String(length=64), nullable=True))
         batch_op.add_column(
@@ -56,6 +62,8 @@ def downgrade() -> None:
         batch_op.drop_column("claimed_until")
         batch_op.drop_column("claimed_by")
     with op.batch_alter_table("steps", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_steps_next_sla_at"))
+        batch_op.drop_column("next_sla_at")
         batch_op.drop_column("working_seconds")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_column("access_revoked_by")
