@@ -17,6 +17,10 @@ PNG = b"\x89PNG\r\n\x1a\n"
 cli, ready = test_cli.cli, test_cli.ready  # the fixtures of tests/test_cli.py
 
 
+def today() -> str:
+    return datetime.now(UTC).astimezone(WIB).date().isoformat()
+
+
 def tomorrow() -> str:
     """The digest of tomorrow covers today, when the test's case was registered."""
     return (datetime.now(UTC).astimezone(WIB).date() + timedelta(days=1)).isoformat()
@@ -55,18 +59,28 @@ def test_dry_run_prints_the_figures_and_writes_the_chart_and_changes_nothing(rea
 
 def test_generating_stores_and_queues_the_digest_once(ready, tmp_path):
     new_case(ready, "--as", "tu1")
-    day, chart = tomorrow(), tmp_path / "charts" / "today.png"
+    day, chart = today(), tmp_path / "charts" / "today.png"
     chart.parent.mkdir()
 
     first = ready("digest", "--date", day, "--chart", str(chart), "--lang", "id")
     again = ready("digest", "--date", day)
 
     assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
-    assert "Ringkasan SLA" in first.output and "masuk 1" in first.output
+    assert "Ringkasan SLA" in first.output and "Terlambat sekarang" in first.output
     assert chart.read_bytes().startswith(PNG)
     assert "stored and queued to 1 officials: dir" in first.output
     assert "already stored" in again.output and "not queued again" in again.output
     assert digest_rows(tmp_path) == (1, 1, 1)
+
+
+def test_a_future_day_is_only_previewed_never_stored(ready, tmp_path):
+    day = tomorrow()
+
+    result = ready("digest", "--date", day)
+
+    assert result.exit_code == 2
+    assert f"{day} is in the future" in result.output and "--dry-run" in result.output
+    assert digest_rows(tmp_path) == (0, 0, 0)
 
 
 def test_a_bad_date_is_refused_naming_it(ready, tmp_path):

@@ -38,13 +38,16 @@ def digest(
     with runtime("digest", writes=not dry_run) as rt:
         if dry_run and rt.settings.audit_key is None:
             fail("'digest --dry-run' reads the audit chain's head and needs AUDIT_KEY; see .env.example", 2)
+        if not dry_run and day > rt.digests.today():
+            # Stored now, it would stand in for that morning's digest with today's figures.
+            fail(f"{day} is in the future: its digest is made that morning; preview it with --dry-run", 2)
         if dry_run:
             figures, created = rt.digests.build(day), False
         else:
             figures, created = rt.digests.generate(day, cli_actor(None))
         recipients = rt.digests.recipients(day)
     tz = rt.settings.tz
-    typer.echo(digest_plain(figures, lang, tz))
+    typer.echo(digest_plain(figures, lang, tz), nl=False)  # the template ends its last line
     try:
         out.write_bytes(digest_chart(figures, lang))
     except OSError as exc:
