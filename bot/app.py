@@ -83,7 +83,9 @@ def build_application(
             commands = [BotCommand(name, text) for name, text in labels(lang, "commands").items()]
             await app.bot.set_my_commands(commands, language_code=None if lang == "id" else lang)
         if sweep_interval is not None:  # None: no SLA sweep (tests whose cases run on a fake clock)
-            sweep = SlaSweep(runtime.sessions, lambda: datetime.now(UTC), runtime.calendar)
+            sweep = SlaSweep(
+                runtime.sessions, lambda: datetime.now(UTC), runtime.calendar, settings.sla_policy
+            )
             app.bot_data.extra["sweep"] = sweep
             app.job_queue.run_repeating(
                 _sweep,

@@ -1,12 +1,15 @@
 """Settings from the environment or a ``.env`` file (see ``.env.example``)."""
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from workflow.sla import MIN_REMINDER_INTERVAL, SlaPolicy
 
 __all__ = ["Settings"]
 
@@ -30,6 +33,18 @@ class Settings(BaseSettings):
     digest_time: time = Field(
         default=time(7, 30),
         description="HH:MM in the office time zone: the daily SLA digest goes out then on working days",
+    )
+    sla_reminder_interval_minutes: int = Field(
+        default=0,
+        ge=0,
+        le=7 * 24 * 60,
+        description="Working minutes between reminders; 0: the step's SOP time",
+    )
+    sla_reminder_cap: int = Field(default=3, ge=0, le=50, description="Reminders one step gets at most")
+    sla_escalation_multiples: Annotated[tuple[float, ...] | None, NoDecode] = Field(
+        default=None,
+        description="Comma-separated multiples of the SOP time at which each escalation level falls due, "
+        "increasing and above 1 (e.g. 2,3,4); empty: 2, 3, 4, ... up the whole chain",
     )
     case_prefix: str = Field(default="LDK", pattern=r"^[A-Za-z]{1,10}$", description="Case number prefix")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
@@ -109,6 +124,42 @@ class Settings(BaseSettings):
         if match is None:
             raise ValueError(f"DIGEST_TIME must be HH:MM in the office time zone, e.g. 07:30; not {value!r}")
         return time(int(match[1]), int(match[2]))
+
+    @field_validator("sla_reminder_interval_minutes")
+    @classmethod
+    def _at_least_five(cls, value: int) -> int:
+        if 0 < value < MIN_REMINDER_INTERVAL.total_seconds() / 60:
+            raise ValueError(
+                f"SLA_REMINDER_INTERVAL_MINUTES must be 0 (the SOP time) or at least 5, not {value}"
+            )
+        return value
+
+    @field_validator("sla_escalation_multiples", mode="before")
+    @classmethod
+    def _multiples(cls, value):
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return None
+        try:
+            multiples = tuple(float(part) for part in value.split(","))
+            SlaPolicy(escalation_multiples=multiples)  # the same checks as the sweep's
+        except ValueError as exc:
+            raise ValueError(
+                f"SLA_ESCALATION_MULTIPLES must be increasing numbers above 1 separated by commas, "
+                f"e.g. 2,3,4; not {value!r}"
+            ) from exc
+        return multiples
+
+    @property
+    def sla_policy(self) -> SlaPolicy:
+        """How often reminders repeat and when escalation climbs."""
+        minutes = self.sla_reminder_interval_minutes
+        return SlaPolicy(
+            reminder_interval=timedelta(minutes=minutes) if minutes else None,
+            reminder_cap=self.sla_reminder_cap,
+            escalation_multiples=self.sla_escalation_multiples,
+        )
 
     @field_validator("timezone")
     @classmethod
