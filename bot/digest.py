@@ -1,5 +1,6 @@
 """The daily SLA digest as people read it: Telegram HTML, plain text for the CLI, and a chart."""
 
+import functools
 from zoneinfo import ZoneInfo
 
 from bot.templating import LIMIT, render_html, render_text, visible_length
@@ -26,6 +27,7 @@ def digest_plain(digest: Digest, lang: str, tz: ZoneInfo) -> str:
     return render_text("cli/digest.txt", tz, digest=digest, lang=lang)
 
 
+@functools.lru_cache(maxsize=8)  # the day's digest goes to several officials: one drawing per language
 def digest_chart(digest: Digest, lang: str) -> bytes:
     """A PNG: each step's median and p90 working time this month against its SOP time."""
     from bot.charts import step_times_chart  # matplotlib loads only when a chart is drawn

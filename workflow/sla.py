@@ -145,16 +145,13 @@ def due_notices(
         else:
             holders = [step.assignee] if directory.is_active(step.assignee) else []
         stand_ins = [k for k in directory.stand_ins_for(step.assignee, now) if k not in holders]
-        interval = policy.interval(sop_step.sla)
-        for n in range(1, policy.reminder_cap + 1):
-            at = calendar.add(step.due_at, interval * (n - 1))
+        for n, at in _reminders(step, sop_step, calendar, policy):
             if at > now:
                 break
             notices += [notice(r, REMINDER, n, at, unreachable) for r in holders]
             notices += [notice(r, REMINDER, n, at) for r in stand_ins]
 
-    for level, (recipients, multiple) in enumerate(zip(chain, policy.multiples(), strict=False), start=1):
-        at = calendar.add(step.started_at, sop_step.sla * multiple)
+    for level, recipients, at in _escalations(step, sop_step, chain, calendar, policy):
         if at > now:
             break
         notices += [notice(r, ESCALATION, level, at) for r in recipients]
@@ -180,21 +177,30 @@ def next_due(
     """
     if is_terminal(case.state) or not step.is_open:
         return None
-    times = []
-    if step.assignee is not None:
-        interval = policy.interval(sop_step.sla)
-        for n in range(1, policy.reminder_cap + 1):
-            at = calendar.add(step.due_at, interval * (n - 1))
-            if at > now:
-                times.append(at)
-                break
     chain = escalation_chain(step.assignee, sop_step.role, directory, sop)
-    for _, multiple in zip(chain, policy.multiples(), strict=False):
-        at = calendar.add(step.started_at, sop_step.sla * multiple)
-        if at > now:
-            times.append(at)
-            break
-    return min(times, default=None)
+    reminders = (at for _, at in _reminders(step, sop_step, calendar, policy))
+    escalations = (at for *_, at in _escalations(step, sop_step, chain, calendar, policy))
+    later = [next((at for at in times if at > now), None) for times in (reminders, escalations)]
+    return min((at for at in later if at is not None), default=None)
+
+
+def _reminders(
+    step: StepRecord, sop_step: Step, calendar: WorkCalendar, policy: SlaPolicy
+) -> Iterator[tuple[int, datetime]]:
+    """Each reminder's ordinal and when it falls due, in time order (none for a step nobody holds)."""
+    if step.assignee is None:
+        return
+    interval = policy.interval(sop_step.sla)
+    for n in range(1, policy.reminder_cap + 1):
+        yield n, calendar.add(step.due_at, interval * (n - 1))
+
+
+def _escalations(
+    step: StepRecord, sop_step: Step, chain: list[tuple[str, ...]], calendar: WorkCalendar, policy: SlaPolicy
+) -> Iterator[tuple[int, tuple[str, ...], datetime]]:
+    """Each escalation level, who it goes to and when it falls due, in time order."""
+    for level, (recipients, multiple) in enumerate(zip(chain, policy.multiples(), strict=False), start=1):
+        yield level, recipients, calendar.add(step.started_at, sop_step.sla * multiple)
 
 
 def escalation_chain(

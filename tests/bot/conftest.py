@@ -1,5 +1,6 @@
 """The real bot (``build_application``) against the project's Bot API server on 127.0.0.1."""
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -11,7 +12,7 @@ from telegram.ext import Application
 from bot.app import build_application, running
 from bot.botapi import BotApiServer
 from bot.settings import Settings
-from tests.conftest import TEST_AUDIT_KEY, build_services
+from tests.conftest import TEST_AUDIT_KEY, build_services, letter
 from workflow.service.identity import IdentityService
 
 TOKEN = "424242:TEST-token-for-the-fake-server-only"
@@ -61,3 +62,15 @@ def link(server: BotApiServer, sessions, key: str, telegram_id: int, name: str):
     user = server.user(telegram_id, name)
     user.send(f"/start {code}")
     return user
+
+
+async def forward_mini_case_to_budi(cases, direktur) -> None:
+    """Open a case on the mini SOP with the Direktur, who forwards it to Budi Kasubdit by buttons;
+    step 2 of the mini SOP lasts 2 seconds, so its reminder falls due almost at once."""
+    await asyncio.to_thread(cases.open_case, letter(), "tu1", sop_id="mini", assignee="dir")
+    step1 = await direktur.wait_for_message_async(contains="Langkah 1")
+    direktur.press(step1, "Teruskan")
+    picks = await direktur.wait_for_edit_async(step1)
+    direktur.press(picks, "Untuk diproses")
+    people = await direktur.wait_for_edit_async(picks)
+    direktur.press(people, "Kepada Budi Kasubdit")

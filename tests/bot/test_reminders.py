@@ -2,8 +2,7 @@
 
 import asyncio
 
-from tests.bot.conftest import link, running_bot
-from tests.conftest import letter
+from tests.bot.conftest import forward_mini_case_to_budi, link, running_bot
 
 
 def test_a_two_second_step_left_alone_brings_a_reminder_then_an_escalation(server, office):
@@ -15,13 +14,7 @@ def test_a_two_second_step_left_alone_brings_a_reminder_then_an_escalation(serve
             kasubdit = link(server, sessions, "ksd1", 1002, "Budi")
             await direktur.wait_for_message_async(contains="Selamat datang")
             await kasubdit.wait_for_message_async(contains="Selamat datang")
-            await asyncio.to_thread(cases.open_case, letter(), "tu1", sop_id="mini", assignee="dir")
-            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
-            direktur.press(step1, "Teruskan")
-            picks = await direktur.wait_for_edit_async(step1)
-            direktur.press(picks, "Untuk diproses")
-            people = await direktur.wait_for_edit_async(picks)
-            direktur.press(people, "Kepada Budi Kasubdit")  # step 2 of the mini SOP lasts 2 seconds
+            await forward_mini_case_to_budi(cases, direktur)
             reminder = await kasubdit.wait_for_message_async(contains="Pengingat 1", timeout=15)
             return reminder, await direktur.wait_for_message_async(contains="Eskalasi", timeout=20)
 

@@ -5,8 +5,7 @@ import asyncio
 
 from sqlalchemy import select
 
-from tests.bot.conftest import link, running_bot
-from tests.conftest import letter
+from tests.bot.conftest import forward_mini_case_to_budi, link, running_bot
 from workflow.db.models import OutboxRow
 
 
@@ -20,13 +19,7 @@ def test_a_blocked_holder_s_reminder_reaches_their_superior_with_alihkan(server,
             await direktur.wait_for_message_async(contains="Selamat datang")
             await kasubdit.wait_for_message_async(contains="Selamat datang")
             kasubdit.block()
-            await asyncio.to_thread(cases.open_case, letter(), "tu1", sop_id="mini", assignee="dir")
-            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
-            direktur.press(step1, "Teruskan")
-            picks = await direktur.wait_for_edit_async(step1)
-            direktur.press(picks, "Untuk diproses")
-            people = await direktur.wait_for_edit_async(picks)
-            direktur.press(people, "Kepada Budi Kasubdit")  # step 2 of the mini SOP lasts 2 seconds
+            await forward_mini_case_to_budi(cases, direktur)
             told = await direktur.wait_for_message_async(contains="tidak dapat mengirim")
             reminder = await direktur.wait_for_message_async(contains="tidak dapat dihubungi", timeout=15)
             return told, reminder

@@ -2,18 +2,17 @@
 
 from dataclasses import replace
 from datetime import datetime
-from types import MappingProxyType
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from workflow.case import Case, Letter, Signature, StepRecord, Tick
+from workflow.case import Case, Letter, StepRecord
 from workflow.db.audit import AuditChain
+from workflow.db.casemap import case_from_rows, case_values, jsonable, letter_key, step_values
 from workflow.db.models import CaseRow, OutboxRow, StepRow
 from workflow.decision import Notice
-from workflow.manifest import Manifest
-from workflow.states import CaseState, Instruction
+from workflow.states import CaseState
 
 __all__ = [
     "Conflict",
@@ -86,8 +85,8 @@ def same_letter(session: Session, letter: Letter) -> str | None:
     return session.scalar(
         select(CaseRow.number)
         .where(
-            CaseRow.institution_key == _key(letter.institution),
-            CaseRow.letter_number_key == _key(letter.number),
+            CaseRow.institution_key == letter_key(letter.institution),
+            CaseRow.letter_number_key == letter_key(letter.number),
             CaseRow.state != CaseState.CANCELLED,  # a withdrawn registration may be made again
         )
         .limit(1)
@@ -106,7 +105,7 @@ def find_case_id(session: Session, number: str) -> int | None:
 
 def insert_case(session: Session, case: Case, prefix: str, year: int, seq: int, now: datetime) -> Case:
     """Insert a new case with its first step; returns it with ids."""
-    values = _case_values(case, now)
+    values = case_values(case, now)
     case_id = session.execute(
         insert(CASES)
         .values(
@@ -131,7 +130,7 @@ def save_case(session: Session, old: Case, new: Case, now: datetime) -> Case:
     Raises:
         Conflict: the stored version is no longer ``old.version``.
     """
-    params = {"_id": old.id, "_version": old.version, **_case_values(new, now)}
+    params = {"_id": old.id, "_version": old.version, **case_values(new, now)}
     if session.connection().execute(_UPDATE_CASE, params).rowcount != 1:
         raise Conflict(f"case {old.number} changed meanwhile")
     return _save_steps(session, new, old.steps)
@@ -143,56 +142,7 @@ def load_case(session: Session, number: str) -> Case | None:
     row = connection.execute(_CASE_BY_NUMBER, {"number": number.strip().upper()}).one_or_none()
     if row is None:
         return None
-    steps = connection.execute(_STEPS_OF, {"case_id": row.id})
-    sig = row.signature
-    return Case(
-        id=row.id,
-        number=row.number,
-        sop_id=row.sop_id,
-        sop_version=row.sop_version,
-        state=row.state,
-        version=row.version,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        closed_at=row.closed_at,
-        access_revoked_at=row.access_revoked_at,
-        access_revoked_by=row.access_revoked_by,
-        letter=Letter(
-            number=row.letter_number,
-            date=row.letter_date,
-            institution=row.institution,
-            purpose=row.purpose,
-            pks_number=row.pks_number,
-            agenda_number=row.agenda_number,
-            srikandi_ref=row.srikandi_ref,
-            scan_sha256=row.scan_sha256,
-            scan_location=row.scan_location,
-        ),
-        steps=tuple(_record(s) for s in steps),
-        manifest=Manifest.from_dict(row.manifest) if row.manifest else None,
-        accepted_hash=row.accepted_hash,
-        signature=Signature(
-            sig["signer"],
-            sig["acting_for"],
-            sig["role"],
-            sig["manifest_hash"],
-            datetime.fromisoformat(sig["signed_at"]),
-        )
-        if sig
-        else None,
-        checklist=MappingProxyType(
-            {
-                k: Tick(
-                    v["by"],
-                    datetime.fromisoformat(v["at"]),
-                    v["value"],
-                    v.get("receipt_sha256"),
-                    v.get("receipt_file"),
-                )
-                for k, v in (row.checklist or {}).items()
-            }
-        ),
-    )
+    return case_from_rows(row, connection.execute(_STEPS_OF, {"case_id": row.id}))
 
 
 def add_audit(
@@ -225,7 +175,7 @@ def add_audit(
             "result": result,
             "reason_code": reason_code,
             "message": message,
-            "detail": _jsonable(detail or {}),
+            "detail": jsonable(detail or {}),
         },
     )
 
@@ -252,60 +202,12 @@ def add_outbox(session: Session, case: Case, notices: tuple[Notice, ...], now: d
     )
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _case_values(case: Case, now: datetime) -> dict:
-    letter, sig = case.letter, case.signature
-    return dict(
-        state=case.state,
-        version=case.version,
-        updated_at=now,
-        closed_at=case.closed_at,
-        access_revoked_at=case.access_revoked_at,
-        access_revoked_by=case.access_revoked_by,
-        agenda_number=letter.agenda_number,
-        srikandi_ref=letter.srikandi_ref,
-        letter_number=letter.number,
-        letter_number_key=_key(letter.number),
-        letter_date=letter.date,
-        institution=letter.institution,
-        institution_key=_key(letter.institution),
-        purpose=letter.purpose,
-        pks_number=letter.pks_number,
-        scan_sha256=letter.scan_sha256,
-        scan_location=letter.scan_location,
-        manifest=case.manifest.to_dict() if case.manifest else None,
-        accepted_hash=case.accepted_hash,
-        signature=None
-        if sig is None
-        else {
-            "signer": sig.signer,
-            "acting_for": sig.acting_for,
-            "role": sig.role,
-            "manifest_hash": sig.manifest_hash,
-            "signed_at": sig.signed_at.isoformat(),
-        },
-        checklist={
-            k: {
-                "by": t.by,
-                "at": t.at.isoformat(),
-                "value": t.value,
-                "receipt_sha256": t.receipt_sha256,
-                "receipt_file": t.receipt_file,
-            }
-            for k, t in case.checklist.items()
-        },
-    )
-
-
 def _save_steps(session: Session, case: Case, old_steps: tuple[StepRecord, ...]) -> Case:
     before = {s.id: s for s in old_steps}
     connection = session.connection()
     saved = []
     for record in case.steps:
-        values = _step_values(record)
+        values = step_values(record)
         if record.id is None:
             planned = record.due_at if record.is_open else None  # the SLA sweep looks from the due time
             params = {"case_id": case.id, "next_sla_at": planned, **values}
@@ -316,50 +218,3 @@ def _save_steps(session: Session, case: Case, old_steps: tuple[StepRecord, ...])
             connection.execute(_UPDATE_STEP, {"_id": record.id, **values})
         saved.append(record)
     return case.evolve(steps=tuple(saved))
-
-
-def _step_values(r: StepRecord) -> dict:
-    return dict(
-        step_no=r.step_no,
-        assignee=r.assignee,
-        started_at=r.started_at,
-        due_at=r.due_at,
-        acknowledged_at=r.acknowledged_at,
-        finished_at=r.finished_at,
-        outcome=r.outcome,
-        actor=r.actor,
-        acting_for=r.acting_for,
-        instruction=r.instruction.value if r.instruction else None,
-        note=r.note,
-        payload=_jsonable(dict(r.payload)),
-        working_seconds=r.working_seconds,
-    )
-
-
-def _record(row) -> StepRecord:
-    return StepRecord(
-        id=row.id,
-        step_no=row.step_no,
-        assignee=row.assignee,
-        started_at=row.started_at,
-        due_at=row.due_at,
-        acknowledged_at=row.acknowledged_at,
-        finished_at=row.finished_at,
-        outcome=row.outcome,
-        actor=row.actor,
-        acting_for=row.acting_for,
-        instruction=Instruction(row.instruction) if row.instruction else None,
-        note=row.note,
-        payload=MappingProxyType(dict(row.payload or {})),
-        working_seconds=row.working_seconds,
-    )
-
-
-def _jsonable(value):
-    if isinstance(value, dict | MappingProxyType):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value

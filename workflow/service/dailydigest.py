@@ -82,7 +82,11 @@ class DailyDigests:
         if local.time() < self._at or not calendar_is_open(self._calendar, now):
             return None
         day = local.date()
-        return None if self.stored(day) is not None else day
+
+        def stored(session: Session) -> bool:  # asked every minute: the row's id, not its figures
+            return session.scalar(select(DigestRow.id).where(DigestRow.day == day)) is not None
+
+        return None if run_in_transaction(self._sessions, stored) else day
 
     def stored(self, day: date) -> Digest | None:
         """The digest stored for ``day``, or None."""
