@@ -93,7 +93,13 @@ class OfficialRow(Base):
     unreachable_at: Mapped[datetime | None]  # Telegram answered 403: blocked the bot or never started it
     pin_hash: Mapped[str | None] = mapped_column(String(200))  # scrypt; the signing PIN
     pin_failures: Mapped[int] = mapped_column(default=0)
-    pin_locked_at: Mapped[datetime | None]  # five wrong PINs lock signing until an admin unlocks
+    pin_locked_at: Mapped[datetime | None]  # five wrong PINs lock signing until an admin resets the PIN
+    pin_set_at: Mapped[datetime | None]
+    # A PIN reset (``disposisi roster unlock-pin``): the one-time code the admin hands over outside
+    # Telegram (its scrypt hash only), until when it is valid, and who issued it.
+    pin_code_hash: Mapped[str | None] = mapped_column(String(200))
+    pin_code_expires_at: Mapped[datetime | None]
+    pin_code_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -111,6 +117,8 @@ class StandInRow(Base):
     ends_at: Mapped[datetime]
     sp_number: Mapped[str] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
+    created_by: Mapped[str | None] = mapped_column(String(100))  # who set the order (the roster import)
+    created_at: Mapped[datetime | None]
 
 
 class CaseRow(Base):
@@ -142,6 +150,7 @@ class CaseRow(Base):
     pks_number: Mapped[str | None] = mapped_column(String(200))
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
     scan_location: Mapped[str | None] = mapped_column(Text)
+    scan_file_id: Mapped[str | None] = mapped_column(Text)  # the Telegram file id, to send the scan again
     manifest: Mapped[dict | None]
     accepted_hash: Mapped[str | None] = mapped_column(String(64))
     signature: Mapped[dict | None]
@@ -190,6 +199,7 @@ class AuditRow(Base):
     seq: Mapped[int] = mapped_column(index=True, unique=True)  # position in the chain, 1, 2, 3 …
     prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))  # HMAC-SHA-256 over prev_mac and the content
+    key_id: Mapped[str | None] = mapped_column(String(16))  # the audit key that made it (None: before 0004)
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(100))
     acting_for: Mapped[str | None] = mapped_column(String(64))
