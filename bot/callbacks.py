@@ -19,17 +19,19 @@ ACTIONS = {
     "ak": "acknowledge",  # Diterima
     "fw": "forward",  # Teruskan: args are instruction index, then the next official's tag
     "pi": "pick_instruction",  # show the quick picks of Teruskan
-    "am": "accept_manifest",  # Kasi accepts the manifest: arg is the manifest hash prefix
+    "am": "accept_manifest",  # Kasi accepts the manifest: args are the hash prefix, then who is next
     "hi": "history",  # Riwayat: the whole timeline
     "mn": "menu",  # back to the step's own buttons
     "nt": "note",  # Catatan: write a note, then forward
     "rt": "return",  # Kembalikan: a reason is asked
     "rj": "reject",  # Tolak: a reason is asked
     "ra": "reassign",  # Alihkan: arg is the new holder's tag
-    "mf": "manifest",  # Laporkan data: arg is the form, f(ile) or h(ardcopy)
-    "sg": "sign",  # Tandatangani: the PIN is asked
+    "mf": "manifest",  # Laporkan data: the form, f(ile) or h(ardcopy); or p(ick) and the checker's tag
+    "sg": "sign",  # Tandatangani: arg is the dispatching JFU's tag when picked; then the PIN is asked
     "tk": "tick",  # a checklist item: arg is its index
     "ar": "access_revoked",  # Akses sudah dicabut, on a closed case: the step id is the grant step's
+    "hs": "hashes",  # SHA-256: the full file and manifest hashes, as an alert
+    "sc": "permit_scan",  # Surat izin: the bot sends the permit scan it received (uploads allowed)
 }
 _ARG = re.compile(r"^[0-9a-z]{1,16}$")
 _LIMIT = 64

@@ -153,6 +153,7 @@ def to_letter(data: dict) -> Letter:
         pks_number=data["pks"],
         scan_sha256=scan.get("sha256"),
         scan_location=scan.get("location"),
+        scan_file_id=scan.get("file_id"),  # to send the scan to the officials who approve
     )
 
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.approval import approval, scan_offered
 from bot.callbacks import Press, encode, key_tag
 from bot.templating import LIMIT, labels, render_html, visible_length
 from workflow.revocation import granted_to, grants
@@ -52,14 +53,21 @@ def step_text(
     template: str = "step_assigned",
     *,
     step_no: int | None = None,
+    uploads: bool = False,
     **extra,
 ) -> str:
-    """The message about the case's current (or last) step, or its latest ``step_no``; history cut to fit."""
+    """The message about the case's current (or last) step, or its latest ``step_no``; history cut to fit.
+
+    It shows what the official approves (``bot.approval``); ``uploads``: whether the permit scan
+    may be offered through Telegram (``ALLOW_SCAN_UPLOADS``).
+    """
     record = view.case.current or view.case.steps[-1]
     if step_no is not None and record.step_no != step_no:
         record = next(s for s in reversed(view.case.steps) if s.step_no == step_no)
     history = [r for r in view.timeline if r.finished_at is not None]
     extra.setdefault("acting_for", None)
+    extra.setdefault("sp_number", None)
+    extra.setdefault("ap", approval(view, record, uploads=uploads))
     return fit(
         template,
         lang,
@@ -77,8 +85,11 @@ def history_text(view: CaseView, lang: str, tz: ZoneInfo) -> str:
     return fit("history", lang, tz, list(view.timeline), case=view.case)
 
 
-def step_keyboard(view: CaseView, allowed: list[str], lang: str) -> InlineKeyboardMarkup | None:
-    """Buttons for exactly the actions the engine allows this person now."""
+def step_keyboard(
+    view: CaseView, allowed: list[str], lang: str, *, uploads: bool = False
+) -> InlineKeyboardMarkup | None:
+    """Buttons for exactly the actions the engine allows this person now, then *Riwayat*, the full
+    SHA-256 values once data was reported, and the permit scan when it may be sent (``uploads``)."""
     words = labels(lang)
     case, step = view.case, view.case.current
     if step is None:
@@ -114,7 +125,12 @@ def step_keyboard(view: CaseView, allowed: list[str], lang: str) -> InlineKeyboa
     ]
     if second:
         rows.append(second)
-    rows.append([button(words["history"], "hi")])
+    last = [button(words["history"], "hi")]
+    if case.manifest is not None:
+        last.append(button(words["hashes"], "hs"))
+    if scan_offered(view, uploads):
+        last.append(button(words["permit_scan"], "sc"))
+    rows.append(last)
     return InlineKeyboardMarkup(rows)
 
 

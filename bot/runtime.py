@@ -11,6 +11,7 @@ from workflow.calendar import Continuous, WorkCalendar
 from workflow.calendar_config import SHIPPED_CALENDAR, load_calendar
 from workflow.db.migrate import check_migrated
 from workflow.db.session import make_engine, make_session_factory
+from workflow.keys import SigningKeys
 from workflow.service.cases import CaseService
 from workflow.service.dailydigest import DailyDigests
 from workflow.service.digest import DigestService
@@ -22,7 +23,7 @@ from workflow.service.records import Records
 from workflow.service.roster import RosterService
 from workflow.sop import Sop, load_sops
 
-__all__ = ["MissingAuditKey", "Runtime", "office_calendar", "open_runtime"]
+__all__ = ["MissingAuditKey", "Runtime", "office_calendar", "open_runtime", "signing_keys"]
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Runtime:
     queries: CaseQueries
     calendar: WorkCalendar
     digests: DailyDigests
+    seal: SigningKeys
 
     def close(self) -> None:
         """Dispose of the connection pool."""
@@ -66,6 +68,15 @@ def office_calendar(settings: Settings) -> WorkCalendar:
     )
 
 
+def signing_keys(settings: Settings) -> SigningKeys:
+    """The signing key of ``SIGNING_KEY_FILE`` and the older ones of ``SIGNING_PREVIOUS_KEYS``.
+
+    Raises:
+        KeyFileError: a key file is missing, unreadable or not an Ed25519 PEM key.
+    """
+    return SigningKeys.load(settings.signing_key_file, settings.signing_previous_keys)
+
+
 def open_runtime(settings: Settings, command_name: str, *, writes: bool = False) -> Runtime:
     """Load the SOPs, open the database and check it is migrated.
 
@@ -76,6 +87,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         MissingAuditKey: ``writes`` and no ``AUDIT_KEY``.
         SopError: an SOP file is bad.
         CalendarError: the calendar file is bad.
+        KeyFileError: a signing key file is bad.
         NotMigrated: the schema is not at head; the message names ``command_name``.
     """
     key = settings.audit_key.get_secret_value().encode() if settings.audit_key else None
@@ -86,14 +98,18 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         )
     sops = load_sops(settings.sop_path)
     calendar = office_calendar(settings)
+    seal = signing_keys(settings)
     engine = make_engine(settings.database_url)
     try:
         check_migrated(engine, command_name)
     except Exception:
         engine.dispose()
         raise
-    sessions = make_session_factory(engine, key)
-    cases = CaseService(sessions, sops, tz=settings.tz, prefix=settings.case_prefix, calendar=calendar)
+    previous = tuple(k.get_secret_value().encode() for k in settings.audit_previous_keys)
+    sessions = make_session_factory(engine, key, previous)
+    cases = CaseService(
+        sessions, sops, tz=settings.tz, prefix=settings.case_prefix, calendar=calendar, seal=seal
+    )
     digest_sop = sops.get("ldk") or next(iter(sops.values()))  # the digest covers the main SOP
     figures = DigestService(sessions, calendar, settings.tz, digest_sop)
     return Runtime(
@@ -110,4 +126,5 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         queries=CaseQueries(sessions, cases),
         calendar=calendar,
         digests=DailyDigests(sessions, figures, calendar, settings.tz, settings.digest_time),
+        seal=seal,
     )

@@ -17,7 +17,10 @@ __all__ = ["Settings"]
 class Settings(BaseSettings):
     """Every setting has a safe default; the audit key has none and must be given to change data."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # hide_input_in_errors: a rejected AUDIT_KEY or AUDIT_PREVIOUS_KEYS never reaches a traceback or a log.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: str = Field(
         default="sqlite:///data/disposisi.db",
@@ -51,6 +54,22 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = Field(
         default=None,
         description="Secret key of the audit chain's HMAC (32+ characters), kept outside the database",
+    )
+    audit_previous_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated audit keys rotated out (32+ characters each); they only verify "
+        "the rows they made, never sign",
+    )
+
+    signing_key_file: Path | None = Field(
+        default=None,
+        description="The Ed25519 private key (PEM) that signs what a signer approves, kept outside the "
+        "database; `disposisi keys new --out FILE` makes one",
+    )
+    signing_previous_keys: Annotated[tuple[Path, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated key files (public .pub or private) of signing keys rotated out; "
+        "they only verify the signatures they made",
     )
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="From @BotFather; never logged")
@@ -108,7 +127,32 @@ class Settings(BaseSettings):
             raise ValueError("AUDIT_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value
 
-    @field_validator("sop_path", mode="before")
+    @field_validator("audit_previous_keys", mode="before")
+    @classmethod
+    def _comma_separated_keys(cls, value):
+        if not isinstance(value, str):
+            return value
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+
+    @field_validator("audit_previous_keys")
+    @classmethod
+    def _long_previous_keys(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
+        for n, key in enumerate(value, 1):  # the message counts keys; it never shows one
+            if len(key.get_secret_value()) < 32:
+                raise ValueError(
+                    f"AUDIT_PREVIOUS_KEYS must be comma-separated keys of at least 32 characters each; "
+                    f"key {n} of {len(value)} is shorter"
+                )
+        return value
+
+    @field_validator("signing_previous_keys", mode="before")
+    @classmethod
+    def _comma_separated_paths(cls, value):
+        if not isinstance(value, str):
+            return value
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+
+    @field_validator("sop_path", "signing_key_file", mode="before")
     @classmethod
     def _empty_path_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,18 +1,23 @@
 """Shared fixtures: SOPs, the test roster, a migrated SQLite file, services with a fake clock."""
 
 import shutil
+import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 
 from tests.pg_server import postgres_server, postgres_url  # noqa: F401  (fixtures)
 from workflow.case import Letter
 from workflow.db.migrate import upgrade
+from workflow.db.models import OfficialRow
 from workflow.db.session import make_engine, make_session_factory
+from workflow.keys import SigningKeys, generate_key
 from workflow.roster import load_roster
 from workflow.service.cases import CaseService
+from workflow.service.pins import hash_pin
 from workflow.service.roster import RosterService
 from workflow.sop import load_sops
 
@@ -20,6 +25,14 @@ HERE = Path(__file__).parent
 WIB = ZoneInfo("Asia/Jakarta")
 SCAN = "a" * 64
 TEST_AUDIT_KEY = b"test-audit-key-not-a-secret-0123"
+#: Every official of the test roster signs with this PIN (set straight into the rows: hashing it
+#: costs 50 ms, so it is hashed once per run).
+PIN = "246810"
+_PIN_HASH = hash_pin(PIN)
+#: The office's signing key in the tests, in a file as an office keeps it (the bot loads it from there).
+SIGNING_KEY_FILE = Path(tempfile.mkdtemp(prefix="disposisi-test-keys-")) / "signing.pem"
+generate_key(SIGNING_KEY_FILE)
+SEAL = SigningKeys.load(SIGNING_KEY_FILE)
 
 
 class Clock:
@@ -74,7 +87,14 @@ def build_services(url, sops, roster, clock, migrate=False):
         upgrade(engine)
     sessions = make_session_factory(engine, TEST_AUDIT_KEY)
     RosterService(sessions, clock).import_roster(roster, "cli:test")
-    return CaseService(sessions, sops, tz=WIB, clock=clock), sessions, engine
+    give_pins(sessions)
+    return CaseService(sessions, sops, tz=WIB, clock=clock, seal=SEAL), sessions, engine
+
+
+def give_pins(sessions, pin_hash: str = _PIN_HASH) -> None:
+    """Every official signs with ``PIN``, as if each had chosen it with the admin's one-time code."""
+    with sessions.begin() as session:
+        session.execute(update(OfficialRow).values(pin_hash=pin_hash))
 
 
 @pytest.fixture

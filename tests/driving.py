@@ -4,7 +4,7 @@ dispatch it, and read back the audit and outbox rows the service wrote."""
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.conftest import Clock, letter
+from tests.conftest import PIN, Clock, letter
 from workflow.case import Case, StepRecord
 from workflow.commands import AcceptManifest, Command, Forward, Sign, SubmitManifest, TickItem
 from workflow.db.models import AuditRow, CaseRow, OutboxRow, StepRow
@@ -60,7 +60,7 @@ def step_action(step_no: int, *, kasubdit: str = "ksd1", operator: str = "op2") 
         4: SubmitManifest(MANIFEST),
         5: AcceptManifest(),
         6: Forward(instruction=Instruction.ATTENTION),
-        7: Sign(),
+        7: Sign(pin=PIN),
     }[step_no]
 
 

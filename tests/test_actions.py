@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import HERE, WIB, letter
+from tests.conftest import HERE, PIN, SEAL, WIB, letter
 from tests.driving import (
     MANIFEST,
     OTHER_MANIFEST,
@@ -170,12 +170,12 @@ def test_the_holder_tapping_after_their_stand_in_acted_is_told_who_did_it(cases,
     drive_to(cases, number, 7)
     sign_step = current(cases, number)
     clock.now = datetime(2026, 12, 2, 9, 0, tzinfo=WIB).astimezone(UTC)
-    cases.act(number, "ksd1", Sign(step_id=sign_step.id))
+    cases.act(number, "ksd1", Sign(step_id=sign_step.id, pin=PIN))
     clock.advance(minutes=1)
     before = cases.view(number).case
 
     with pytest.raises(StepAlreadyHandled, match="already handled by Budi Kasubdit at 2026-12-02T02:00:00"):
-        cases.act(number, "dir", Sign(step_id=sign_step.id))
+        cases.act(number, "dir", Sign(step_id=sign_step.id, pin=PIN))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("sign", "refused", "already_handled")
@@ -458,7 +458,7 @@ def test_a_return_at_step_8_voids_the_signature_and_the_ticks(cases, sops):
 
     assert (case.current.step_no, case.current.assignee) == (7, "dir")
     assert (case.signature, dict(case.checklist)) == (None, {})
-    assert release_blockers(case, sops["ldk"]) == ["the data has not been signed by the Direktur"]
+    assert release_blockers(case, sops["ldk"], SEAL) == ["the data has not been signed by the Direktur"]
 
 
 def test_after_a_return_from_step_8_the_operator_cannot_tick_anything(cases, sessions):
@@ -480,7 +480,7 @@ def test_after_a_return_from_step_8_the_direktur_signs_again_and_dispatch_resume
     cases.act(number, "op2", Return(reason="Salinan rusak"))
     clock.advance(minutes=1)
 
-    resigned = cases.act(number, "dir", Sign())
+    resigned = cases.act(number, "dir", Sign(pin=PIN))
 
     assert (resigned.current.step_no, resigned.current.assignee) == (8, "op2")
     assert resigned.signature.signed_at == clock.now

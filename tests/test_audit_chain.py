@@ -2,19 +2,26 @@
 
 import hashlib
 import hmac
+import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.conftest import TEST_AUDIT_KEY, build_services
-from workflow.db.audit import AuditChain, content_of
+from tests.conftest import HERE, TEST_AUDIT_KEY, build_services
+from workflow.db.audit import GENESIS, AuditChain, PublishedHead, content_of, key_id
+from workflow.db.migrate import upgrade
 from workflow.db.models import AuditHeadRow, AuditRow
+from workflow.db.repository import add_audit
+from workflow.db.session import make_engine, make_session_factory
+from workflow.service.keyrotation import record_rotation
+from workflow.service.uow import run_in_transaction
 
 ROOT = Path(__file__).parent.parent
 
@@ -36,9 +43,34 @@ def chain_db(request, sops, roster, clock):
     engine.dispose()
 
 
-def verify(sessions, from_head=None):
+NEW_KEY = b"the-key-after-rotation-0123456789abcdef"
+
+
+def verify(sessions, from_head=None, published=None, key=TEST_AUDIT_KEY, previous=()):
     with sessions() as s:
-        return AuditChain(TEST_AUDIT_KEY).verify(s, from_head)
+        return AuditChain(key, previous).verify(s, from_head, published)
+
+
+def probe(sessions, n=1) -> None:
+    """Append ``n`` rows with the sessions' own chain, as any action would."""
+    at = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    for i in range(n):
+        run_in_transaction(
+            sessions,
+            lambda s, i=i: add_audit(s, at=at, actor="probe", action="probe", result="ok", detail={"n": i}),
+        )
+
+
+def rewind_head(sessions, seq) -> None:
+    """What an insider with a head record saved earlier (or none, at row 0) can put back."""
+    if seq == 0:
+        execute(sessions, "UPDATE audit_head SET seq = 0, mac = :mac, head_mac = NULL", mac=GENESIS)
+        return
+    mac = mac_of(sessions, seq)
+    saved = hmac.new(TEST_AUDIT_KEY, f"head\n{seq}\n{mac}".encode(), hashlib.sha256).hexdigest()
+    execute(
+        sessions, "UPDATE audit_head SET seq = :seq, mac = :mac, head_mac = :hm", seq=seq, mac=mac, hm=saved
+    )
 
 
 def execute(sessions, sql, **params):
@@ -189,6 +221,233 @@ def test_the_wrong_key_is_named_as_such(chain_db):
         result = AuditChain(b"not the key this chain was written with").verify(s)
 
     assert result.problems[0].kind == "key"
+
+
+def test_a_head_that_is_not_shaped_like_a_head_is_refused_as_input_not_reported_as_tampering(chain_db):
+    with pytest.raises(ValueError, match="64 lowercase hex digits"):
+        verify(chain_db, from_head="not-a-head")
+
+
+# -- the first row and the genesis head -----------------------------------------------------------
+
+
+def test_an_edited_first_row_is_named(chain_db):
+    execute(chain_db, "UPDATE audit SET actor = 'someone_else' WHERE seq = 1")
+
+    first = verify(chain_db).problems[0]
+
+    assert (first.seq, first.kind) == (1, "edited")
+
+
+def test_a_deleted_first_row_with_the_rest_renumbered_is_caught(chain_db):
+    top = last_seq(chain_db)
+    execute(chain_db, "DELETE FROM audit WHERE seq = 1")
+    execute(chain_db, "UPDATE audit SET seq = seq + 1000")
+    execute(chain_db, "UPDATE audit SET seq = seq - 1001")
+    execute(chain_db, "UPDATE audit_head SET seq = :seq", seq=top - 1)
+
+    first = verify(chain_db).problems[0]
+
+    assert (first.seq, first.kind) == (1, "deleted")
+    assert first.message == "the row before row 1 was deleted"
+
+
+def test_every_row_deleted_and_the_head_rewound_to_row_0_is_reported(chain_db):
+    execute(chain_db, "DELETE FROM audit")
+    rewind_head(chain_db, 0)
+
+    result = verify(chain_db)
+
+    assert [(p.seq, p.kind) for p in result.problems] == [(0, "genesis")]
+    assert result.problems[0].message == (
+        "the chain head is row 0 without a MAC: nothing was ever recorded, "
+        "or every row was deleted and the head reset"
+    )
+
+
+def test_the_first_row_deleted_and_the_head_rewound_to_row_0_is_reported(chain_db):
+    execute(chain_db, "DELETE FROM audit WHERE seq = 1")
+    rewind_head(chain_db, 0)
+
+    problems = verify(chain_db).problems
+
+    assert (problems[0].seq, problems[0].kind) == (1, "deleted")
+    assert "genesis" in [p.kind for p in problems]
+    assert "inserted" not in [p.kind for p in problems]  # the rows are not blamed for the head's reset
+
+
+def test_a_database_where_nothing_was_recorded_does_not_verify(db_url):
+    engine = make_engine(db_url)
+
+    with make_session_factory(engine, TEST_AUDIT_KEY)() as s:
+        result = AuditChain(TEST_AUDIT_KEY).verify(s)
+    engine.dispose()
+
+    assert [p.kind for p in result.problems] == ["genesis"]
+
+
+# -- a head published outside the database --------------------------------------------------------
+
+PUBLISHED_AT = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)
+
+
+def published_now(sessions) -> PublishedHead:
+    with sessions() as s:
+        seq, mac = AuditChain(TEST_AUDIT_KEY).head(s)
+    return PublishedHead(PUBLISHED_AT, seq, mac)
+
+
+def test_a_published_head_still_in_the_chain_verifies(chain_db):
+    published = published_now(chain_db)
+    probe(chain_db, 2)
+
+    assert verify(chain_db, published=published).ok
+
+
+def test_a_chain_cut_short_since_the_head_was_published_is_named(chain_db):
+    published = published_now(chain_db)
+    execute(chain_db, "DELETE FROM audit WHERE seq > :keep", keep=published.seq - 2)
+    rewind_head(chain_db, published.seq - 2)
+
+    problems = verify(chain_db, published=published).problems
+
+    assert verify(chain_db).ok  # the database alone cannot tell
+    assert [(p.seq, p.kind) for p in problems] == [(published.seq, "truncated")]
+    assert problems[0].message == (
+        "the chain was cut short or rewritten since the head published at 2026-11-24 02:30:00 UTC "
+        f"(row {published.seq})"
+    )
+
+
+def test_a_chain_cut_short_and_grown_again_past_the_published_row_is_named(chain_db):
+    published = published_now(chain_db)
+    execute(chain_db, "DELETE FROM audit WHERE seq > :keep", keep=published.seq - 2)
+    rewind_head(chain_db, published.seq - 2)
+    probe(chain_db, 5)  # the application goes on writing: the row number is reached again
+
+    problems = verify(chain_db, published=published).problems
+
+    assert [(p.seq, p.kind) for p in problems] == [(published.seq, "truncated")]
+
+
+# -- keys: each row names the key that made it ------------------------------------------------------
+
+
+def test_each_new_row_names_the_key_that_made_it_without_revealing_it(chain_db):
+    with chain_db() as s:
+        ids = set(s.scalars(select(AuditRow.key_id)))
+
+    assert ids == {key_id(TEST_AUDIT_KEY)}
+    assert len(key_id(TEST_AUDIT_KEY)) == 16
+    assert key_id(TEST_AUDIT_KEY) not in TEST_AUDIT_KEY.hex() + TEST_AUDIT_KEY.decode()
+
+
+@pytest.mark.parametrize("forged", [None, "0123456789abcdef"])
+def test_the_key_id_is_covered_by_the_mac(chain_db, forged):
+    execute(chain_db, "UPDATE audit SET key_id = :kid WHERE seq = 5", kid=forged)
+
+    problems = verify(chain_db).problems
+
+    assert (problems[0].seq, problems[0].kind) == (5, "edited" if forged is None else "key")
+
+
+def rotate(sessions) -> tuple:
+    """Rotate from the test key to NEW_KEY; the sessions that the restarted bot would open."""
+    ids = record_rotation(sessions, NEW_KEY, "cli:test", datetime(2026, 11, 24, 3, 0, tzinfo=UTC))
+    return ids, make_session_factory(sessions.kw["bind"], NEW_KEY, [TEST_AUDIT_KEY])
+
+
+def test_verification_holds_across_a_key_rotation(chain_db):
+    top = last_seq(chain_db)
+
+    (old_id, new_id), after = rotate(chain_db)
+    right_after = verify(after, key=NEW_KEY, previous=[TEST_AUDIT_KEY])  # the head is the old key's
+    probe(after, 3)
+
+    with after() as s:
+        rows = s.execute(select(AuditRow.action, AuditRow.key_id, AuditRow.detail).where(AuditRow.seq > top))
+        rows = rows.all()
+    assert right_after.ok, right_after.problems
+    assert verify(after, key=NEW_KEY, previous=[TEST_AUDIT_KEY]).ok
+    assert rows[0] == ("audit_key_rotated", old_id, {"from_key": old_id, "to_key": new_id})
+    assert [kid for _, kid, _ in rows[1:]] == [new_id] * 3
+
+
+def test_a_dropped_previous_key_is_named_at_its_first_row_not_taken_for_an_edit(chain_db):
+    (old_id, _), after = rotate(chain_db)
+    probe(after, 3)
+
+    problems = verify(after, key=NEW_KEY).problems
+
+    assert [(p.seq, p.kind) for p in problems] == [(1, "key")]
+    assert problems[0].message.startswith(f"row 1 was made with the audit key {old_id}, which is neither")
+    assert problems[0].message.endswith("add that key to AUDIT_PREVIOUS_KEYS")
+
+
+def test_an_edit_among_the_old_keys_rows_is_still_caught_after_a_rotation(chain_db):
+    _, after = rotate(chain_db)
+    probe(after)
+    execute(after, "UPDATE audit SET actor = 'someone_else' WHERE seq = 4")
+
+    first = verify(after, key=NEW_KEY, previous=[TEST_AUDIT_KEY]).problems[0]
+
+    assert (first.seq, first.kind) == (4, "edited")
+
+
+@pytest.fixture
+def legacy_db(tmp_path):
+    """A database written before rows named their key (main at schema 0003), upgraded."""
+    path = tmp_path / "legacy.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript((HERE / "data" / "main-0003.sql").read_text())
+    connection.close()
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    yield make_session_factory(engine, TEST_AUDIT_KEY)
+    engine.dispose()
+
+
+def test_rows_written_before_key_ids_verify_with_the_key_in_use_then(legacy_db):
+    before = last_seq(legacy_db)
+    probe(legacy_db, 2)
+
+    with legacy_db() as s:
+        kids = s.scalars(select(AuditRow.key_id).order_by(AuditRow.seq)).all()
+    assert before > 50
+    assert kids == [None] * before + [key_id(TEST_AUDIT_KEY)] * 2
+    assert verify(legacy_db).ok
+
+
+def test_rows_without_a_key_id_verify_under_a_previous_key_after_a_rotation(legacy_db):
+    _, after = rotate(legacy_db)
+    probe(after)
+
+    kept = verify(after, key=NEW_KEY, previous=[TEST_AUDIT_KEY])
+    dropped = verify(after, key=NEW_KEY)
+
+    assert kept.ok, kept.problems
+    assert [(p.seq, p.kind) for p in dropped.problems] == [(1, "key")]
+    assert f"the audit key {key_id(TEST_AUDIT_KEY)}" in dropped.problems[0].message
+
+
+def test_a_key_changed_by_hand_at_the_upgrade_is_named_not_taken_for_edits(legacy_db):
+    by_hand = make_session_factory(legacy_db.kw["bind"], NEW_KEY)  # AUDIT_KEY replaced, no rotation
+    probe(by_hand)
+
+    problems = verify(by_hand, key=NEW_KEY).problems
+
+    assert [(p.seq, p.kind) for p in problems] == [(1, "key")]
+    assert problems[0].message.startswith("none of the ")
+    assert "add the key in use before the upgrade to AUDIT_PREVIOUS_KEYS" in problems[0].message
+
+
+def test_an_edited_row_without_a_key_id_is_named(legacy_db):
+    probe(legacy_db)
+    execute(legacy_db, "UPDATE audit SET actor = 'someone_else' WHERE seq = 3")
+
+    first = verify(legacy_db).problems[0]
+
+    assert (first.seq, first.kind) == (3, "edited")
 
 
 # -- concurrency ----------------------------------------------------------------------------------

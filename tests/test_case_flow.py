@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import WIB, letter
+from tests.conftest import PIN, SEAL, WIB, letter
 from tests.driving import (
     MANIFEST,
     audit_rows,
@@ -180,7 +180,7 @@ def test_the_signed_case_goes_to_the_operator_of_step_4(cases):
     number = open_ldk(cases)
     drive_to(cases, number, 7, operator="op1")
 
-    case = cases.act(number, "dir", Sign())
+    case = cases.act(number, "dir", Sign(pin=PIN))
 
     assert (case.current.step_no, case.current.assignee) == (8, "op1")
 
@@ -189,7 +189,7 @@ def test_the_direktur_may_send_the_signed_case_to_another_jfu(cases):
     number = open_ldk(cases)
     drive_to(cases, number, 7, operator="op2")
 
-    case = cases.act(number, "dir", Sign(to="op3"))
+    case = cases.act(number, "dir", Sign(to="op3", pin=PIN))
 
     assert (case.current.step_no, case.current.assignee) == (8, "op3")
     assert case.signature.signer == "dir"
@@ -201,7 +201,7 @@ def test_the_direktur_cannot_send_the_signed_case_to_someone_outside_the_jfu(cas
     before = cases.view(number).case
 
     with pytest.raises(InvalidInput, match="'ksd2' cannot take step 8"):
-        cases.act(number, "dir", Sign(to="ksd2"))
+        cases.act(number, "dir", Sign(to="ksd2", pin=PIN))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("sign", "refused", "invalid_input")
@@ -240,7 +240,7 @@ def test_a_release4_case_goes_from_report_to_dispatch_and_closes(cases, clock):
     number = cases.open_case(letter(), "tu1", sop_id="release4", assignee="op1").number
     holders = [current(cases, number).assignee]
 
-    for command in (SubmitManifest(MANIFEST), AcceptManifest(), Sign()):
+    for command in (SubmitManifest(MANIFEST), AcceptManifest(), Sign(pin=PIN)):
         clock.advance(minutes=1)
         holders.append(cases.act(number, holders[-1], command).current.assignee)
     closed = dispatch(cases, number, clock=clock)
@@ -258,26 +258,26 @@ def test_a_case_records_the_sop_id_and_version_it_started_on(cases, sessions, so
 
     with sessions() as session:
         stored = session.scalars(select(SopVersionRow)).all()
-    assert (case.sop_id, case.sop_version) == ("ldk", 1)
-    assert [(r.sop_id, r.version, r.digest) for r in stored] == [("ldk", 1, sops["ldk"].digest())]
+    assert (case.sop_id, case.sop_version) == ("ldk", 2)
+    assert [(r.sop_id, r.version, r.digest) for r in stored] == [("ldk", 2, sops["ldk"].digest())]
 
 
-def test_a_case_started_on_version_1_finishes_on_it_after_the_sop_changes(services, sops, clock):
+def test_a_case_finishes_on_the_version_it_started_on_after_the_sop_changes(services, sops, clock):
     cases, sessions = services
     number = open_ldk(cases)
     drive_to(cases, number, 7, clock=clock)
-    v1 = sops["ldk"]
-    slower = tuple(s.model_copy(update={"sla": s.sla * 2}) for s in v1.steps)
-    v2 = v1.model_copy(update={"version": 2, "steps": slower})
-    upgraded = CaseService(sessions, {**sops, "ldk": v2}, tz=WIB, clock=clock)
+    v2 = sops["ldk"]
+    slower = tuple(s.model_copy(update={"sla": s.sla * 2}) for s in v2.steps)
+    v3 = v2.model_copy(update={"version": 3, "steps": slower})
+    upgraded = CaseService(sessions, {**sops, "ldk": v3}, tz=WIB, clock=clock, seal=SEAL)
 
     clock.advance(minutes=1)
-    old = upgraded.act(number, "dir", Sign())
+    old = upgraded.act(number, "dir", Sign(pin=PIN))
     new = upgraded.open_case(letter(number="470/999/DUKCAPIL"), "tu1")
 
-    assert (old.sop_version, old.current.due_at - old.current.started_at) == (1, timedelta(minutes=20))
-    assert (new.sop_version, new.current.due_at - new.current.started_at) == (2, timedelta(minutes=10))
-    assert upgraded.view(number).sop == v1
+    assert (old.sop_version, old.current.due_at - old.current.started_at) == (2, timedelta(minutes=20))
+    assert (new.sop_version, new.current.due_at - new.current.started_at) == (3, timedelta(minutes=10))
+    assert upgraded.view(number).sop == v2
     assert dispatch(upgraded, number).state == CaseState.CLOSED
 
 
@@ -287,7 +287,7 @@ def test_a_changed_sop_with_the_same_version_is_refused_when_opening_a_case(serv
     edited = sops["ldk"].model_copy(update={"title": "Layanan Data (diubah)"})
     careless = CaseService(sessions, {"ldk": edited}, tz=WIB, clock=clock)
 
-    with pytest.raises(SopChanged, match=r"'ldk' version 1 differs .* new version number"):
+    with pytest.raises(SopChanged, match=r"'ldk' version 2 differs .* new version number"):
         careless.open_case(letter(number="470/999/DUKCAPIL"), "tu1")
 
     assert case_count(sessions) == 1

@@ -1,14 +1,22 @@
 """The ``disposisi`` command line, run in-process against a temporary database."""
 
+import hashlib
+import hmac
+import re
+import stat
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from pydantic import ValidationError
+from sqlalchemy import create_engine, select, text
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.settings import Settings
+from workflow.db.audit import key_id
 from workflow.db.models import AuditRow
 
 ROSTER = Path(__file__).parent / "data" / "roster.toml"
@@ -20,7 +28,7 @@ def cli(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no stray .env; ./data/ lands here
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
     monkeypatch.setenv("AUDIT_KEY", "cli-test-audit-key-0123456789abcdef")
-    for name in ("SOP_PATH", "TIMEZONE", "CASE_PREFIX"):
+    for name in ("SOP_PATH", "TIMEZONE", "CASE_PREFIX", "AUDIT_PREVIOUS_KEYS"):
         monkeypatch.delenv(name, raising=False)
     runner = CliRunner()
 
@@ -215,6 +223,176 @@ def test_audit_head_verify_and_a_tampered_row(ready, tmp_path):
     assert clean.exit_code == 0 and clean.output.startswith("ok: 12 rows verify")
     assert broken.exit_code == 1
     assert "audit chain broken at row 3: row 3 was edited" in broken.output
+
+
+CLI_KEY = "cli-test-audit-key-0123456789abcdef"
+HEAD_LINE = re.compile(r"(\S+) (\d+) ([0-9a-f]{64})")
+
+
+def sql(tmp_path, statement: str, **params) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path}/cli.db")
+    with engine.begin() as c:
+        c.execute(text(statement), params)
+    engine.dispose()
+
+
+def test_audit_head_append_publishes_lines_that_verify_checks(ready, tmp_path):
+    published = tmp_path / "offsite" / "heads.txt"
+    published.parent.mkdir()
+
+    first = ready("audit", "head", "--append", str(published))
+    new_case(ready, "--as", "tu1")
+    second = ready("audit", "head", "--append", str(published))
+    checked = ready("audit", "verify", "--published", str(published))
+
+    lines = [HEAD_LINE.fullmatch(line) for line in published.read_text().splitlines()]
+    assert first.exit_code == second.exit_code == 0
+    assert [m[2] + " " + m[3] for m in lines] == [first.output.strip(), second.output.strip()]
+    assert all(datetime.fromisoformat(m[1]).utcoffset() == timedelta(0) for m in lines)
+    assert checked.exit_code == 0, checked.output
+    assert "the head published at row 12 is still in the chain" in checked.output
+
+
+def test_verify_names_a_chain_cut_short_since_the_published_head(ready, tmp_path):
+    new_case(ready, "--as", "tu1")
+    published = tmp_path / "heads.txt"
+    ready("audit", "head", "--append", str(published))
+    published.write_text(published.read_text() + "2026-12-0 half a line cut by a full disk\n")
+    at = published.read_text().split()[0]
+    with create_engine(f"sqlite:///{tmp_path}/cli.db").connect() as c:
+        mac = c.execute(text("SELECT mac FROM audit WHERE seq = 10")).scalar_one()
+    saved = hmac.new(CLI_KEY.encode(), f"head\n10\n{mac}".encode(), hashlib.sha256).hexdigest()
+    sql(tmp_path, "DELETE FROM audit WHERE seq > 10")
+    sql(tmp_path, "UPDATE audit_head SET seq = 10, mac = :mac, head_mac = :hm", mac=mac, hm=saved)
+
+    alone = ready("audit", "verify")
+    against = ready("audit", "verify", "--published", str(published))
+
+    when = datetime.fromisoformat(at).strftime("%Y-%m-%d %H:%M:%S UTC")
+    assert alone.exit_code == 0
+    assert against.exit_code == 1
+    assert (
+        f"audit chain broken at row 12: the chain was cut short or rewritten since the head published "
+        f"at {when} (row 12)"
+    ) in against.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--from-head", "abc", "--from-head must be a head MAC"),
+        ("--from-head", "A" * 64, "--from-head must be a head MAC"),
+        ("--from-head", "", "--from-head must be a head MAC"),
+        ("--published", "missing.txt", "--published missing.txt: no such file"),
+        ("--published", ".", "--published .: cannot read it"),
+        ("--published", "junk.txt", "--published junk.txt: no well-formed line"),
+    ],
+)
+def test_malformed_verify_input_is_a_usage_error_not_a_tamper_alarm(ready, tmp_path, option, value, says):
+    (tmp_path / "junk.txt").write_text("yesterday 12 not-a-mac\n2026-11-24 12 " + "a" * 64 + "\n")
+
+    result = ready("audit", "verify", option, value)
+
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2
+    assert len(lines) == 1 and lines[0].startswith(f"error: {says}")
+
+
+@pytest.mark.parametrize("command", ["head", "verify"])
+def test_reading_the_chain_without_an_audit_key_is_a_usage_error(ready, monkeypatch, command):
+    monkeypatch.delenv("AUDIT_KEY")
+
+    result = ready("audit", command)
+
+    assert result.exit_code == 2
+    assert f"'audit {command}' reads the audit chain and needs AUDIT_KEY" in result.output
+
+
+def test_a_well_formed_head_that_is_not_in_the_chain_is_a_tamper_alarm(ready):
+    result = ready("audit", "verify", "--from-head", "c" * 64)
+
+    assert result.exit_code == 1
+    assert "is not in the chain" in result.output
+
+
+def test_rotate_key_writes_a_private_key_file_and_records_the_rotation(ready, tmp_path):
+    out = tmp_path / "new-audit-key.env"
+
+    result = ready("audit", "rotate-key", "--out", str(out))
+    again = ready("audit", "rotate-key", "--out", str(out))
+
+    written = out.read_text()
+    new_key = written.removeprefix("AUDIT_KEY=").strip()
+    engine = create_engine(f"sqlite:///{tmp_path}/cli.db")
+    with engine.connect() as c:
+        row = c.execute(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).one()
+    engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert re.fullmatch(r"AUDIT_KEY=[0-9a-f]{64}\n", written)
+    assert (row.action, row.key_id) == ("audit_key_rotated", key_id(CLI_KEY.encode()))
+    assert row.detail == {"from_key": key_id(CLI_KEY.encode()), "to_key": key_id(new_key.encode())}
+    assert "AUDIT_PREVIOUS_KEYS" in result.output and "Restart the bot" in result.output
+    assert new_key not in result.output and CLI_KEY not in result.output
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert out.read_text() == written
+
+
+def test_rotate_key_without_an_audit_key_writes_nothing(ready, tmp_path, monkeypatch):
+    monkeypatch.delenv("AUDIT_KEY")
+    out = tmp_path / "new.env"
+
+    result = ready("audit", "rotate-key", "--out", str(out))
+
+    assert result.exit_code == 2 and "needs AUDIT_KEY" in result.output
+    assert not out.exists()
+
+
+def test_verification_holds_across_two_rotations_and_names_a_dropped_key(ready, tmp_path, monkeypatch):
+    ready("audit", "rotate-key", "--out", str(tmp_path / "k1.env"))
+    first = (tmp_path / "k1.env").read_text().removeprefix("AUDIT_KEY=").strip()
+    monkeypatch.setenv("AUDIT_KEY", first)
+    monkeypatch.setenv("AUDIT_PREVIOUS_KEYS", CLI_KEY)
+    new_case(ready, "--as", "tu1")
+    ready("audit", "rotate-key", "--out", str(tmp_path / "k2.env"))
+    monkeypatch.setenv("AUDIT_KEY", (tmp_path / "k2.env").read_text().removeprefix("AUDIT_KEY=").strip())
+    monkeypatch.setenv("AUDIT_PREVIOUS_KEYS", f" {first} , {CLI_KEY}")
+    new_case(ready, "--as", "tu1", "--force")
+
+    kept = ready("audit", "verify")
+    monkeypatch.setenv("AUDIT_PREVIOUS_KEYS", first)
+    dropped = ready("audit", "verify")
+
+    assert kept.exit_code == 0, kept.output
+    assert dropped.exit_code == 1
+    assert (
+        f"audit chain broken at row 1: row 1 was made with the audit key {key_id(CLI_KEY.encode())}"
+    ) in dropped.output
+    assert "edited" not in dropped.output
+
+
+def test_a_malformed_previous_key_stops_the_start_naming_the_setting_and_not_the_key(tmp_path):
+    secret = "a-key-of-thirty-one-characters!"
+    env = {"AUDIT_PREVIOUS_KEYS": f"{'x' * 40},{secret}", "PATH": "", "HOME": str(tmp_path)}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sop", "show"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+
+    assert result.returncode == 2
+    assert "bad setting AUDIT_PREVIOUS_KEYS" in result.stderr and "key 2 of 2 is shorter" in result.stderr
+    assert secret not in result.stderr + result.stdout
+
+
+def test_a_rejected_previous_key_never_reaches_a_traceback(monkeypatch):
+    secret = "a-key-of-thirty-one-characters!"
+    monkeypatch.setenv("AUDIT_PREVIOUS_KEYS", secret)
+
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None)
+
+    assert "AUDIT_PREVIOUS_KEYS must be comma-separated keys of at least 32 characters" in str(refused.value)
+    assert secret not in str(refused.value)
 
 
 def test_audit_export_needs_a_case_or_a_range(ready):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
-from tests.conftest import SCAN, TEST_AUDIT_KEY, WIB, Clock, build_services, letter
+from tests.conftest import PIN, SCAN, SEAL, TEST_AUDIT_KEY, WIB, Clock, build_services, letter
 from workflow.case import Case
 from workflow.commands import (
     AcceptManifest,
@@ -84,7 +84,7 @@ class CasesUnderFire(RuleBasedStateMachine):
         self.engine = make_engine(f"sqlite:///{path}")
         self.sessions = make_session_factory(self.engine, TEST_AUDIT_KEY)
         self.clock = Clock(START)
-        self.cases = CaseService(self.sessions, sops, tz=WIB, clock=self.clock)
+        self.cases = CaseService(self.sessions, sops, tz=WIB, clock=self.clock, seal=SEAL)
         self.sops: dict[tuple[str, int], Sop] = {}
         with self.sessions() as session:
             self.directory = reference.load_directory(session)
@@ -217,7 +217,7 @@ class CasesUnderFire(RuleBasedStateMachine):
             StepKind.GRANT_ACCESS: [Forward(step.id, note="Akses diberikan", to=to)],
             StepKind.REPORT_DATA: [SubmitManifest(m, step.id) for m in MANIFESTS],
             StepKind.CHECK_DATA: [AcceptManifest(step.id)],
-            StepKind.SIGN: [Sign(step.id, to=to)],
+            StepKind.SIGN: [Sign(step.id, to=to, pin=PIN)],
             StepKind.DISPATCH: [next_tick(case, step.id)],
         }[sop.step(step.step_no).kind]
         reassign_to = data.draw(st.sampled_from(self.directory.holders(role)), label="reassign to")
@@ -269,7 +269,7 @@ def assert_nothing_released_unsigned(case: Case, sop: Sop) -> None:
     dispatch = sop.first_of(StepKind.DISPATCH)
     dispatching = any(s.step_no == dispatch.no and s.is_open for s in case.steps)
     if dispatching or case.checklist:
-        assert release_blockers(case, sop) == [], f"{case.number} is being released while blocked"
+        assert release_blockers(case, sop, SEAL) == [], f"{case.number} is being released while blocked"
 
 
 # -- the test --------------------------------------------------------------------------------------

@@ -3,13 +3,15 @@
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import text
 
 from tests.conftest import WIB
 from tests.driving import MANIFEST, OTHER_MANIFEST, dispatch, drive_to, open_ldk
 from workflow.commands import Reject, SubmitManifest
+from workflow.db.audit import PublishedHead
 from workflow.service.records import Records
 
 
@@ -115,3 +117,19 @@ def test_usage_report_matches_the_hand_computed_fixture(cases, records, clock):
     assert everything[1]["receipt"] == "TT-009"
     assert [r["case_number"] for r in first_day] == [a]
     assert [r["case_number"] for r in bpjs_only] == [a]
+
+
+def test_verify_checks_the_chain_against_a_head_published_earlier(cases, records, services):
+    _, sessions = services
+    open_ldk(cases)
+    seq, mac = records.head()
+    published = PublishedHead(datetime(2026, 11, 24, 2, 30, tzinfo=UTC), seq, mac)
+    still = records.verify(published=published)
+    with sessions.begin() as s:
+        s.execute(text("DELETE FROM audit WHERE seq = :seq"), {"seq": seq})
+
+    cut = records.verify(published=published)
+
+    assert still.ok
+    assert [p.kind for p in cut.problems] == ["truncated", "truncated"]  # against the head row, and the file
+    assert cut.problems[-1].message.endswith(f"the head published at 2026-11-24 02:30:00 UTC (row {seq})")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import SCAN, WIB, letter
+from tests.conftest import PIN, SCAN, SEAL, WIB, letter
 from tests.driving import (
     MANIFEST,
     OTHER_MANIFEST,
@@ -22,6 +22,7 @@ from workflow.case import Case, Signature
 from workflow.commands import Forward, Reassign, Return, Sign, SubmitManifest, TickItem
 from workflow.errors import ActionNotAllowed, NotAuthorised, ReleaseNotAuthorised, StaleAction
 from workflow.release import release_blockers, require_release
+from workflow.signature import binding
 from workflow.states import CHECKLIST, CaseState, ChecklistItem, Instruction
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -35,78 +36,94 @@ def sessions(services):
     return services[1]
 
 
-def signed_case(**changes) -> Case:
-    """A plain case whose accepted manifest the Direktur signed, with the permit on record."""
-    digest = MANIFEST.digest()
+def seal(case: Case, sop, signer: str = "dir", role: str = "direktur") -> Signature:
+    """The signature the service would record for ``signer`` on ``case`` as it is."""
+    digest = case.manifest.digest()
+    bound = binding(
+        case, sop, signer=signer, acting_for=None, role=role, order=None, signed_at=NOW, key_id=SEAL.key_id
+    )
+    return Signature(signer, None, role, digest, NOW, bound, SEAL.sign(bound.encode()), SEAL.key_id)
+
+
+def signed_case(sop, *, after: dict | None = None, **changes) -> Case:
+    """A plain case (with ``changes``) whose accepted manifest the Direktur signed, with the permit
+    on record; ``after`` changes it once signed."""
     case = Case(
         id=None,
         number="LDK-2026-0001",
-        sop_id="ldk",
-        sop_version=1,
+        sop_id=sop.id,
+        sop_version=sop.version,
         state=CaseState.OPEN,
         version=8,
         letter=letter(),
         created_by="tu1",
         created_at=NOW,
         manifest=MANIFEST,
-        accepted_hash=digest,
-        signature=Signature("dir", None, "direktur", digest, NOW),
-    )
-    return case.evolve(**changes)
+        accepted_hash=MANIFEST.digest(),
+    ).evolve(**changes)
+    if "signature" not in changes:
+        case = case.evolve(signature=seal(case, sop))
+    return case.evolve(**(after or {}))
 
 
 # -- release_blockers on plain values -------------------------------------------------------------
 
 
 def test_a_signed_case_with_the_permit_on_record_may_be_released(sops):
-    blockers = release_blockers(signed_case(), sops["ldk"])
+    blockers = release_blockers(signed_case(sops["ldk"]), sops["ldk"], SEAL)
 
     assert blockers == []
 
 
 def test_a_permit_letter_without_its_scan_blocks_the_release(sops):
-    blockers = release_blockers(signed_case(letter=letter(scan=None)), sops["ldk"])
+    blockers = release_blockers(signed_case(sops["ldk"], letter=letter(scan=None)), sops["ldk"], SEAL)
 
     assert blockers == [NOT_ON_RECORD]
 
 
 def test_an_unsigned_manifest_blocks_the_release(sops):
-    blockers = release_blockers(signed_case(signature=None), sops["ldk"])
+    blockers = release_blockers(signed_case(sops["ldk"], signature=None), sops["ldk"], SEAL)
 
     assert blockers == [NOT_SIGNED]
 
 
 def test_a_signature_in_another_role_blocks_the_release(sops):
-    by_kasubdit = Signature("ksd1", None, "kasubdit", MANIFEST.digest(), NOW)
+    ldk = sops["ldk"]
+    case = signed_case(ldk)
+    by_kasubdit = seal(case, ldk, signer="ksd1", role="kasubdit")
 
-    blockers = release_blockers(signed_case(signature=by_kasubdit), sops["ldk"])
+    blockers = release_blockers(case.evolve(signature=by_kasubdit), ldk, SEAL)
 
     assert blockers == ["the signature is not the Direktur's"]
 
 
 def test_a_manifest_other_than_the_signed_one_blocks_the_release(sops):
-    blockers = release_blockers(signed_case(manifest=OTHER_MANIFEST), sops["ldk"])
+    case = signed_case(sops["ldk"], after={"manifest": OTHER_MANIFEST})
+
+    blockers = release_blockers(case, sops["ldk"], SEAL)
 
     assert blockers == [NOT_THE_SIGNED_MANIFEST]
 
 
 def test_a_signature_over_a_manifest_other_than_the_accepted_one_blocks_the_release(sops):
-    blockers = release_blockers(signed_case(accepted_hash=OTHER_MANIFEST.digest()), sops["ldk"])
+    case = signed_case(sops["ldk"], after={"accepted_hash": OTHER_MANIFEST.digest()})
+
+    blockers = release_blockers(case, sops["ldk"], SEAL)
 
     assert blockers == [NOT_THE_SIGNED_MANIFEST]
 
 
 def test_an_sop_without_a_signing_step_never_releases(sops):
-    blockers = release_blockers(signed_case(sop_id="mini"), sops["mini"])
+    blockers = release_blockers(signed_case(sops["mini"]), sops["mini"], SEAL)
 
     assert blockers == ["this SOP has no signing step"]
 
 
 def test_require_release_names_every_blocker(sops):
-    case = signed_case(letter=letter(scan=None), signature=None)
+    case = signed_case(sops["ldk"], letter=letter(scan=None), signature=None)
 
     with pytest.raises(ReleaseNotAuthorised) as refused:
-        require_release(case, sops["ldk"])
+        require_release(case, sops["ldk"], SEAL)
 
     assert refused.value.params["blockers"] == [NOT_ON_RECORD, NOT_SIGNED]
     assert str(refused.value) == f"release not authorised: {NOT_ON_RECORD}; {NOT_SIGNED}"
@@ -162,7 +179,7 @@ def test_the_direktur_cannot_sign_while_the_permit_scan_is_missing(cases, sessio
     before = cases.view(number).case
 
     with pytest.raises(ReleaseNotAuthorised, match=r"scan of .* is not on record; attach it"):
-        cases.act(number, "dir", Sign())
+        cases.act(number, "dir", Sign(pin=PIN))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("sign", "refused", "release_not_authorised")
@@ -173,7 +190,7 @@ def test_attaching_the_permit_scan_lets_the_direktur_sign(cases, sessions):
     drive_to(cases, number, 7)
     cases.attach_scan(number, "tu1", SCAN, "/arsip/surat/470-123.pdf")
 
-    case = cases.act(number, "dir", Sign())
+    case = cases.act(number, "dir", Sign(pin=PIN))
 
     assert (case.current.step_no, case.letter.scan_sha256) == (8, SCAN)
     assert [r.action for r in audit_rows(sessions, case_id=case.id)][-2:] == ["attach_scan", "sign"]
@@ -189,7 +206,7 @@ def test_a_kasubdit_who_does_not_stand_in_cannot_sign(cases, sessions, kasubdit)
     before = cases.view(number).case
 
     with pytest.raises(NotAuthorised, match="does not hold step 7"):
-        cases.act(number, kasubdit, Sign())
+        cases.act(number, kasubdit, Sign(pin=PIN))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("sign", "refused", "not_authorised")
@@ -202,7 +219,7 @@ def test_a_kasubdit_made_holder_of_the_signing_step_still_cannot_sign(cases, ses
     before = cases.view(number).case
 
     with pytest.raises(NotAuthorised, match="only the Direktur or their stand-in may sign"):
-        cases.act(number, "ksd1", Sign())
+        cases.act(number, "ksd1", Sign(pin=PIN))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("sign", "refused", "not_authorised")
@@ -218,7 +235,7 @@ def test_the_stand_in_signs_within_their_dates_as_plh(cases, sessions, clock, at
     drive_to(cases, number, 7)
     clock.now = at.astimezone(UTC)
 
-    case = cases.act(number, "ksd1", Sign())
+    case = cases.act(number, "ksd1", Sign(pin=PIN))
 
     assert (case.signature.signer, case.signature.acting_for, case.signature.role) == (
         "ksd1",
@@ -242,7 +259,7 @@ def test_the_stand_in_cannot_sign_outside_their_dates(cases, sessions, clock, at
     before = cases.view(number).case
 
     with pytest.raises(NotAuthorised, match="Budi Kasubdit does not hold step 7"):
-        cases.act(number, "ksd1", Sign())
+        cases.act(number, "ksd1", Sign(pin=PIN))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("sign", "refused", "not_authorised")
@@ -254,7 +271,7 @@ def test_the_direktur_signs_only_the_manifest_they_were_shown(cases, sessions):
     before = cases.view(number).case
 
     with pytest.raises(StaleAction, match="manifest changed"):
-        cases.act(number, "dir", Sign(manifest_hash=OTHER_MANIFEST.digest()))
+        cases.act(number, "dir", Sign(manifest_hash=OTHER_MANIFEST.digest(), pin=PIN))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("sign", "refused", "stale")
@@ -298,7 +315,7 @@ def test_a_manifest_changed_after_the_check_cannot_be_signed(cases, sessions):
     before = cases.view(number).case
 
     with pytest.raises(ReleaseNotAuthorised, match="no checked and accepted manifest"):
-        cases.act(number, "dir", Sign())
+        cases.act(number, "dir", Sign(pin=PIN))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("sign", "refused", "release_not_authorised")

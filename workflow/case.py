@@ -26,6 +26,7 @@ class Letter:
     srikandi_ref: str | None = None
     scan_sha256: str | None = None
     scan_location: str | None = None
+    scan_file_id: str | None = None  # the Telegram file id when the scan came through the bot
 
     @property
     def on_record(self) -> bool:
@@ -60,13 +61,22 @@ class StepRecord:
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """The authorised official's signature over the accepted manifest."""
+    """The authorised official's signature over the accepted manifest.
+
+    ``binding`` is the canonical JSON of everything the signature covers (``workflow.signature``)
+    and ``value`` its Ed25519 signature under the key ``key_id``, kept outside the database.
+    """
 
     signer: str
     acting_for: str | None
     role: str
     manifest_hash: str
     signed_at: datetime
+    binding: str = ""
+    value: str = ""
+    key_id: str = ""
+    legacy: bool = False  # recorded before signing keys existed (schema 0004): see README
+    attested: bool = False  # not stored: the service found a legacy signature's audit row intact
 
 
 @dataclass(frozen=True, slots=True)

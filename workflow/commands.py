@@ -1,12 +1,13 @@
 """What an official asks the engine to do. Plain values; ``step_id`` is the step the
 button or command was aimed at, so a stale or repeated action is recognised."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workflow.manifest import Manifest
 from workflow.states import ChecklistItem, Instruction
 
 __all__ = [
+    "COMMAND_TYPES",
     "NOTE_LIMIT",
     "AcceptManifest",
     "Acknowledge",
@@ -71,30 +72,34 @@ class Reassign:
 
 @dataclass(frozen=True, slots=True)
 class SubmitManifest:
-    """The operator reports the extracted data by its manifest."""
+    """The operator reports the extracted data by its manifest; ``to`` picks the checker."""
 
     manifest: Manifest
     step_id: int | None = None
     note: str = ""
+    to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AcceptManifest:
-    """The checker accepts the manifest whose hash they saw."""
+    """The checker accepts the manifest whose hash they saw; ``to`` picks who takes it next."""
 
     step_id: int | None = None
     manifest_hash: str | None = None
     note: str = ""
+    to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Sign:
-    """The authorised official signs the accepted manifest; ``to`` picks another JFU."""
+    """The authorised official signs the accepted manifest with their PIN, which the service
+    checks for them before anything else; ``to`` picks another JFU. The PIN is never shown."""
 
     step_id: int | None = None
     manifest_hash: str | None = None
     to: str | None = None
     note: str = ""
+    pin: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +149,7 @@ def action_name(command: "Command | type") -> str:
     if name in _NAMES:
         return _NAMES[name]
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+#: Command types by their audit name.
+COMMAND_TYPES = {action_name(t): t for t in Command.__args__}

@@ -1,11 +1,14 @@
 """The values that pass between the engine and the service."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 
 from workflow.calendar import WorkCalendar
 from workflow.case import Case
 from workflow.directory import Directory
+from workflow.signature import Seal
 from workflow.sop import Sop
 
 __all__ = ["Context", "Decision", "Notice"]
@@ -19,6 +22,7 @@ class Context:
     directory: Directory
     calendar: WorkCalendar
     now: datetime
+    seal: Seal | None = None  # signs and verifies signatures (workflow.keys); None: signing refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,7 @@ class Notice:
     recipient: str
     kind: str
     step_no: int | None = None
+    payload: Mapping = field(default_factory=lambda: MappingProxyType({}))  # what the message needs
 
 
 @dataclass(frozen=True, slots=True)

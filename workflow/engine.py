@@ -26,6 +26,7 @@ from workflow.commands import (
 )
 from workflow.decision import Context, Decision
 from workflow.directory import Directory
+from workflow.duties import other_roles, require_apart
 from workflow.errors import (
     ActionNotAllowed,
     CaseClosed,
@@ -38,7 +39,7 @@ from workflow.routing import superiors
 from workflow.sop import Sop, StepKind
 from workflow.states import CaseState, check_transition, is_terminal
 
-__all__ = ["allowed_actions", "authority", "check_allowed", "decide", "start"]
+__all__ = ["allowed_actions", "authority", "check", "check_allowed", "decide", "main_action", "start"]
 
 _COMMON = (Acknowledge, Reassign)
 _BY_KIND: dict[StepKind, tuple[type, ...]] = {
@@ -75,11 +76,52 @@ def decide(case: Case, actor: str, command: Command, ctx: Context) -> Decision:
     else:
         step = case.current
         _check_aim(case, step, command.step_id, ctx.directory)
-        acting_for = authority(case, step, actor, type(command), ctx)
-        check_allowed(case, step, type(command), ctx.sop)
+        acting_for = check(case, actor, type(command), ctx)
         decision = transitions.HANDLERS[type(command)](case, step, actor, acting_for, command, ctx)
+        decision = replace(
+            decision, detail={**decision.detail, **_record(case, step, actor, acting_for, command, ctx)}
+        )
     check_transition(case.state, decision.case.state)
     return _bumped(case, decision)
+
+
+def check(case: Case, actor: str, kind: type, ctx: Context) -> str | None:
+    """Whether ``actor`` may take an action of type ``kind`` on the open step now: who holds it,
+    what the step allows, and the SOP's rules on duties kept apart. Returns whom they act for.
+
+    Raises:
+        NotAuthorised, ActionNotAllowed, DutiesApart: naming why not.
+    """
+    step = case.current
+    if step is None:
+        raise CaseClosed(f"case {case.number} has no open step")
+    acting_for = authority(case, step, actor, kind, ctx)
+    check_allowed(case, step, kind, ctx.sop)
+    if kind is main_action(ctx.sop.step(step.step_no).kind):
+        require_apart(case, ctx.sop, step.step_no, {actor, acting_for})
+    return acting_for
+
+
+def main_action(kind: StepKind) -> type:
+    """The action that completes a step of this kind (the one the rules on duties govern)."""
+    return _BY_KIND[kind][0]
+
+
+def _record(case: Case, step: StepRecord, actor: str, acting_for: str | None, command, ctx: Context) -> dict:
+    """What the audit row adds about the person: the stand-in order they acted under, and the other
+    roles they completed steps in on this case (allowed unless the SOP says one role per official)."""
+    extra = {}
+    if acting_for is not None:
+        order = ctx.directory.standing_in_for(actor, acting_for, ctx.now)
+        if order is not None:
+            set_at = order.set_at.isoformat() if order.set_at else None
+            extra["stand_in"] = {"sp_number": order.sp_number, "set_by": order.set_by, "set_at": set_at}
+    spec = ctx.sop.step(step.step_no)
+    if type(command) is main_action(spec.kind):
+        others = other_roles(case, ctx.sop, {actor, acting_for}, spec.role)
+        if others:
+            extra["also_acted_as"] = others
+    return extra
 
 
 def _bumped(old: Case, decision: Decision) -> Decision:

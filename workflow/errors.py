@@ -13,6 +13,7 @@ __all__ = [
     "ChoiceRequired",
     "DomainError",
     "DuplicateLetter",
+    "DutiesApart",
     "InvalidInput",
     "NotAuthorised",
     "NoteTooLong",
@@ -117,3 +118,13 @@ class DuplicateLetter(DomainError):
     """The same letter number from the same institution is already registered."""
 
     code = "duplicate_letter"
+
+
+class DutiesApart(DomainError):
+    """A four-eyes rule of the SOP: the actor (or whom they stand in for) acted on the other side.
+
+    ``params``: ``kind`` (the step kind acted on), ``by`` (the earlier step kind, or ``None`` for
+    one role per official), ``step_no`` (where the official acted before) and ``person``.
+    """
+
+    code = "duties_apart"

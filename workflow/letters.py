@@ -51,5 +51,7 @@ def letter_facts(letter: Letter) -> dict:
         "institution": letter.institution,
         "purpose": letter.purpose,
         "pks_number": letter.pks_number,
+        "agenda_number": letter.agenda_number,
+        "srikandi_ref": letter.srikandi_ref,
         "scan_sha256": letter.scan_sha256,
     }

@@ -1,14 +1,16 @@
-"""The SOP's warning as code: no data leaves without the written permission of the
-authorised official. Checked when a dispatch step opens and on every checklist tick."""
+"""The SOP's warning as code: no data leaves without the written permission of the authorised
+official. Checked when a dispatch step opens and on every checklist tick (the last one closes the
+case), against the case as it is now: the signature is verified again each time."""
 
 from workflow.case import Case
 from workflow.errors import ReleaseNotAuthorised
+from workflow.signature import Seal, signature_problems
 from workflow.sop import Sop, StepKind
 
 __all__ = ["release_blockers", "require_release"]
 
 
-def release_blockers(case: Case, sop: Sop) -> list[str]:
+def release_blockers(case: Case, sop: Sop, seal: Seal | None) -> list[str]:
     """Why the data of this case may not be released now; empty when it may."""
     blockers = []
     if not case.letter.on_record:
@@ -25,11 +27,12 @@ def release_blockers(case: Case, sop: Sop) -> list[str]:
         current = case.manifest.digest() if case.manifest is not None else None
         if not (signature.manifest_hash == case.accepted_hash == current):
             blockers.append("the manifest is not the one that was checked and signed")
+        blockers += signature_problems(case, seal)
     return blockers
 
 
-def require_release(case: Case, sop: Sop) -> None:
+def require_release(case: Case, sop: Sop, seal: Seal | None) -> None:
     """Raise ``ReleaseNotAuthorised`` naming every blocker, if there is one."""
-    blockers = release_blockers(case, sop)
+    blockers = release_blockers(case, sop, seal)
     if blockers:
         raise ReleaseNotAuthorised("release not authorised: " + "; ".join(blockers), blockers=blockers)

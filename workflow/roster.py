@@ -51,6 +51,8 @@ class StandIn:
     starts_at: datetime
     ends_at: datetime
     sp_number: str
+    set_by: str | None = None  # who recorded the order (the roster import's actor), once stored
+    set_at: datetime | None = None
 
     def covers(self, now: datetime) -> bool:
         """Whether the stand-in is in force at ``now``."""

@@ -6,19 +6,23 @@ chosen for them. Otherwise (back up the chain, to the signer's JFU, or on a
 return) the case goes to whoever held that role or step earlier in this case,
 or, if they left, to the role's holder. With nobody to route to, ``None``: the
 case waits for a superior to assign it.
+
+Nobody is routed a step that the SOP's rules on duties kept apart bar them from
+(``workflow.duties``); ``case`` is the case with the step just done already finished.
 """
 
 from typing import TYPE_CHECKING
 
 from workflow.case import Case
 from workflow.directory import Directory
+from workflow.duties import conflict, require_apart
 from workflow.errors import ChoiceRequired, InvalidInput
 from workflow.sop import Sop
 
 if TYPE_CHECKING:
     from workflow.decision import Context
 
-__all__ = ["candidates_for", "pick", "return_holder", "superiors"]
+__all__ = ["candidates_for", "eligible", "pick", "reassign_candidates", "return_holder", "superiors"]
 
 
 def candidates_for(
@@ -28,12 +32,24 @@ def candidates_for(
     forward, and the one it goes to by default (``None`` if the actor must choose)."""
     target = sop.step(target_no)
     current_role = sop.step(target_no - 1).role if target_no > 1 else None
-    holders = directory.holders(target.role)
+    holders = eligible(case, sop, target_no, directory.holders(target.role))
     if current_role is not None and sop.role(target.role).superior == current_role:
         mine = [k for k in holders if directory.get(k).reports_to in (None, actor)]
         return mine, (mine[0] if len(mine) == 1 else None)
     same_role = {s.no for s in sop.steps if s.role == target.role}
     return holders, _default(case.last_holder(steps=same_role), holders, directory, actor)
+
+
+def eligible(case: Case, sop: Sop, step_no: int, keys: list[str]) -> list[str]:
+    """Those of ``keys`` whom no rule on duties kept apart bars from step ``step_no``."""
+    return [k for k in keys if conflict(case, sop, step_no, {k}) is None]
+
+
+def reassign_candidates(case: Case, sop: Sop, directory: Directory) -> list[str]:
+    """Who the open step may be handed to: the other holders of its role that no rule bars."""
+    step = case.current
+    holders = directory.holders(sop.step(step.step_no).role)
+    return eligible(case, sop, step.step_no, [k for k in holders if k != step.assignee])
 
 
 def return_holder(case: Case, sop: Sop, directory: Directory, target_no: int, actor: str) -> str | None:
@@ -44,7 +60,7 @@ def return_holder(case: Case, sop: Sop, directory: Directory, target_no: int, ac
     role is directly below the actor's, else every holder).
     """
     role = sop.step(target_no).role
-    holders = directory.holders(role)
+    holders = eligible(case, sop, target_no, directory.holders(role))
     previous = case.last_holder(step_no=target_no)
     if previous in holders:
         return previous
@@ -54,14 +70,26 @@ def return_holder(case: Case, sop: Sop, directory: Directory, target_no: int, ac
     return holders[0] if len(holders) == 1 else None
 
 
-def pick(candidates: list[str], default: str | None, chosen: str | None, what: str) -> str | None:
+def pick(
+    candidates: list[str],
+    default: str | None,
+    chosen: str | None,
+    what: str,
+    barred: tuple[Case, Sop, int] | None = None,
+) -> str | None:
     """Apply the actor's choice, else the default, else the only candidate.
 
+    Args:
+        barred: the case, SOP and step number, to name the rule when the chosen official is barred.
+
     Raises:
+        DutiesApart: the chosen official may not take the step under the SOP's rules.
         InvalidInput: the chosen official is not a candidate.
         ChoiceRequired: several candidates and no choice.
     """
     if chosen is not None:
+        if chosen not in candidates and barred is not None:
+            require_apart(*barred, {chosen})
         if chosen not in candidates:
             raise InvalidInput(
                 f"{chosen!r} cannot take {what}; choose one of: {', '.join(candidates) or 'nobody'}"

@@ -17,7 +17,18 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from workflow.duration import parse_duration
 
-__all__ = ["Role", "Sop", "SopError", "Step", "StepKind", "load_sop", "load_sops", "sop_from_json"]
+__all__ = [
+    "BOUND_FIELDS",
+    "Apart",
+    "Role",
+    "Sop",
+    "SopError",
+    "Step",
+    "StepKind",
+    "load_sop",
+    "load_sops",
+    "sop_from_json",
+]
 
 SHIPPED_SOPS = Path(__file__).parent / "sops"
 
@@ -35,6 +46,21 @@ class StepKind(enum.StrEnum):
     CHECK_DATA = "check_data"  # a superior checks the manifest and accepts it
     SIGN = "sign"  # the authorised official signs the accepted manifest
     DISPATCH = "dispatch"  # duplicate, archive, send and take the receipt
+
+
+#: The registration fields a signature may bind (``signature_binds``), as ``Letter`` attributes.
+BOUND_FIELDS = (
+    "number",
+    "date",
+    "institution",
+    "purpose",
+    "pks_number",
+    "agenda_number",
+    "srikandi_ref",
+    "scan_sha256",
+)
+#: What a signature binds when the SOP file does not say: the permit letter and the PKS/MoU.
+DEFAULT_BINDS = ("number", "date", "scan_sha256", "pks_number")
 
 
 def _duration(value: Any) -> timedelta:
@@ -72,8 +98,16 @@ class Step(_Frozen):
     sla: Duration
 
 
+class Apart(_Frozen):
+    """A four-eyes rule: whoever acted at the latest completed step of a ``not_by`` kind (the
+    official or the one they stood in for) may not complete a step of ``kind`` in the same case."""
+
+    kind: StepKind
+    not_by: tuple[StepKind, ...] = Field(min_length=1)
+
+
 class Sop(_Frozen):
-    """A validated SOP: header, roles and the ordered steps."""
+    """A validated SOP: header, roles, the ordered steps and the rules that keep duties apart."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     version: int = Field(ge=1)
@@ -86,6 +120,11 @@ class Sop(_Frozen):
     warning_en: str = ""
     roles: tuple[Role, ...]
     steps: tuple[Step, ...]
+    apart: tuple[Apart, ...] = ()
+    #: One official acts in one role per case (e.g. not as Kasubdit and as Plh. Direktur).
+    one_role_per_official: bool = False
+    #: The registration fields the signature binds, besides the case, the SOP and the manifest.
+    signature_binds: tuple[str, ...] = DEFAULT_BINDS
 
     def step(self, no: int) -> Step:
         """The step numbered ``no`` (steps are numbered 1..n in order)."""
@@ -107,6 +146,9 @@ class Sop(_Frozen):
     def definition_json(self) -> str:
         """The canonical JSON of this definition, as stored beside the cases."""
         data = self.model_dump(mode="json")
+        for field in _LATER_FIELDS:  # at their defaults they leave older definitions' digests as they were
+            if getattr(self, field) == Sop.model_fields[field].default:
+                del data[field]
         for step in data["steps"]:
             step["sla"] = int(self.step(step["no"]).sla.total_seconds())
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -114,6 +156,10 @@ class Sop(_Frozen):
     def digest(self) -> str:
         """SHA-256 of the canonical definition: a changed file with the same version differs."""
         return hashlib.sha256(self.definition_json().encode()).hexdigest()
+
+
+#: Fields added after SOP definitions were first stored.
+_LATER_FIELDS = ("apart", "one_role_per_official", "signature_binds")
 
 
 def _where(source: str, data: dict, loc: tuple) -> str:
@@ -168,6 +214,28 @@ def _check_links(sop: Sop, source: str) -> None:
             )
     if not sop.steps:
         raise SopError(f"{source}: field 'steps': an SOP needs at least one step")
+    _check_rules(sop, source, kinds)
+
+
+def _check_rules(sop: Sop, source: str, kinds: list[StepKind]) -> None:
+    for i, rule in enumerate(sop.apart, start=1):
+        where = f"{source}: rule apart #{i}"
+        for field, kind in (("kind", rule.kind), *(("not_by", k) for k in rule.not_by)):
+            if kind not in kinds:
+                raise SopError(f"{where}, field {field!r}: this SOP has no {kind} step")
+        last = max(i for i, kind in enumerate(kinds) if kind is rule.kind)
+        late = [k for k in rule.not_by if kinds.index(k) >= last]
+        if late:
+            raise SopError(
+                f"{where}, field 'not_by': no {late[0]} step comes before the {rule.kind} step, "
+                "so the rule could never apply"
+            )
+    for field in sop.signature_binds:
+        if field not in BOUND_FIELDS:
+            raise SopError(
+                f"{source}: field 'signature_binds': unknown registration field {field!r} "
+                f"(known: {', '.join(BOUND_FIELDS)})"
+            )
 
 
 def parse_sop(data: dict, source: str) -> Sop:
@@ -221,9 +289,16 @@ def load_sops(path: Path | None = None) -> dict[str, Sop]:
     return sops
 
 
-def sop_from_json(text: str) -> Sop:
-    """Rebuild an SOP from its stored canonical JSON."""
-    data = json.loads(text)
-    for step in data["steps"]:
-        step["sla"] = timedelta(seconds=step["sla"])
-    return Sop.model_validate(data)
+def sop_from_json(text: str, source: str = "stored SOP") -> Sop:
+    """Rebuild an SOP from its stored canonical JSON, validated like a file.
+
+    Raises:
+        SopError: the stored definition breaks a rule (``source`` names it).
+    """
+    try:
+        data = json.loads(text)
+        for step in data["steps"]:
+            step["sla"] = timedelta(seconds=step["sla"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SopError(f"{source}: not a stored SOP definition ({exc})") from None
+    return parse_sop(data, source)

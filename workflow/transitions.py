@@ -19,6 +19,7 @@ from workflow.commands import (
     TickItem,
 )
 from workflow.decision import Context, Decision, Notice
+from workflow.duties import conflict, rule_text
 from workflow.errors import (
     ActionNotAllowed,
     InvalidInput,
@@ -30,7 +31,8 @@ from workflow.errors import (
 )
 from workflow.manifest import is_sha256
 from workflow.release import require_release
-from workflow.routing import candidates_for, pick, return_holder
+from workflow.routing import candidates_for, pick, reassign_candidates, return_holder
+from workflow.signature import binding
 from workflow.sop import StepKind
 from workflow.states import CHECKLIST, CaseState, ChecklistItem, StepOutcome
 
@@ -86,7 +88,7 @@ def _submit_manifest(case, step, actor, acting_for, command: SubmitManifest, ctx
     manifest = command.manifest
     payload = {"manifest": manifest.to_dict(), "manifest_hash": manifest.digest()}
     changed = case.evolve(manifest=manifest, accepted_hash=None, signature=None)
-    return _advance(changed, step, actor, acting_for, ctx, None, note, None, payload)
+    return _advance(changed, step, actor, acting_for, ctx, command.to, note, None, payload)
 
 
 def _accept_manifest(case, step, actor, acting_for, command: AcceptManifest, ctx):
@@ -97,7 +99,7 @@ def _accept_manifest(case, step, actor, acting_for, command: AcceptManifest, ctx
         raise StaleAction("the manifest changed since it was shown to you; look at it again")
     note = text(command.note, "note")
     changed = case.evolve(accepted_hash=digest)
-    return _advance(changed, step, actor, acting_for, ctx, None, note, None, {"manifest_hash": digest})
+    return _advance(changed, step, actor, acting_for, ctx, command.to, note, None, {"manifest_hash": digest})
 
 
 def _sign(case, step, actor, acting_for, command: Sign, ctx):
@@ -113,13 +115,34 @@ def _sign(case, step, actor, acting_for, command: Sign, ctx):
     role = ctx.sop.step(step.step_no).role
     if ctx.directory.get(acting_for or actor).role != role:
         raise NotAuthorised(f"only the {ctx.sop.role(role).name} or their stand-in may sign")
+    seal = ctx.seal
+    if seal is None or not seal.key_id:
+        raise ReleaseNotAuthorised("no signing key is configured (SIGNING_KEY_FILE); the admin must set one")
     note = text(command.note, "note")
-    signed = case.evolve(signature=Signature(actor, acting_for, role, digest, ctx.now))
-    return _advance(signed, step, actor, acting_for, ctx, command.to, note, None, {"manifest_hash": digest})
+    order = ctx.directory.standing_in_for(actor, acting_for, ctx.now) if acting_for else None
+    bound = binding(
+        case,
+        ctx.sop,
+        signer=actor,
+        acting_for=acting_for,
+        role=role,
+        order=order,
+        signed_at=ctx.now,
+        key_id=seal.key_id,
+    )
+    value = seal.sign(bound.encode())
+    signed = case.evolve(
+        signature=Signature(actor, acting_for, role, digest, ctx.now, bound, value, seal.key_id)
+    )
+    payload = {
+        "manifest_hash": digest,
+        "signature": {"binding": bound, "value": value, "key_id": seal.key_id},
+    }
+    return _advance(signed, step, actor, acting_for, ctx, command.to, note, None, payload)
 
 
 def _tick(case, step, actor, acting_for, command: TickItem, ctx):
-    require_release(case, ctx.sop)
+    require_release(case, ctx.sop, ctx.seal)
     item = ChecklistItem(command.item)
     done = case.checklist.get(item)
     if done is not None:
@@ -160,10 +183,14 @@ def _return(case, step, actor, acting_for, command: Return, ctx):
     target = step.step_no - 1
     to = return_holder(case, ctx.sop, ctx.directory, target, acting_for or actor)
     finished = _finish(step, StepOutcome.RETURNED, actor, acting_for, ctx, reason)
+    done = _replace_current(case, finished)
+    barred = _barred(done, target, ctx) if to is None else None
     new_case, notices = _open(
-        _replace_current(case, finished), target, to, ctx, by=acting_for or actor, kind="step_returned"
+        done, target, to, ctx, by=acting_for or actor, kind="step_returned", barred=barred
     )
     detail = {"step_no": step.step_no, "to_step": target, "to": to, "reason": reason}
+    if barred is not None:
+        detail["waiting_because"] = rule_text(barred, ctx.sop)
     return Decision(new_case, notices + _moved(step, actor, acting_for), detail, acting_for)
 
 
@@ -175,9 +202,8 @@ def _reject(case, step, actor, acting_for, command: Reject, ctx):
 
 
 def _reassign(case, step, actor, acting_for, command: Reassign, ctx):
-    role = ctx.sop.step(step.step_no).role
-    holders = [k for k in ctx.directory.holders(role) if k != step.assignee]
-    to = pick(holders, None, command.to, f"step {step.step_no}")
+    holders = reassign_candidates(case, ctx.sop, ctx.directory)
+    to = pick(holders, None, command.to, f"step {step.step_no}", (case, ctx.sop, step.step_no))
     note = text(command.note, "note")
     finished = _finish(step, StepOutcome.REASSIGNED, actor, acting_for, ctx, note, payload={"to": to})
     new_case, notices = _open(_replace_current(case, finished), step.step_no, to, ctx, fresh=False)
@@ -211,24 +237,37 @@ def _advance(case, step, actor, acting_for, ctx, chosen, note, instruction, payl
         )
         return Decision(closed, _to_all(closed, ctx, "case_closed"), {**detail, "closed": True}, acting_for)
     target = step.step_no + 1
-    candidates, default = candidates_for(case, ctx.sop, ctx.directory, target, acting_for or actor)
-    to = pick(candidates, default, chosen, f"step {target}")
+    as_done = _replace_current(
+        case, replace(step, outcome=StepOutcome.COMPLETED, actor=actor, acting_for=acting_for)
+    )
+    candidates, default = candidates_for(as_done, ctx.sop, ctx.directory, target, acting_for or actor)
+    to = pick(candidates, default, chosen, f"step {target}", (as_done, ctx.sop, target))
     if ctx.sop.step(step.step_no).kind is StepKind.GRANT_ACCESS:
         payload = {**payload, "access_granted_to": to}
     finished = _finish(step, StepOutcome.COMPLETED, actor, acting_for, ctx, note, instruction, payload)
-    new_case, notices = _open(_replace_current(case, finished), target, to, ctx, by=acting_for or actor)
+    done = _replace_current(case, finished)
+    barred = _barred(done, target, ctx) if to is None else None
+    new_case, notices = _open(done, target, to, ctx, by=acting_for or actor, barred=barred)
     detail = {**detail, **_public(payload), "to": to}
+    if barred is not None:
+        detail["waiting_because"] = rule_text(barred, ctx.sop)
     return Decision(new_case, notices + _moved(step, actor, acting_for), detail, acting_for)
 
 
-def _open(case, step_no, assignee, ctx, *, by=None, kind="step_assigned", fresh=True):
+def _barred(case, step_no, ctx):
+    """The rule on duties that bars a holder of the step's role, when nobody could be routed it."""
+    holders = ctx.directory.holders(ctx.sop.step(step_no).role)
+    return next((c for k in holders if (c := conflict(case, ctx.sop, step_no, {k})) is not None), None)
+
+
+def _open(case, step_no, assignee, ctx, *, by=None, kind="step_assigned", fresh=True, barred=None):
     """Open an instance of ``step_no`` (moved there by ``by``); a fresh opening voids what that
-    step and later ones produced."""
+    step and later ones produced. ``barred``: the rule that left nobody to take it."""
     spec = ctx.sop.step(step_no)
     if fresh:
         case = _void_from(case, step_no, ctx)
     if spec.kind is StepKind.DISPATCH:
-        require_release(case, ctx.sop)
+        require_release(case, ctx.sop, ctx.seal)
     record = StepRecord(None, step_no, assignee, ctx.now, ctx.calendar.add(ctx.now, spec.sla))
     state = CaseState.OPEN if assignee is not None else CaseState.WAITING
     new_case = case.evolve(steps=(*case.steps, record), state=state)
@@ -239,15 +278,21 @@ def _open(case, step_no, assignee, ctx, *, by=None, kind="step_assigned", fresh=
             bosses = [by]  # the superior who moved the case is the one to find someone
         else:
             bosses = ctx.directory.holders(superior_role) if superior_role else []
-        people = dict.fromkeys([*bosses, *ctx.directory.holders("tu")])
-        return new_case, tuple(Notice(k, "case_waiting", step_no) for k in people)
+        people = [*bosses, *ctx.directory.holders("tu")]
+        payload = {}
+        if barred is not None:  # the admin too: the roster or the stand-in orders may need changing
+            people += ctx.directory.holders("admin")
+            payload = {"rule": {"kind": barred.kind.value, "by": barred.by.value if barred.by else None}}
+        return new_case, tuple(Notice(k, "case_waiting", step_no, payload) for k in dict.fromkeys(people))
     people = [assignee, *ctx.directory.stand_ins_for(assignee, ctx.now)]
     return new_case, tuple(Notice(k, kind, step_no) for k in people)
 
 
 def _public(payload):
-    """What of a step's record goes into its audit row: the manifest, its hash, the access grant."""
-    return {k: v for k, v in payload.items() if k in ("manifest", "manifest_hash", "access_granted_to")}
+    """What of a step's record goes into its audit row: the manifest, its hash, the access grant,
+    the signature with what it binds (so that a release can be verified from the audit export)."""
+    kept = ("manifest", "manifest_hash", "access_granted_to", "signature")
+    return {k: v for k, v in payload.items() if k in kept}
 
 
 def _void_from(case, step_no, ctx):

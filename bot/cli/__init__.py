@@ -6,7 +6,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from bot.cli import audit, case, db, demo, digest, report, roster, run, sla, sop
+from bot.cli import audit, case, db, demo, digest, keys, report, roster, run, sla, sop
 
 __all__ = ["app", "main"]
 
@@ -24,6 +24,7 @@ app.add_typer(case.app, name="case")
 app.add_typer(audit.app, name="audit")
 app.add_typer(report.app, name="report")
 app.add_typer(sla.app, name="sla")
+app.add_typer(keys.app, name="keys")
 app.command("digest")(digest.digest)
 app.command("demo")(demo.demo)
 app.command("run")(run.run)

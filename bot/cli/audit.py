@@ -1,16 +1,23 @@
 """``disposisi audit``: the tamper-evident audit chain."""
 
-from datetime import date
+import os
+import secrets
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from bot.cli.common import fail, parse_date, runtime
+from bot.cli.common import cli_actor, fail, parse_date, runtime
+from bot.cli.headfile import HeadFileError, append_head, last_head
 from bot.cli.output import write_rows
+from bot.runtime import Runtime
+from bot.templating import render_text
+from workflow.db.audit import PublishedHead, is_head_mac
+from workflow.service.keyrotation import record_rotation
 from workflow.service.records import AUDIT_FIELDS
 
-app = typer.Typer(help="The audit chain: head, verification, export.", no_args_is_help=True)
+app = typer.Typer(help="The audit chain: head, verification, export, key rotation.", no_args_is_help=True)
 
 
 class Format(StrEnum):
@@ -19,28 +26,89 @@ class Format(StrEnum):
 
 
 @app.command()
-def head() -> None:
+def head(
+    append: Path | None = typer.Option(
+        None, metavar="FILE", help="Also append `<UTC time> <seq> <mac>` to FILE, kept off the database host."
+    ),
+) -> None:
     """Print the chain head (row number and MAC): publish it outside the database, e.g. daily."""
     with runtime("audit head") as rt:
+        _needs_key(rt, "audit head")
         seq, mac = rt.records.head()
     typer.echo(f"{seq} {mac}")
+    if append is not None:
+        try:
+            append_head(append, PublishedHead(datetime.now(UTC), seq, mac))
+        except OSError as exc:
+            fail(f"--append {append}: cannot write it: {exc.strerror}", code=2)
 
 
 @app.command()
 def verify(
     from_head: str | None = typer.Option(None, metavar="HASH", help="A head MAC published earlier."),
+    published: Path | None = typer.Option(
+        None, metavar="FILE", help="The file `audit head --append` writes: its last head must still hold."
+    ),
 ) -> None:
     """Verify every row of the chain; exit 1 naming the first bad row and what is wrong."""
+    # Malformed input is the operator's slip, not evidence of tampering: exit 2, never 1.
+    if from_head is not None and not is_head_mac(from_head):
+        fail("--from-head must be a head MAC as `audit head` prints it: 64 lowercase hex digits", code=2)
+    against: PublishedHead | None = None
+    if published is not None:
+        try:
+            against = last_head(published)
+        except HeadFileError as exc:
+            fail(f"--published {published}: {exc}", code=2)
     with runtime("audit verify") as rt:
-        result = rt.records.verify(from_head)
+        _needs_key(rt, "audit verify")
+        result = rt.records.verify(from_head, against)
     if result.ok:
-        typer.echo(f"ok: {result.rows} rows verify; head {result.head_seq} {result.head_mac}")
+        still = f"; the head published at row {against.seq} is still in the chain" if against else ""
+        typer.echo(f"ok: {result.rows} rows verify; head {result.head_seq} {result.head_mac}{still}")
         return
     first = result.problems[0]
     more = f" ({len(result.problems) - 1} more problems follow)" if len(result.problems) > 1 else ""
     for problem in result.problems[1:]:
         typer.echo(f"  also: {problem.message}", err=True)
     fail(f"audit chain broken at row {first.seq}: {first.message}{more}")
+
+
+def _needs_key(rt: Runtime, command_name: str) -> None:
+    # The chain is read through the key that checks it; without one, say so rather than crash.
+    if rt.settings.audit_key is None:
+        fail(f"'{command_name}' reads the audit chain and needs AUDIT_KEY; see .env.example", code=2)
+
+
+@app.command("rotate-key")
+def rotate_key(
+    out: Path = typer.Option(..., metavar="FILE", help="Where to write AUDIT_KEY=<new key>; must not exist."),
+) -> None:
+    """Start a new audit key: write it to FILE (mode 0600) and record the rotation in the chain."""
+    if out.exists():
+        fail(f"--out {out} already exists: a key file is never overwritten; choose a new name", code=2)
+    with runtime("audit rotate-key", writes=True) as rt:
+        key = secrets.token_hex(32)
+        _write_key(out, key)
+        try:
+            old_id, new_id = record_rotation(rt.sessions, key.encode(), cli_actor(None), datetime.now(UTC))
+        except BaseException:
+            out.unlink(missing_ok=True)  # not recorded: a key nobody may start using
+            raise
+    text = render_text("cli/audit_rotate_key.txt", rt.settings.tz, out=out, from_key=old_id, to_key=new_id)
+    typer.echo(text, nl=False)
+
+
+def _write_key(path: Path, key: str) -> None:
+    """Create ``path`` readable by its owner only; refuse if it appeared meanwhile."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        fail(f"--out {path} already exists: a key file is never overwritten; choose a new name", code=2)
+    except OSError as exc:
+        fail(f"--out {path}: cannot create it: {exc.strerror}", code=2)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(f"AUDIT_KEY={key}\n")
 
 
 @app.command()

@@ -16,6 +16,7 @@ from workflow.calendar_config import CalendarError
 from workflow.db.migrate import NotMigrated
 from workflow.db.reference import SopChanged
 from workflow.errors import DomainError
+from workflow.keys import KeyFileError
 from workflow.roster import RosterError
 from workflow.service.cases import CLI_PREFIX
 from workflow.sop import SopError
@@ -43,7 +44,7 @@ def runtime(command_name: str, *, writes: bool = False) -> Iterator[Runtime]:
     """Open the runtime for one command and turn known failures into clear messages."""
     try:
         rt = open_runtime(Settings(), command_name, writes=writes)
-    except (SopError, NotMigrated, MissingAuditKey, CalendarError) as exc:
+    except (SopError, NotMigrated, MissingAuditKey, CalendarError, KeyFileError) as exc:
         fail(str(exc), code=2)
     try:
         yield rt
@@ -51,6 +52,8 @@ def runtime(command_name: str, *, writes: bool = False) -> Iterator[Runtime]:
         fail(f"refused: {exc}")
     except (RosterError, SopChanged) as exc:
         fail(str(exc), code=2)
+    except SopError as exc:  # a stored SOP version that no longer validates: the database was altered
+        fail(str(exc))
     finally:
         rt.close()
 

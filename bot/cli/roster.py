@@ -82,7 +82,15 @@ def unlink(
 def unlock_pin(
     key: str = typer.Argument(..., help="The roster key of the official."), as_: str | None = actor_option
 ) -> None:
-    """Unlock signing for KEY after five wrong PINs."""
+    """Reset KEY's signing PIN: print a one-time code with which they choose a new one.
+
+    For a first PIN, a forgotten one, or signing locked after five wrong tries. The old PIN stops
+    working at once; the official is told on Telegram. Hand the code over in person or by phone,
+    never through Telegram. Audited, naming who reset it; the record of failures is kept.
+    """
     with runtime("roster unlock-pin", writes=True) as rt:
-        rt.pins.unlock(key, cli_actor(as_))
-    typer.echo(f"{key}: signing unlocked")
+        hours = rt.settings.invite_ttl_hours
+        code = rt.pins.issue_code(key, cli_actor(as_), timedelta(hours=hours))
+    typer.echo(f"one-time PIN code for {key}, valid {hours} hours, usable once:")
+    typer.echo(code)
+    typer.echo("hand it over outside Telegram; they send /pin to the bot and enter it there")

@@ -8,7 +8,9 @@ import typer
 from bot.app import serve
 from bot.cli.common import fail
 from bot.logs import setup_logging
+from bot.runtime import signing_keys
 from bot.settings import Settings
+from workflow.keys import KeyFileError
 
 __all__ = ["run"]
 
@@ -27,6 +29,16 @@ def run() -> None:
         fail(
             "AUDIT_KEY is not set: the bot records every action in the audit chain; see .env.example", code=2
         )
+    if settings.signing_key_file is None:
+        fail(
+            "SIGNING_KEY_FILE is not set: signatures are sealed with a key kept outside the database; "
+            "make one with `disposisi keys new --out FILE` (see docs/keys.md)",
+            code=2,
+        )
+    try:
+        signing_keys(settings)
+    except KeyFileError as exc:
+        fail(f"SIGNING_KEY_FILE or SIGNING_PREVIOUS_KEYS: {exc}", code=2)
     if settings.webhook_url and settings.webhook_secret is None:
         fail(
             "WEBHOOK_URL is set but WEBHOOK_SECRET is not: the webhook would accept anyone's updates", code=2

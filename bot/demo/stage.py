@@ -12,11 +12,13 @@ from bot.app import build_application, running
 from bot.botapi import BotApiServer
 from bot.demo.narrator import Narrator
 from bot.demo.script import PIN, SCENARIOS, Office
+from bot.runtime import signing_keys
 from bot.settings import Settings
 from bot.templating import render_text, text_macros
 from workflow.case import Letter
 from workflow.db.migrate import upgrade
 from workflow.db.session import make_engine, make_session_factory
+from workflow.keys import generate_key
 from workflow.roster import load_roster
 from workflow.service.cases import CaseService
 from workflow.service.identity import IdentityService
@@ -60,7 +62,9 @@ def run_demo(scenario: str) -> int:
             sop_path=_demo_sop(Path(tmp)),
             telegram_bot_username="disposisi_demo_bot",
             office_calendar="24/7",  # the demo runs at any hour; its SOP minutes are seconds
+            signing_key_file=Path(tmp) / "signing.pem",
         )
+        generate_key(settings.signing_key_file)
         sop = load_sop(settings.sop_path)
         say = text_macros("cli/demo.txt", settings.tz)
         print(say.banner(scenario, sop, tmp), flush=True)
@@ -69,8 +73,13 @@ def run_demo(scenario: str) -> int:
         sessions = make_session_factory(engine, settings.audit_key.get_secret_value().encode())
         roster = load_roster(ROSTER, {r.key for r in sop.roles}, settings.tz)
         RosterService(sessions).import_roster(roster, "demo")
-        Pins(sessions).set("direktur", PIN)
-        cases = CaseService(sessions, {sop.id: sop}, tz=settings.tz, prefix=settings.case_prefix)
+        pins = Pins(sessions)  # as an office does: the admin's one-time code, then the Direktur's PIN
+        pins.change(
+            "direktur", pins.issue_code("direktur", "demo", timedelta(minutes=10)), pins.new_pin_hash(PIN)
+        )
+        cases = CaseService(
+            sessions, {sop.id: sop}, tz=settings.tz, prefix=settings.case_prefix, seal=signing_keys(settings)
+        )
         try:
             number, seconds = asyncio.run(_play(scenario, settings, server, sessions, cases))
         finally:

@@ -12,7 +12,7 @@ from telegram import ForceReply, Update
 from bot.context import BotContext
 from bot.handlers.inputs import consumer
 from bot.handlers.replies import Ask, deliver_now, done_text, refusal_text
-from bot.messages import instruction_keyboard, step_keyboard, step_text
+from bot.messages import instruction_keyboard, people_keyboard, step_keyboard, step_text
 from bot.runtime import Runtime
 from bot.templating import render_html
 from workflow.case import Case
@@ -111,21 +111,31 @@ async def on_reason(update: Update, context: BotContext, official: Official, pen
 
 @consumer("sign")
 async def on_pin(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
-    """The signer's PIN; the message is deleted at once so the PIN does not stay in the chat."""
+    """The signer's PIN, deleted from the chat at once; the service checks it with the signature.
+    A wrong PIN keeps the question open (the tries left are counted); any other refusal ends it."""
     rt, lang = context.runtime, await _lang(context.runtime, official)
     pin = (update.effective_message.text or "").strip()
     await update.effective_message.delete()
+    command = Sign(
+        step_id=pending.step_id,
+        manifest_hash=pending.data.get("manifest_hash"),
+        to=pending.data.get("to"),
+        pin=pin,
+    )
     try:
-        await asyncio.to_thread(rt.pins.check, official.key, pin)
+        before = await asyncio.to_thread(rt.cases.view, pending.case_id)
+        await asyncio.to_thread(
+            rt.cases.act, pending.case_id, official.key, command, seen_version=pending.case_version
+        )
     except DomainError as refusal:
-        await asyncio.to_thread(rt.cases.refuse, pending.case_id, official.key, "sign", refusal)
-        if refusal.code == "pin_locked":
+        if refusal.code != "wrong_pin":
             await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
+        if refusal.code == "pin_locked":
             deliver_now(context)  # the admin's alert
         await update.effective_chat.send_message(refusal_text(refusal, lang, rt))
         return
-    command = Sign(step_id=pending.step_id, manifest_hash=pending.data.get("manifest_hash"))
-    await _act(update, context, official, pending, command, "sign", lang)
+    text = await asyncio.to_thread(done_text, rt, before, pending.case_id, pending.step_id, "sign", lang)
+    await _reply_done(update, context, pending, text)
 
 
 @consumer("manifest")
@@ -156,6 +166,15 @@ async def on_manifest_answer(
         manifest = Manifest(form=form, **values)
     except DomainError as refusal:
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
+        return
+    candidates, default = await asyncio.to_thread(rt.cases.candidates, pending.case_id, official.key)
+    if default is None and len(candidates) > 1:  # the checker must be chosen: the answers wait for it
+        await asyncio.to_thread(rt.pending.put, replace(pending, data={**pending.data, "values": values}))
+        view = await asyncio.to_thread(rt.cases.view, pending.case_id)
+        await update.effective_message.reply_text(
+            render_html("pick_next", lang, tz, case=view.case),
+            reply_markup=people_keyboard(view, candidates, lang, action="mf", first=("p",)),
+        )
         return
     await _act(
         update,
@@ -202,7 +221,7 @@ async def on_tick_value(update: Update, context: BotContext, official: Official,
             text,
             chat_id=update.effective_chat.id,
             message_id=origin,
-            reply_markup=step_keyboard(view, allowed, lang),
+            reply_markup=step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads),
         )
     await message.reply_text(
         render_html(

@@ -41,7 +41,9 @@ async def on_press(update: Update, context: BotContext) -> None:
     except DomainError as refusal:
         await query.answer(refusal_text(refusal, lang, rt), show_alert=True)
         return
-    await query.answer()
+    await query.answer(outcome.alert, show_alert=outcome.alert is not None)
+    if outcome.document is not None:  # the permit scan, sent again by the file id Telegram gave it
+        await query.message.reply_document(outcome.document)
     if outcome.moved:  # the next official's notification need not wait for this edit
         deliver_now(context)
     if outcome.text is not None:

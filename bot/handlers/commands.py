@@ -14,14 +14,19 @@ from workflow.errors import DomainError
 from workflow.roster import Official
 from workflow.service.identity import LANGUAGES
 from workflow.service.pending import Pending
-from workflow.service.pins import hash_pin, pin_matches
+from workflow.service.pins import check_pin_format, pin_matches
 from workflow.states import ChecklistItem
 
 __all__ = ["on_language", "on_pin", "on_receipt"]
 
 
 async def on_pin(update: Update, context: BotContext) -> None:
-    """``/pin``: set the signing PIN (the Direktur and whoever stands in for them)."""
+    """``/pin``: choose or change the signing PIN (the Direktur and whoever stands in for them).
+
+    The new PIN twice, then the proof: the old PIN, or after a reset (and for the first PIN) the
+    one-time code the admin handed over outside Telegram. Every message with a PIN or code is
+    deleted at once; only the new PIN's hash is kept between the messages.
+    """
     rt = context.runtime
     official, lang = await official_of(update, context)
     if official is None:
@@ -32,44 +37,75 @@ async def on_pin(update: Update, context: BotContext) -> None:
     if official.role not in signers and not any(directory.get(k).role in signers for k in standing_for):
         await update.effective_message.reply_text(render_html("pin_not_for_you", lang, rt.settings.tz))
         return
+    status = await asyncio.to_thread(rt.pins.status, official.key)
+    if status.proof == "none_issued":
+        await update.effective_message.reply_text(
+            render_html("pin_need_code", lang, rt.settings.tz, locked=status.locked)
+        )
+        return
     prompt = await update.effective_message.reply_text(
         render_html("ask_new_pin", lang, rt.settings.tz), reply_markup=ForceReply(selective=True)
     )
-    pending = Pending(update.effective_user.id, official.key, "pin_new", prompt_message_id=prompt.message_id)
+    pending = Pending(
+        update.effective_user.id,
+        official.key,
+        "pin_new",
+        data={"proof": status.proof},
+        prompt_message_id=prompt.message_id,
+    )
     await asyncio.to_thread(rt.pending.put, pending)
 
 
 @consumer("pin_new")
 @consumer("pin_confirm")
+@consumer("pin_proof")
 async def on_pin_entry(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
-    """A new PIN, then the same again; both messages are deleted at once."""
+    """The new PIN, the same again, then the old PIN or the admin's code; each deleted at once."""
     rt = context.runtime
     lang = await asyncio.to_thread(rt.identity.language, official.key)
-    pin = (update.effective_message.text or "").strip()
+    secret = (update.effective_message.text or "").strip()
     await update.effective_message.delete()
     chat, tz = update.effective_chat, rt.settings.tz
-    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+    if pending.kind == "pin_proof":
+        await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
+        try:
+            await asyncio.to_thread(rt.pins.change, official.key, secret, pending.data["hash"])
+        except DomainError as refusal:
+            if refusal.code == "pin_locked":
+                deliver_now(context)  # the admin's alert
+            await chat.send_message(refusal_text(refusal, lang, rt))
+            return
+        await chat.send_message(render_html("pin_saved", lang, tz))
+        return
+    try:
+        check_pin_format(secret)
+    except DomainError:
         await chat.send_message(render_html("pin_invalid", lang, tz))
         return
     if pending.kind == "pin_new":
-        prompt = await chat.send_message(
-            render_html("ask_pin_again", lang, tz), reply_markup=ForceReply(selective=True)
-        )
-        confirm = Pending(
-            pending.telegram_id,
-            official.key,
-            "pin_confirm",
-            data={"hash": hash_pin(pin)},
-            prompt_message_id=prompt.message_id,
-        )
-        await asyncio.to_thread(rt.pending.put, confirm)
+        new_hash = await asyncio.to_thread(rt.pins.new_pin_hash, secret)
+        await _ask_next(chat, rt, pending, "pin_confirm", "ask_pin_again", lang, hash=new_hash)
         return
-    await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
-    if not pin_matches(pin, pending.data["hash"]):
+    if not await asyncio.to_thread(pin_matches, secret, pending.data["hash"]):
+        await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
         await chat.send_message(render_html("pin_mismatch", lang, tz))
         return
-    await asyncio.to_thread(rt.pins.set, official.key, pin)
-    await chat.send_message(render_html("pin_saved", lang, tz))
+    question = "ask_old_pin" if pending.data["proof"] == "old_pin" else "ask_pin_code"
+    await _ask_next(chat, rt, pending, "pin_proof", question, lang)
+
+
+async def _ask_next(chat, rt, pending: Pending, kind: str, template: str, lang: str, **data) -> None:
+    prompt = await chat.send_message(
+        render_html(template, lang, rt.settings.tz), reply_markup=ForceReply(selective=True)
+    )
+    following = Pending(
+        pending.telegram_id,
+        pending.official_key,
+        kind,
+        data={**pending.data, **data},
+        prompt_message_id=prompt.message_id,
+    )
+    await asyncio.to_thread(rt.pending.put, following)
 
 
 async def on_language(update: Update, context: BotContext) -> None:

@@ -201,7 +201,8 @@ async def _take_scan(
     else:
         content = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
         sha256 = hashlib.sha256(content).hexdigest()
-        return {**data, "scan": {"sha256": sha256, "location": f"telegram:{media.file_unique_id}"}}, sha256
+        scan = {"sha256": sha256, "location": f"telegram:{media.file_unique_id}", "file_id": media.file_id}
+        return {**data, "scan": scan}, sha256
     return data, None
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.approval import scan_offered
 from bot.callbacks import Press, encode, key_tag
 from bot.handlers.replies import Ask, Outcome, done_text
 from bot.handlers.revocation import access_revoked
@@ -18,7 +19,15 @@ from bot.messages import (
 )
 from bot.runtime import Runtime
 from bot.templating import labels, render_html
-from workflow.commands import AcceptManifest, Acknowledge, Command, Forward, Reassign, TickItem
+from workflow.commands import (
+    AcceptManifest,
+    Acknowledge,
+    Command,
+    Forward,
+    Reassign,
+    SubmitManifest,
+    TickItem,
+)
 from workflow.errors import (
     ActionNotAllowed,
     CaseClosed,
@@ -29,8 +38,10 @@ from workflow.errors import (
     StaleAction,
     StepAlreadyHandled,
 )
+from workflow.manifest import Manifest
 from workflow.roster import Official
 from workflow.service.cases import CaseView
+from workflow.service.pins import PinLocked, PinNotSet
 from workflow.states import CHECKLIST, ChecklistItem, is_terminal
 from workflow.timeline import display_name
 from workflow.visibility import may_see
@@ -59,6 +70,13 @@ def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
     view = _visible(rt, official.key, press)
     if press.action == "hi":
         return Outcome(reply=history_text(view, lang, rt.settings.tz))
+    if press.action == "hs":  # the full values behind the shortened ones, as an alert
+        manifest = view.case.manifest
+        return Outcome(alert=render_html("hashes", lang, rt.settings.tz, manifest=manifest))
+    if press.action == "sc":
+        if not scan_offered(view, rt.settings.allow_scan_uploads):
+            _refuse(rt, official.key, press, ActionNotAllowed("the permit scan is not kept in Telegram"))
+        return Outcome(document=view.case.letter.scan_file_id)
     if press.action == "ar":  # on a closed case, so no step to be fresh against: the engine decides
         return access_revoked(rt, official, press, view, lang)
     _fresh(rt, official.key, press, view)
@@ -73,7 +91,7 @@ def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
 
 
 def _menu(rt, official, press, view, allowed, lang) -> Outcome:
-    return Outcome(keyboard=step_keyboard(view, allowed, lang))
+    return Outcome(keyboard=step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads))
 
 
 def _pick_instruction(rt, official, press, view, allowed, lang) -> Outcome:
@@ -92,14 +110,48 @@ def _ask_reason(rt, official, press, view, allowed, lang) -> Outcome:
 
 
 def _ask_pin(rt, official, press, view, allowed, lang) -> Outcome:
+    """*Tandatangani*: whether this official may sign here (the SOP's rules on duties included),
+    who dispatches when there is a choice, then the PIN, which the service checks with the action."""
+    rt.cases.check(press.case_id, official.key, "sign")  # refused and audited in the service
+    to = _picked(rt, official, press, press.args)
+    if to is _PICK:
+        return Outcome(keyboard=people_keyboard(view, _candidates(rt, official, press), lang, action="sg"))
+    status = rt.pins.status(official.key)
+    if status.locked:
+        _refuse(rt, official.key, press, PinLocked("signing is locked; the admin must reset the PIN"))
+    if not status.has_pin:
+        _refuse(rt, official.key, press, PinNotSet("no signing PIN yet: ask the admin for a one-time code"))
     digest = view.case.manifest.digest() if view.case.manifest else None
     return Outcome(
         ask=Ask(
             "sign",
             render_html("ask_pin", lang, rt.settings.tz, case=view.case, hash=digest),
-            {"manifest_hash": digest},
+            {"manifest_hash": digest, "to": to},
         )
     )
+
+
+#: ``_picked``'s answer when the official must choose who takes the next step.
+_PICK = object()
+
+
+def _candidates(rt, official, press) -> list[str]:
+    return rt.cases.candidates(press.case_id, official.key)[0]
+
+
+def _picked(rt, official, press, args: tuple[str, ...]):
+    """Who takes the next step: the tag in ``args`` (refused if no longer a candidate), else the
+    default, else ``_PICK`` when the official must choose among several (the step's holder has left
+    and several hold the role, for example)."""
+    candidates, default = rt.cases.candidates(press.case_id, official.key)
+    if args:
+        chosen = next((k for k in candidates if key_tag(k) == args[0]), None)
+        if chosen is None:
+            _refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
+        return chosen
+    if default is None and len(candidates) > 1:
+        return _PICK
+    return None
 
 
 def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
@@ -117,6 +169,8 @@ def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
             for form in ("file", "hardcopy")
         ]
         return Outcome(keyboard=InlineKeyboardMarkup(rows))
+    if press.args[0] == "p":  # the checker picked after the last answer of the guided manifest
+        return _submit_picked(rt, official, press, view, lang)
     form = {"f": "file", "h": "hardcopy"}.get(press.args[0])
     if form is None:
         _refuse(rt, official.key, press, InvalidInput("unknown manifest form in the button"))
@@ -125,9 +179,29 @@ def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
     return Outcome(ask=first_manifest_question(form, lang, rt.settings.tz, view.case))
 
 
+def _submit_picked(rt, official, press, view, lang) -> Outcome:
+    pending = rt.pending.get(_telegram_id(official))
+    if pending is None or pending.kind != "manifest" or pending.step_id != press.step_id:
+        _refuse(rt, official.key, press, StaleAction("the manifest answers are gone; report the data again"))
+    to = _picked(rt, official, press, press.args[1:])
+    if to is _PICK:  # a forged press without the tag
+        _refuse(rt, official.key, press, InvalidInput("choose who checks the data"))
+    manifest = Manifest(form=pending.data["form"], **pending.data["values"])
+    outcome = _act(
+        rt,
+        official,
+        press,
+        view,
+        SubmitManifest(manifest, step_id=press.step_id, to=to),
+        "submit_manifest",
+        lang,
+    )
+    rt.pending.clear(_telegram_id(official))
+    return outcome
+
+
 def _reassign(rt, official, press, view, allowed, lang) -> Outcome:
-    role = view.sop.step(view.case.current.step_no).role
-    holders = [k for k in view.directory.holders(role) if k != view.case.current.assignee]
+    holders = rt.cases.reassign_candidates(press.case_id)
     if not press.args:
         return Outcome(keyboard=people_keyboard(view, holders, lang, action="ra"))
     to = next((k for k in holders if key_tag(k) == press.args[0]), None)
@@ -147,7 +221,10 @@ def _tick(rt, official, press, view, allowed, lang) -> Outcome:
         if after.case.current is None:  # the last item closed the case
             return Outcome(done_text(rt, view, case.id, press.step_id, "tick_item", lang), moved=True)
         allowed_now = rt.cases.allowed(case.number, official.key)
-        return Outcome(step_text(after, lang, rt.settings.tz), step_keyboard(after, allowed_now, lang))
+        return Outcome(
+            step_text(after, lang, rt.settings.tz, uploads=rt.settings.allow_scan_uploads),
+            step_keyboard(after, allowed_now, lang, uploads=rt.settings.allow_scan_uploads),
+        )
     return Outcome(
         ask=Ask(
             f"tick_{item.value}",
@@ -164,13 +241,22 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
         )
         after = rt.cases.view(case.number)
         return Outcome(
-            step_text(after, lang, rt.settings.tz),
-            step_keyboard(after, rt.cases.allowed(case.number, official.key), lang),
+            step_text(after, lang, rt.settings.tz, uploads=rt.settings.allow_scan_uploads),
+            step_keyboard(
+                after,
+                rt.cases.allowed(case.number, official.key),
+                lang,
+                uploads=rt.settings.allow_scan_uploads,
+            ),
         )
     digest = view.case.manifest.digest() if view.case.manifest else ""
     if not press.args or not digest.startswith(press.args[0]):
         _refuse(rt, official.key, press, StaleAction("the manifest changed since this button was made"))
-    command = AcceptManifest(step_id=press.step_id, manifest_hash=digest)
+    to = _picked(rt, official, press, press.args[1:])
+    if to is _PICK:
+        people = _candidates(rt, official, press)
+        return Outcome(keyboard=people_keyboard(view, people, lang, action="am", first=press.args[:1]))
+    command = AcceptManifest(step_id=press.step_id, manifest_hash=digest, to=to)
     return _act(rt, official, press, view, command, "accept_manifest", lang)
 
 

@@ -33,8 +33,10 @@ async def on_tasks(update: Update, context: BotContext) -> None:
         allowed = await asyncio.to_thread(rt.cases.allowed, number, official.key)
         current = view.case.current
         acting_for = None if current.assignee == official.key else view.directory.name(current.assignee)
-        text = step_text(view, lang, tz, acting_for=acting_for)
-        await update.effective_message.reply_text(text, reply_markup=step_keyboard(view, allowed, lang))
+        text = step_text(view, lang, tz, acting_for=acting_for, uploads=rt.settings.allow_scan_uploads)
+        await update.effective_message.reply_text(
+            text, reply_markup=step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads)
+        )
 
 
 async def on_status(update: Update, context: BotContext) -> None:
@@ -64,7 +66,11 @@ async def on_status(update: Update, context: BotContext) -> None:
     )
     allowed = await asyncio.to_thread(rt.cases.allowed, view.case.number, official.key)
     # The holder's superior may reassign from here (Alihkan); the holder's own buttons come with /tugas.
-    keyboard = step_keyboard(view, allowed, lang) if allowed == ["reassign"] else None
+    keyboard = (
+        step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads)
+        if allowed == ["reassign"]
+        else None
+    )
     keyboard = keyboard or revoke_keyboard(view, allowed, lang)  # a closed case: Akses sudah dicabut
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 

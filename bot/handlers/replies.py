@@ -33,6 +33,8 @@ class Outcome:
     reply: str | None = None
     ask: Ask | None = None
     moved: bool = False
+    alert: str | None = None  # plain text shown as the press's alert
+    document: str | None = None  # a Telegram file id to send to the presser (the permit scan)
 
 
 def deliver_now(context: BotContext) -> None:
@@ -52,6 +54,7 @@ def refusal_text(refusal: DomainError, lang: str, rt: Runtime, code: str | None 
         by=params.get("by"),
         at=params.get("at"),
         left=params.get("tries_left"),
+        rule={"kind": params.get("kind"), "by": params.get("by")},
         detail=str(refusal),
     )
 
@@ -71,6 +74,7 @@ def done_text(rt: Runtime, before: CaseView, after_ref: int, step_id: int, actio
         lang,
         rt.settings.tz,
         "done",
+        uploads=rt.settings.allow_scan_uploads,
         outcome=labels(lang)[f"done_{action}"],
         by=display_name(after.directory, done.actor or done.assignee, done.acting_for),
         at=done.finished_at or done.acknowledged_at,

@@ -12,7 +12,7 @@ from telegram.ext import Application
 from bot.app import build_application, running
 from bot.botapi import BotApiServer
 from bot.settings import Settings
-from tests.conftest import TEST_AUDIT_KEY, build_services, letter
+from tests.conftest import SIGNING_KEY_FILE, TEST_AUDIT_KEY, build_services, letter
 from workflow.service.identity import IdentityService
 
 TOKEN = "424242:TEST-token-for-the-fake-server-only"
@@ -43,6 +43,7 @@ def office(db_url, sops, roster, clock, server):
         telegram_api_base_url=server.base_url,
         sop_path=None,
         office_calendar="24/7",
+        signing_key_file=SIGNING_KEY_FILE,
     )
     yield cases, sessions, settings
     engine.dispose()

@@ -52,6 +52,7 @@ def bot_process(office, server, tmp_path):
         **os.environ,
         "DATABASE_URL": settings.database_url,
         "AUDIT_KEY": TEST_AUDIT_KEY.decode(),
+        "SIGNING_KEY_FILE": str(settings.signing_key_file),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": server.base_url,
         "HEALTH_PORT": "0",

@@ -16,7 +16,6 @@ from tests.driving import audit_rows, drive_to, outbox
 from workflow.commands import Acknowledge
 from workflow.db.models import StrangerRow
 from workflow.service.identity import IdentityService
-from workflow.service.pins import Pins
 
 DIR, KSD1, OP3, ADM = (1001, "Andi"), (1002, "Budi"), (1008, "Hadi"), (1010, "Joko")
 STRANGER = (6666, "Orang Asing")
@@ -238,67 +237,6 @@ def test_a_double_tap_on_kepada_forwards_once_and_the_second_tap_names_who_handl
     assert len(audit_rows(sessions, action="forward", result="ok")) == 1
     assert refusals(sessions, "dir") == [("press:fw", "already_handled")]
     assert outbox(sessions, recipient="ksd1") == [("ksd1", "step_assigned", 2)]
-
-
-# -- the signing PIN ---------------------------------------------------------------------------
-
-
-def test_five_wrong_pins_lock_signing_tell_the_admin_and_only_an_unlock_lets_the_right_pin_sign(
-    server, office
-):
-    cases, sessions, settings = office
-    Pins(sessions).set("dir", "123456")
-    wrong = ("000000", "111111", "222222", "333333", "444444")
-
-    async def sign_with(direktur, step7, pin: str):
-        direktur.press(step7, "Tandatangani")
-        direktur.reply(await direktur.wait_for_message_async(contains="kirim PIN"), pin)
-        return await direktur.wait_for_message_async()
-
-    async def scenario():
-        async with running_bot(settings):
-            direktur = await linked(server, sessions, "dir", DIR)
-            admin = await linked(server, sessions, "adm", ADM)
-            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
-            await asyncio.to_thread(drive_to, cases, number, 7)
-            step7 = await server.wait_for_async(
-                lambda: next((m for m in direktur.messages if m.button("Tandatangani")), None)
-            )
-
-            told = [(await sign_with(direktur, step7, wrong[0])).body]
-            for pin in wrong[1:]:
-                direktur.send(pin)  # the PIN question stays open after a wrong PIN
-                told.append((await direktur.wait_for_message_async()).body)
-            alert = await admin.wait_for_message_async(contains="dikunci")
-            locked = (await sign_with(direktur, step7, "123456")).body
-            unsigned = cases.view(number).case
-            await asyncio.to_thread(Pins(sessions).unlock, "dir", "adm")
-            direktur.press(step7, "Tandatangani")
-            direktur.reply(await direktur.wait_for_message_async(contains="kirim PIN"), "123456")
-            signed = await direktur.wait_for_edit_async(step7, contains="Ditandatangani")
-            return number, told, alert, locked, unsigned, signed, direktur.history
-
-    number, told, alert, locked, unsigned, signed, history = asyncio.run(scenario())
-
-    assert told == [
-        "PIN salah; sisa 4 kali percobaan.",
-        "PIN salah; sisa 3 kali percobaan.",
-        "PIN salah; sisa 2 kali percobaan.",
-        "PIN salah; sisa 1 kali percobaan.",
-        "Penandatanganan dikunci setelah 5 kali PIN salah; admin telah diberi tahu.",
-    ]
-    assert "Dr. Andi Direktur" in alert.text and "disposisi roster unlock-pin dir" in alert.text
-    assert locked == told[-1]
-    assert unsigned.signature is None and unsigned.current.step_no == 7
-    assert not signed.buttons
-    assert cases.view(number).case.signature.signer == "dir"
-    assert refusals(sessions, "dir") == [("sign", "wrong_pin")] * 4 + [("sign", "pin_locked")] * 2
-    assert [r.action for r in audit_rows(sessions, result="ok") if r.action.startswith("pin_")] == [
-        "pin_set",
-        "pin_locked",
-        "pin_unlock",
-    ]
-    assert not any(pin in m.body for m in history for pin in (*wrong, "123456"))
 
 
 # -- strangers -----------------------------------------------------------------------------------

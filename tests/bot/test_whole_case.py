@@ -3,11 +3,13 @@
 import asyncio
 import hashlib
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from tests.bot.conftest import link, running_bot
 from workflow.db.models import OutboxRow
+from workflow.service.pins import Pins
 from workflow.states import CaseState
 
 SHA = "c" * 64
@@ -35,9 +37,13 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
             for user in (dir_, ksd1, kasi1, op1, op2):
                 await user.wait_for_message_async(contains="Selamat datang")
 
+            # the admin resets the Direktur's PIN and hands over the one-time code outside Telegram
+            code = await asyncio.to_thread(Pins(sessions).issue_code, "dir", "adm", timedelta(hours=1))
+            await step_message(dir_, "telah diatur ulang")
             dir_.send("/pin")
             dir_.reply(await step_message(dir_, "PIN penandatanganan baru"), "123456")
             dir_.reply(await step_message(dir_, "sekali lagi"), "123456")
+            dir_.reply(await step_message(dir_, "kode sekali pakai"), code.lower())
             await step_message(dir_, "PIN penandatanganan disimpan")
 
             tu = link(server, sessions, "tu1", 1009, "Indah")  # the TU registers the letter with /baru
@@ -124,9 +130,9 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
                 reply_to=await step_message(op2, "tanda terima"),
             )
             closed = [await step_message(u, "selesai") for u in (dir_, ksd1, kasi1, op2)]
-            return number, signed, closed, [u.history for u in (dir_, op2)], papers
+            return number, signed, closed, [u.history for u in (dir_, op2)], papers, code
 
-    number, signed, closed, (dir_history, _), papers = asyncio.run(scenario())
+    number, signed, closed, (dir_history, _), papers, code = asyncio.run(scenario())
 
     case = cases.view(number).case
     assert case.state is CaseState.CLOSED
@@ -143,6 +149,7 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
     assert sorted(papers) == [f"{number}-checklist.pdf", f"{number}-tanda-terima.pdf"]
     assert all(number in m.text for m in closed)
     assert not any("123456" in (m.text or "") for m in dir_history)  # the PIN messages were deleted
+    assert not any(code.lower() in (m.text or "").lower() for m in dir_history)  # and the code's
     with sessions() as s:
         statuses = set(s.scalars(select(OutboxRow.status)))
     assert statuses == {"sent"}

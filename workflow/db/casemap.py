@@ -38,19 +38,12 @@ def case_from_rows(row, step_rows) -> Case:
             srikandi_ref=row.srikandi_ref,
             scan_sha256=row.scan_sha256,
             scan_location=row.scan_location,
+            scan_file_id=row.scan_file_id,
         ),
         steps=tuple(step_record(s) for s in step_rows),
         manifest=Manifest.from_dict(row.manifest) if row.manifest else None,
         accepted_hash=row.accepted_hash,
-        signature=Signature(
-            sig["signer"],
-            sig["acting_for"],
-            sig["role"],
-            sig["manifest_hash"],
-            datetime.fromisoformat(sig["signed_at"]),
-        )
-        if sig
-        else None,
+        signature=_signature(sig) if sig else None,
         checklist=MappingProxyType(
             {
                 k: Tick(
@@ -64,6 +57,33 @@ def case_from_rows(row, step_rows) -> Case:
             }
         ),
     )
+
+
+def _signature(sig: dict) -> Signature:
+    return Signature(
+        sig["signer"],
+        sig["acting_for"],
+        sig["role"],
+        sig["manifest_hash"],
+        datetime.fromisoformat(sig["signed_at"]),
+        binding=sig.get("binding", ""),
+        value=sig.get("sig", ""),
+        key_id=sig.get("key_id", ""),
+        legacy=bool(sig.get("legacy")),
+    )
+
+
+def _signature_values(sig: Signature) -> dict:
+    values = {
+        "signer": sig.signer,
+        "acting_for": sig.acting_for,
+        "role": sig.role,
+        "manifest_hash": sig.manifest_hash,
+        "signed_at": sig.signed_at.isoformat(),
+    }
+    if sig.legacy:
+        return {**values, "legacy": True}
+    return {**values, "binding": sig.binding, "sig": sig.value, "key_id": sig.key_id}
 
 
 def letter_key(text: str) -> str:
@@ -92,17 +112,10 @@ def case_values(case: Case, now: datetime) -> dict:
         pks_number=letter.pks_number,
         scan_sha256=letter.scan_sha256,
         scan_location=letter.scan_location,
+        scan_file_id=letter.scan_file_id,
         manifest=case.manifest.to_dict() if case.manifest else None,
         accepted_hash=case.accepted_hash,
-        signature=None
-        if sig is None
-        else {
-            "signer": sig.signer,
-            "acting_for": sig.acting_for,
-            "role": sig.role,
-            "manifest_hash": sig.manifest_hash,
-            "signed_at": sig.signed_at.isoformat(),
-        },
+        signature=None if sig is None else _signature_values(sig),
         checklist={
             k: {
                 "by": t.by,

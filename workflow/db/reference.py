@@ -53,7 +53,7 @@ def load_sop_version(session: Session, sop_id: str, version: int) -> Sop:
     )
     if text is None:
         raise LookupError(f"SOP {sop_id!r} version {version} is not stored")
-    return sop_from_json(text)
+    return sop_from_json(text, f"stored SOP {sop_id!r} version {version}")
 
 
 def load_directory(session: Session) -> Directory:
@@ -73,7 +73,7 @@ def load_directory(session: Session) -> Directory:
         for r in rows
     ]
     stand_ins = [
-        StandIn(r.official_key, r.for_key, r.starts_at, r.ends_at, r.sp_number)
+        StandIn(r.official_key, r.for_key, r.starts_at, r.ends_at, r.sp_number, r.created_by, r.created_at)
         for r in session.connection().execute(_ACTIVE_STAND_INS)
     ]
     unreachable = [r.key for r in rows if r.unreachable_at is not None]

@@ -194,7 +194,7 @@ def add_outbox(session: Session, case: Case, notices: tuple[Notice, ...], now: d
                 "case_id": case.id,
                 "step_no": n.step_no,
                 "dedupe_key": f"{case.id}:{case.version}:{n.kind}:{n.recipient}",
-                "payload": {"case_number": case.number},
+                "payload": {**jsonable(dict(n.payload)), "case_number": case.number},
                 "attempts": 0,
             }
             for n in notices

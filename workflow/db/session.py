@@ -1,5 +1,6 @@
 """Engines and sessions. Nothing is opened at import; callers build an engine from a URL."""
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -42,12 +43,15 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, synchronous: str = "NO
     return engine
 
 
-def make_session_factory(engine: Engine, audit_key: bytes | None = None) -> sessionmaker[Session]:
+def make_session_factory(
+    engine: Engine, audit_key: bytes | None = None, previous_keys: Iterable[bytes] = ()
+) -> sessionmaker[Session]:
     """Sessions that keep loaded values after commit (the services return them).
 
     ``audit_key`` signs the audit chain; every session carries the chain in
     ``session.info`` so that each audit append is chained. Without a key the
     sessions can read, but any action that writes an audit row fails.
+    ``previous_keys`` are keys rotated out: they only verify the rows they made.
     """
-    info = {"audit_chain": AuditChain(audit_key)} if audit_key is not None else {}
+    info = {"audit_chain": AuditChain(audit_key, previous_keys)} if audit_key is not None else {}
     return sessionmaker(engine, expire_on_commit=False, info=info)

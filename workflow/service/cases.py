@@ -6,15 +6,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow import engine
 from workflow.calendar import Continuous, WorkCalendar
 from workflow.case import Case, Letter
-from workflow.commands import Cancel, Command, action_name
+from workflow.commands import COMMAND_TYPES, Cancel, Command, Sign, action_name
 from workflow.db import reference
 from workflow.db import repository as repo
+from workflow.db.models import AuditRow
 from workflow.decision import Context
 from workflow.directory import Directory
 from workflow.errors import (
@@ -30,10 +32,12 @@ from workflow.errors import (
 from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
 from workflow.roster import Official
-from workflow.routing import candidates_for
+from workflow.routing import candidates_for, reassign_candidates
+from workflow.service.pins import WrongPin, count_wrong_pin, require_pin
 from workflow.service.uow import run_in_transaction
-from workflow.sop import Sop
-from workflow.states import CaseState, is_terminal
+from workflow.signature import Seal
+from workflow.sop import Sop, SopError
+from workflow.states import CaseState, StepOutcome, is_terminal
 from workflow.timeline import TimelineRow, timeline
 
 __all__ = ["CLI_PREFIX", "CaseService", "CaseView"]
@@ -65,8 +69,10 @@ class CaseService:
         prefix: str = "LDK",
         calendar: WorkCalendar | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        seal: Seal | None = None,
     ) -> None:
         self._sessions = sessions
+        self._seal = seal
         self._sops = dict(sops)
         self._tz = tz
         self._prefix = prefix.upper()
@@ -118,7 +124,7 @@ class CaseService:
                 created_by=created_by,
                 created_at=now,
             )
-            decision = engine.start(case, Context(sop, directory, self._calendar, now), assignee)
+            decision = engine.start(case, self._context(sop, directory, now), assignee)
             saved = repo.insert_case(session, decision.case, self._prefix, year, seq, now)
             repo.add_outbox(session, saved, decision.notices, now)
             repo.add_audit(
@@ -144,6 +150,9 @@ class CaseService:
     def act(self, ref: str | int, actor: str, command: Command, *, seen_version: int | None = None) -> Case:
         """Apply an official's action to a case; returns the case after it.
 
+        A signature (``Sign``) is recorded only against the signer's PIN, checked here first: a
+        wrong PIN is counted even when the action is refused, and the fifth locks signing.
+
         Args:
             ref: the case number, this year's sequence number, or (an ``int``) the case id.
             seen_version: the case version the actor's button was made for; another is stale.
@@ -157,10 +166,12 @@ class CaseService:
             case, sop, directory = self._load(session, ref, actor, where)
             current = case.current
             where["step_id"] = current.id if current else None
+            if isinstance(command, Sign):
+                require_pin(session, actor, command.pin)
             if seen_version is not None and seen_version != case.version:
                 _check_stale(case, command, directory)
             now = self._clock()
-            decision = engine.decide(case, actor, command, Context(sop, directory, self._calendar, now))
+            decision = engine.decide(case, actor, command, self._context(sop, directory, now))
             saved = repo.save_case(session, case, decision.case, now)
             repo.add_outbox(session, saved, decision.notices, now)
             repo.add_audit(
@@ -185,7 +196,8 @@ class CaseService:
         raise AssertionError("unreachable")
 
     def candidates(self, ref: str | int, actor: str) -> tuple[list[str], str | None]:
-        """Who may take the next step when ``actor`` forwards, and the default (``None``: they choose)."""
+        """Who may take the next step when ``actor`` completes the open one, and the default
+        (``None``: they choose); those the SOP's rules on duties would bar are left out."""
 
         def work(session: Session) -> tuple[list[str], str | None]:
             case, sop, directory = self._load(session, ref, actor, {})
@@ -194,9 +206,38 @@ class CaseService:
                 return [], None
             order = directory.standing_in_for(actor, step.assignee, self._clock()) if step.assignee else None
             principal = order.for_key if order else actor
-            return candidates_for(case, sop, directory, step.step_no + 1, principal)
+            done = replace(
+                step, outcome=StepOutcome.COMPLETED, actor=actor, acting_for=order and order.for_key
+            )
+            as_done = case.evolve(steps=(*case.steps[:-1], done))
+            return candidates_for(as_done, sop, directory, step.step_no + 1, principal)
 
         return run_in_transaction(self._sessions, work)
+
+    def reassign_candidates(self, ref: str | int) -> list[str]:
+        """Who the open step may be handed to (``Reassign``)."""
+
+        def work(session: Session) -> list[str]:
+            case, sop, directory = self._load(session, ref, None, {})
+            return reassign_candidates(case, sop, directory) if case.current is not None else []
+
+        return run_in_transaction(self._sessions, work)
+
+    def check(self, ref: str | int, actor: str, action: str) -> None:
+        """Refuse, audited, unless ``actor`` may take ``action`` (e.g. ``sign``) on the open step now,
+        the SOP's rules on duties included: asked before the bot asks for a PIN.
+
+        Raises:
+            DomainError: naming why not.
+        """
+        where: dict = {}
+
+        def work(session: Session) -> None:
+            case, sop, directory = self._load(session, ref, actor, where)
+            where["step_id"] = case.current.id if case.current else None
+            engine.check(case, actor, COMMAND_TYPES[action], self._context(sop, directory, self._clock()))
+
+        self._audited(work, action, actor, where)
 
     def refuse(self, ref: str | int | None, actor: str, action: str, refusal: DomainError) -> None:
         """Audit a refusal decided by the front end (a forged, stale or foreign button)."""
@@ -254,12 +295,15 @@ class CaseService:
 
         def work(session: Session) -> list[str]:
             case, sop, directory = self._load(session, ref, actor, {})
-            ctx = Context(sop, directory, self._calendar, self._clock())
+            ctx = self._context(sop, directory, self._clock())
             return [action_name(kind) for kind in engine.allowed_actions(case, actor, ctx)]
 
         return run_in_transaction(self._sessions, work)
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def _context(self, sop: Sop, directory: Directory, now: datetime) -> Context:
+        return Context(sop, directory, self._calendar, now, self._seal)
 
     def _sop(self, sop_id: str | None) -> Sop:
         if sop_id is None:
@@ -277,8 +321,26 @@ class CaseService:
         where["case_id"] = case.id
         key = (case.sop_id, case.sop_version)
         if key not in self._stored_sops:  # a stored version never changes: read it once
-            self._stored_sops[key] = reference.load_sop_version(session, *key)
+            self._stored_sops[key] = self._stored_sop(session, *key)
+        if case.signature is not None and case.signature.legacy:
+            case = case.evolve(signature=replace(case.signature, attested=_attested(session, case)))
         return case, self._stored_sops[key], _with_cli(reference.load_directory(session), actor)
+
+    def _stored_sop(self, session: Session, sop_id: str, version: int) -> Sop:
+        """A stored SOP version, validated again; where its file is loaded too, they must agree."""
+        try:
+            sop = reference.load_sop_version(session, sop_id, version)
+        except SopError as exc:
+            raise SopError(
+                f"{exc}; the database's copy of SOP {sop_id!r} version {version} was altered"
+            ) from None
+        shipped = self._sops.get(sop_id)
+        if shipped is not None and shipped.version == version and shipped.digest() != sop.digest():
+            raise SopError(
+                f"the database's copy of SOP {sop_id!r} version {version} differs from its file: "
+                "it was altered, or the file changed without a new version number"
+            )
+        return sop
 
     def _number(self, session: Session, ref: str | int) -> str:
         if isinstance(ref, int):
@@ -302,11 +364,18 @@ class CaseService:
         try:
             return run_in_transaction(self._sessions, work)
         except DomainError as refusal:
-            self._audit_refusal(action, actor, where, refusal)
+            instead = self._audit_refusal(action, actor, where, refusal)
+            if instead is not None:
+                raise instead from refusal
             raise
 
-    def _audit_refusal(self, action: str, actor: str, where: dict, refusal: DomainError) -> None:
-        def work(session: Session) -> None:
+    def _audit_refusal(
+        self, action: str, actor: str, where: dict, refusal: DomainError
+    ) -> DomainError | None:
+        """Audit a refusal in a transaction of its own; a wrong PIN is counted in the same one.
+        Returns the refusal to raise instead, when this wrong PIN locked signing."""
+
+        def work(session: Session) -> DomainError | None:
             repo.add_audit(
                 session,
                 at=self._clock(),
@@ -319,8 +388,11 @@ class CaseService:
                 message=str(refusal),
                 detail=refusal.params,
             )
+            if isinstance(refusal, WrongPin):
+                return count_wrong_pin(session, actor, self._clock())
+            return None
 
-        run_in_transaction(self._sessions, work)
+        return run_in_transaction(self._sessions, work)
 
 
 def _check_stale(case: Case, command: Command, directory: Directory) -> None:
@@ -330,6 +402,28 @@ def _check_stale(case: Case, command: Command, directory: Directory) -> None:
     if target is not None and target.finished_at is not None:
         raise StepAlreadyHandled(directory.name(target.actor), target.finished_at)
     raise StaleAction(f"case {case.number} changed since this button was made; look at the latest message")
+
+
+def _attested(session: Session, case: Case) -> bool:
+    """Whether the case's latest ``sign`` audit row, intact under the audit key, records the same
+    signature: what a signature made before signing keys existed rests on (see README)."""
+    chain = session.info.get("audit_chain")
+    row = session.scalar(
+        select(AuditRow)
+        .where(AuditRow.case_id == case.id, AuditRow.action == "sign", AuditRow.result == "ok")
+        .order_by(AuditRow.seq.desc())
+        .limit(1)
+    )
+    sig = case.signature
+    return (
+        chain is not None
+        and row is not None
+        and chain.row_verifies(row)
+        and row.actor == sig.signer
+        and row.acting_for == sig.acting_for
+        and row.at == sig.signed_at
+        and (row.detail or {}).get("manifest_hash") == sig.manifest_hash
+    )
 
 
 def _with_cli(directory: Directory, actor: str | None) -> Directory:

@@ -1,37 +1,95 @@
-"""The signing PIN: set by the signer, stored as a slow hash, locked after five wrong tries."""
+"""The signing PIN, a second factor.
+
+A signature is recorded only against the signer's PIN, which ``require_pin`` checks inside the
+signature's own transaction, whatever path signs (the bot, the service API). A PIN is changed
+only with the old one. A forgotten or locked PIN is reset only by the admin
+(``disposisi roster unlock-pin``), who is given a one-time code to hand over outside Telegram;
+the official needs it to choose the new PIN, and the first PIN is chosen the same way. Five wrong
+tries (of the PIN or of the code) lock signing; every wrong try, the lock and the reset are
+audited, and the audit rows keep the record of the failures whatever is reset later.
+"""
 
 import hashlib
 import hmac
 import re
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, OutboxRow
-from workflow.errors import DomainError, InvalidInput, NotAuthorised, UnknownOfficial
+from workflow.errors import DomainError, InvalidInput, UnknownOfficial
 from workflow.service.uow import run_in_transaction
 
-__all__ = ["MAX_TRIES", "PinLocked", "Pins", "WrongPin", "hash_pin", "pin_matches"]
+__all__ = [
+    "MAX_TRIES",
+    "NoPinCode",
+    "PinLocked",
+    "PinNotSet",
+    "PinStatus",
+    "Pins",
+    "WrongPin",
+    "check_pin_format",
+    "count_wrong_pin",
+    "hash_pin",
+    "pin_matches",
+    "require_pin",
+]
 
 MAX_TRIES = 5
-_PIN = re.compile(r"^\d{4,8}$")
+_PIN = re.compile(r"^[0-9]{4,8}$")
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: about 50 ms and 16 MiB per check
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread when handed over
 
 
 class WrongPin(DomainError):
-    """The PIN did not match; ``tries_left`` more before signing is locked."""
+    """The PIN (or the one-time code) did not match; ``tries_left`` more before signing locks."""
 
     code = "wrong_pin"
 
 
 class PinLocked(DomainError):
-    """Too many wrong PINs: signing is locked until an admin unlocks it."""
+    """Too many wrong tries: signing is locked until the admin resets the PIN."""
 
     code = "pin_locked"
+
+
+class PinNotSet(DomainError):
+    """No signing PIN yet: it is chosen with a one-time code from the admin."""
+
+    code = "pin_not_set"
+
+
+class NoPinCode(DomainError):
+    """Choosing a PIN needs the admin's one-time code, and none is outstanding (or it expired)."""
+
+    code = "no_pin_code"
+
+
+@dataclass(frozen=True, slots=True)
+class PinStatus:
+    """Where an official's PIN stands: what ``/pin`` asks them for."""
+
+    has_pin: bool
+    locked: bool
+    code_pending: bool  # a one-time code from the admin is outstanding and valid
+
+    @property
+    def proof(self) -> str:
+        """What changing the PIN needs: ``old_pin``, ``code``, or ``none_issued`` (ask the admin)."""
+        if self.has_pin and not self.locked and not self.code_pending:
+            return "old_pin"
+        return "code" if self.code_pending else "none_issued"
+
+
+def check_pin_format(pin: str) -> None:
+    """Raise ``InvalidInput`` unless ``pin`` is 4 to 8 ASCII digits."""
+    if not _PIN.match(pin or ""):
+        raise InvalidInput("a PIN is 4 to 8 digits")
 
 
 def hash_pin(pin: str) -> str:
@@ -48,8 +106,49 @@ def pin_matches(pin: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
+def require_pin(session: Session, key: str, pin: str) -> None:
+    """Check ``key``'s PIN inside the transaction that signs; a match clears the count of wrong tries.
+
+    Raises:
+        PinLocked, PinNotSet, WrongPin: the signature must not be recorded. For ``WrongPin`` the
+            refusal's transaction calls ``count_wrong_pin``.
+    """
+    official = _official(session, key)
+    if official.pin_hash is None:  # never chosen, or reset: a new one is chosen with the admin's code
+        raise PinNotSet("no signing PIN is set: ask the admin for a one-time code, then send /pin")
+    if official.pin_locked_at is not None:
+        raise PinLocked("signing is locked after five wrong tries; the admin must reset the PIN")
+    if not pin_matches(pin or "", official.pin_hash):
+        left = MAX_TRIES - official.pin_failures - 1
+        raise WrongPin(f"wrong PIN; {left} tries left", tries_left=left)
+    if official.pin_failures:
+        official.pin_failures = 0
+
+
+def count_wrong_pin(session: Session, key: str, now: datetime) -> PinLocked | None:
+    """Record one wrong try (in the refusal's transaction); the fifth locks signing, audits the lock
+    and tells the admin. Returns the ``PinLocked`` refusal when this try locked it."""
+    official = _official(session, key)
+    official.pin_failures += 1
+    if official.pin_failures < MAX_TRIES or official.pin_locked_at is not None:
+        return None
+    official.pin_locked_at = now
+    official.pin_code_hash = official.pin_code_expires_at = None  # a code being guessed is void too
+    repo.add_audit(
+        session,
+        at=now,
+        actor=key,
+        action="pin_locked",
+        result="ok",
+        detail={"failures": official.pin_failures},
+    )
+    _tell_admins(session, "pin_locked", key, now)
+    return PinLocked("five wrong tries: signing is now locked; the admin has been told")
+
+
 class Pins:
-    """Sets, checks and unlocks signing PINs; every failure and lock is audited."""
+    """Changes and resets signing PINs; the check itself is ``require_pin``, in the signature's
+    transaction."""
 
     def __init__(
         self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -57,91 +156,116 @@ class Pins:
         self._sessions = sessions
         self._clock = clock
 
-    def set(self, key: str, pin: str) -> None:
-        """Set ``key``'s PIN (4 to 8 digits); clears failures but not a lock."""
-        if not _PIN.match(pin):
-            raise InvalidInput("a PIN is 4 to 8 digits")
-        hashed = hash_pin(pin)
-        now = self._clock()
+    def status(self, key: str) -> PinStatus:
+        """Whether ``key`` has a PIN, is locked, or holds a valid one-time code."""
 
-        def work(session: Session) -> None:
+        def work(session: Session) -> PinStatus:
             official = _official(session, key)
-            official.pin_hash, official.pin_failures, official.updated_at = hashed, 0, now
-            repo.add_audit(session, at=now, actor=key, action="pin_set", result="ok")
+            return PinStatus(
+                official.pin_hash is not None, official.pin_locked_at is not None, self._code_valid(official)
+            )
 
-        run_in_transaction(self._sessions, work)
+        return run_in_transaction(self._sessions, work)
 
-    def check(self, key: str, pin: str) -> None:
-        """Check ``key``'s PIN before a signature.
+    @staticmethod
+    def new_pin_hash(pin: str) -> str:
+        """The stored form of a new PIN (the bot keeps only this between the two entries)."""
+        check_pin_format(pin)
+        return hash_pin(pin)
+
+    def change(self, key: str, proof: str, new_hash: str) -> None:
+        """Set ``key``'s PIN to ``new_hash``, proved by the old PIN or, after a reset or for the first
+        PIN, the admin's one-time code (``PinStatus.proof`` says which).
 
         Raises:
-            NotAuthorised: no PIN was set (``/pin``).
-            PinLocked: signing is locked.
-            WrongPin: it did not match; the fifth wrong try locks signing and alerts the admin.
+            WrongPin: the proof did not match (counted, and the fifth wrong try locks signing).
+            PinLocked: signing is locked and no code was issued.
+            NoPinCode: a code is needed and none is outstanding.
         """
         now = self._clock()
 
-        def work(session: Session) -> str | None:
+        def work(session: Session) -> DomainError | None:
             official = _official(session, key)
-            if official.pin_locked_at is not None:
-                return "locked"
-            if official.pin_hash is None:
-                return "unset"
-            if pin_matches(pin, official.pin_hash):
-                official.pin_failures = 0
-                return None
-            official.pin_failures += 1
-            if official.pin_failures < MAX_TRIES:
-                return f"wrong:{MAX_TRIES - official.pin_failures}"
-            official.pin_locked_at = now
-            repo.add_audit(
-                session,
-                at=now,
-                actor=key,
-                action="pin_locked",
-                result="ok",
-                detail={"failures": official.pin_failures},
+            status = PinStatus(
+                official.pin_hash is not None, official.pin_locked_at is not None, self._code_valid(official)
             )
-            admins = session.scalars(
-                select(OfficialRow.key).where(OfficialRow.role == "admin", OfficialRow.active.is_(True))
-            )
-            for admin in admins:
-                session.add(
-                    OutboxRow(
-                        created_at=now,
-                        recipient=admin,
-                        kind="pin_locked",
-                        case_id=None,
-                        step_no=None,
-                        dedupe_key=f"pin_locked:{key}:{now.isoformat()}:{admin}",
-                        payload={"official": key},
-                        status="pending",
-                        attempts=0,
-                    )
+            if status.proof == "none_issued":
+                refusal: DomainError = (
+                    PinLocked("signing is locked; the admin must reset the PIN and give you a one-time code")
+                    if status.locked
+                    else NoPinCode("choosing a PIN needs a one-time code from the admin")
                 )
-            return "locked_now"
+                self._refused(session, key, refusal, now)
+                return refusal
+            if status.proof == "old_pin":
+                ok = pin_matches(proof, official.pin_hash)
+            else:
+                ok = hmac.compare_digest(_code_hash(proof), official.pin_code_hash)
+            if not ok:
+                left = MAX_TRIES - official.pin_failures - 1
+                refusal = WrongPin(
+                    f"wrong {status.proof.replace('_', ' ')}; {left} tries left", tries_left=left
+                )
+                self._refused(session, key, refusal, now)
+                return count_wrong_pin(session, key, now) or refusal
+            via = {"with": status.proof, "code_by": official.pin_code_by if status.proof == "code" else None}
+            official.pin_hash, official.pin_set_at, official.updated_at = new_hash, now, now
+            official.pin_failures, official.pin_locked_at = 0, None
+            official.pin_code_hash = official.pin_code_expires_at = official.pin_code_by = None
+            repo.add_audit(session, at=now, actor=key, action="pin_set", result="ok", detail=via)
+            return None
 
-        verdict = run_in_transaction(self._sessions, work)  # committed: failures count even on refusal
-        if verdict == "unset":
-            raise NotAuthorised("no signing PIN is set: send /pin first")
-        if verdict in ("locked", "locked_now"):
-            raise PinLocked("signing is locked after five wrong PINs; the admin must unlock it")
-        if verdict is not None:
-            left = int(verdict.split(":")[1])
-            raise WrongPin(f"wrong PIN; {left} tries left", tries_left=left)
+        refusal = run_in_transaction(self._sessions, work)  # committed: wrong tries count even when refused
+        if refusal is not None:
+            raise refusal
 
-    def unlock(self, key: str, actor: str) -> None:
-        """Unlock signing after five wrong PINs (``disposisi roster unlock-pin KEY``)."""
+    def issue_code(self, key: str, actor: str, ttl: timedelta) -> str:
+        """Reset ``key``'s PIN (``disposisi roster unlock-pin``): the old PIN no longer signs, and a
+        one-time code, valid ``ttl``, lets the official choose a new one. The official is told on
+        Telegram; the code itself is returned once and stored only as a hash.
+        """
         now = self._clock()
+        code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(3))
 
         def work(session: Session) -> None:
             official = _official(session, key)
-            official.pin_locked_at, official.pin_failures = None, 0
-            repo.add_audit(
-                session, at=now, actor=actor, action="pin_unlock", result="ok", detail={"official": key}
-            )
+            detail = {
+                "official": key,
+                "had_pin": official.pin_hash is not None,
+                "locked_at": official.pin_locked_at.isoformat() if official.pin_locked_at else None,
+                "failures": official.pin_failures,  # the record of the failures stays in the audit
+                "valid_until": (now + ttl).isoformat(),
+            }
+            official.pin_hash = None
+            official.pin_failures = 0  # now counts wrong codes; the lock holds until the new PIN
+            official.pin_code_hash, official.pin_code_expires_at = _code_hash(code), now + ttl
+            official.pin_code_by, official.updated_at = actor, now
+            repo.add_audit(session, at=now, actor=actor, action="pin_reset", result="ok", detail=detail)
+            _notify(session, key, "pin_reset", key, now, {"by": actor})
 
         run_in_transaction(self._sessions, work)
+        return code
+
+    def _code_valid(self, official: OfficialRow) -> bool:
+        expires = official.pin_code_expires_at
+        return official.pin_code_hash is not None and expires is not None and expires > self._clock()
+
+    @staticmethod
+    def _refused(session: Session, key: str, refusal: DomainError, now: datetime) -> None:
+        repo.add_audit(
+            session,
+            at=now,
+            actor=key,
+            action="pin_change",
+            result="refused",
+            reason_code=refusal.code,
+            message=str(refusal),
+        )
+
+
+def _code_hash(code: str) -> str:
+    normalised = "".join(c for c in (code or "").upper() if c.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
 
 
 def _official(session: Session, key: str) -> OfficialRow:
@@ -149,3 +273,27 @@ def _official(session: Session, key: str) -> OfficialRow:
     if official is None or not official.active:
         raise UnknownOfficial(f"{key!r} is not an active official on the roster")
     return official
+
+
+def _tell_admins(session: Session, kind: str, key: str, now: datetime) -> None:
+    admins = session.scalars(
+        select(OfficialRow.key).where(OfficialRow.role == "admin", OfficialRow.active.is_(True))
+    )
+    for admin in admins:
+        _notify(session, admin, kind, key, now)
+
+
+def _notify(session: Session, recipient: str, kind: str, key: str, now: datetime, extra: dict | None = None):
+    session.add(
+        OutboxRow(
+            created_at=now,
+            recipient=recipient,
+            kind=kind,
+            case_id=None,
+            step_no=None,
+            dedupe_key=f"{kind}:{key}:{now.isoformat()}:{recipient}",
+            payload={"official": key, **(extra or {})},
+            status="pending",
+            attempts=0,
+        )
+    )

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.db.audit import AuditChain, Verification, content_of
+from workflow.db.audit import AuditChain, PublishedHead, Verification, content_of
 from workflow.db.models import AuditRow, CaseRow
 from workflow.service.cases import CaseService
 from workflow.service.uow import run_in_transaction
@@ -76,9 +76,9 @@ class Records:
         """The chain head to publish: the newest row's number and MAC."""
         return run_in_transaction(self._sessions, lambda s: self._chain(s).head(s))
 
-    def verify(self, from_head: str | None = None) -> Verification:
+    def verify(self, from_head: str | None = None, published: PublishedHead | None = None) -> Verification:
         """Walk the whole chain; see ``AuditChain.verify``."""
-        return run_in_transaction(self._sessions, lambda s: self._chain(s).verify(s, from_head))
+        return run_in_transaction(self._sessions, lambda s: self._chain(s).verify(s, from_head, published))
 
     def audit_rows(
         self, *, case: str | None = None, start: date | None = None, end: date | None = None

@@ -74,7 +74,7 @@ class RosterService:
                     row.active, row.updated_at = False, now
                     audit("roster_deactivated", key, {})
             session.flush()
-            self._sync_stand_ins(session, roster, audit)
+            self._sync_stand_ins(session, roster, audit, actor, now)
             return counts
 
         return run_in_transaction(self._sessions, work)
@@ -84,7 +84,7 @@ class RosterService:
         return run_in_transaction(self._sessions, reference.load_directory)
 
     @staticmethod
-    def _sync_stand_ins(session: Session, roster: Roster, audit) -> None:
+    def _sync_stand_ins(session: Session, roster: Roster, audit, actor: str, now: datetime) -> None:
         rows = {(r.official_key, r.for_key, r.starts_at): r for r in session.scalars(select(StandInRow))}
         listed = set()
         for s in roster.stand_ins:
@@ -106,11 +106,14 @@ class RosterService:
                         ends_at=s.ends_at,
                         sp_number=s.sp_number,
                         active=True,
+                        created_by=actor,
+                        created_at=now,
                     )
                 )
                 audit("roster_stand_in_added", s.official, detail)
             elif (row.ends_at, row.sp_number, row.active) != (s.ends_at, s.sp_number, True):
                 row.ends_at, row.sp_number, row.active = s.ends_at, s.sp_number, True
+                row.created_by, row.created_at = actor, now  # the order as it stands was set now
                 audit("roster_stand_in_updated", s.official, detail)
         for key, row in rows.items():
             if key not in listed and row.active:
