@@ -161,3 +161,53 @@ def test_a_second_signing_step_is_refused():
     message = _refusal(lambda d: d["steps"][5].update(kind="sign"))
 
     assert message == "x.toml: step 7, field 'kind': only one sign step is allowed"
+
+
+# -- duties kept apart and what the signature binds ------------------------------------------------
+
+
+def test_the_shipped_sop_keeps_the_reporter_from_checking_or_signing_and_the_checker_from_signing():
+    sop = load_sop(SEED)
+
+    assert sop.version == 2
+    assert {(r.kind, tuple(r.not_by)) for r in sop.apart} == {
+        (StepKind.CHECK_DATA, (StepKind.REPORT_DATA,)),
+        (StepKind.SIGN, (StepKind.REPORT_DATA, StepKind.CHECK_DATA)),
+    }
+    assert sop.signature_binds == ("number", "date", "scan_sha256", "pks_number")
+    assert sop.one_role_per_official is False
+
+
+def test_a_rule_naming_a_step_kind_the_sop_lacks_is_refused_naming_the_rule_and_field():
+    mini = tomllib.loads((Path(__file__).parent / "sops" / "mini.toml").read_text())
+    mini["apart"] = [{"kind": "disposition", "not_by": ["check_data"]}]
+
+    with pytest.raises(SopError) as refused:
+        parse_sop(mini, "mini.toml")
+
+    assert str(refused.value) == "mini.toml: rule apart #1, field 'not_by': this SOP has no check_data step"
+
+
+def test_a_rule_that_could_never_apply_is_refused():
+    message = _refusal(lambda d: d.update(apart=[{"kind": "report_data", "not_by": ["sign"]}]))
+
+    assert message == (
+        "x.toml: rule apart #1, field 'not_by': no sign step comes before the report_data step, "
+        "so the rule could never apply"
+    )
+
+
+def test_a_signature_cannot_bind_an_unknown_registration_field():
+    message = _refusal(lambda d: d.update(signature_binds=["number", "nik"]))
+
+    assert message.startswith("x.toml: field 'signature_binds': unknown registration field 'nik'")
+
+
+def test_an_sop_stored_before_the_rules_existed_keeps_its_digest_and_has_none():
+    data = seed_data()
+    for field in ("apart", "signature_binds", "one_role_per_official"):
+        data.pop(field)
+    old = parse_sop({**data, "version": 1}, "ldk v1")
+
+    assert old.apart == () and "apart" not in old.definition_json()
+    assert sop_from_json(old.definition_json()).digest() == old.digest()

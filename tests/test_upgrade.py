@@ -14,11 +14,11 @@ from tests.driving import TICK_VALUES, drive_to, edit_case_row
 from workflow.commands import TickItem
 from workflow.db.audit import AuditChain
 from workflow.db.migrate import upgrade
-from workflow.db.models import CaseRow
+from workflow.db.models import CaseRow, SopVersionRow
 from workflow.db.session import make_engine, make_session_factory
 from workflow.errors import ReleaseNotAuthorised
 from workflow.service.cases import CaseService
-from workflow.sop import load_sops
+from workflow.sop import load_sops, sop_from_json
 from workflow.states import CHECKLIST, CaseState
 
 DUMP = HERE / "data" / "main-0003.sql"
@@ -111,3 +111,12 @@ def test_the_pin_chosen_before_the_upgrade_still_signs(upgraded):
     case = drive_to(cases, "LDK-2026-0007", 8, clock=clock)  # the dump's Direktur chose PIN 246810
 
     assert case.signature.signer == "dir" and not case.signature.legacy
+
+
+def test_the_stored_definition_of_the_old_sop_version_still_has_the_digest_it_was_stored_with(upgraded):
+    _, sessions, _ = upgraded
+
+    with sessions() as session:
+        row = session.scalar(select(SopVersionRow).where(SopVersionRow.version == 1))
+
+    assert sop_from_json(row.definition).digest() == row.digest

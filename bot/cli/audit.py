@@ -11,13 +11,18 @@ import typer
 from bot.cli.common import cli_actor, fail, parse_date, runtime
 from bot.cli.headfile import HeadFileError, append_head, last_head
 from bot.cli.output import write_rows
+from bot.cli.release import verify_release_command
 from bot.runtime import Runtime
 from bot.templating import render_text
 from workflow.db.audit import PublishedHead, is_head_mac
 from workflow.service.keyrotation import record_rotation
 from workflow.service.records import AUDIT_FIELDS
+from workflow.service.statecheck import state_problems
 
 app = typer.Typer(help="The audit chain: head, verification, export, key rotation.", no_args_is_help=True)
+
+
+app.command("verify-release")(verify_release_command)
 
 
 class Format(StrEnum):
@@ -49,8 +54,15 @@ def verify(
     published: Path | None = typer.Option(
         None, metavar="FILE", help="The file `audit head --append` writes: its last head must still hold."
     ),
+    state: bool = typer.Option(
+        False, "--state", help="Also check every case's steps, signature and state against its audit rows."
+    ),
 ) -> None:
-    """Verify every row of the chain; exit 1 naming the first bad row and what is wrong."""
+    """Verify every row of the chain; exit 1 naming the first bad row and what is wrong.
+
+    With --state, also name every case whose rows say what its audit rows do not (a step, a
+    manifest, a signature or an ending written into the database behind the bot's back).
+    """
     # Malformed input is the operator's slip, not evidence of tampering: exit 2, never 1.
     if from_head is not None and not is_head_mac(from_head):
         fail("--from-head must be a head MAC as `audit head` prints it: 64 lowercase hex digits", code=2)
@@ -63,10 +75,17 @@ def verify(
     with runtime("audit verify") as rt:
         _needs_key(rt, "audit verify")
         result = rt.records.verify(from_head, against)
-    if result.ok:
+        cases = state_problems(rt.sessions) if state else {}
+    for number, problems in cases.items():
+        for problem in problems:
+            typer.echo(f"{number}: {problem}", err=True)
+    if result.ok and not cases:
         still = f"; the head published at row {against.seq} is still in the chain" if against else ""
-        typer.echo(f"ok: {result.rows} rows verify; head {result.head_seq} {result.head_mac}{still}")
+        agree = "; every case agrees with its audit rows" if state else ""
+        typer.echo(f"ok: {result.rows} rows verify; head {result.head_seq} {result.head_mac}{still}{agree}")
         return
+    if result.ok:
+        fail(f"{len(cases)} cases say what their audit rows do not (listed above): their rows were altered")
     first = result.problems[0]
     more = f" ({len(result.problems) - 1} more problems follow)" if len(result.problems) > 1 else ""
     for problem in result.problems[1:]:

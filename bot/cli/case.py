@@ -7,6 +7,7 @@ import typer
 from bot.cli.common import actor_option, cli_actor, fail, parse_date, runtime, sha256_of
 from bot.templating import render_text
 from workflow.case import Letter
+from workflow.signature import signature_problems
 from workflow.timeline import display_name
 
 app = typer.Typer(help="Cases: one permit letter each.", no_args_is_help=True)
@@ -80,7 +81,11 @@ def show(case_id: str = _ID) -> None:
         view = rt.cases.view(case_id)
     sig = view.case.signature
     signer = display_name(view.directory, sig.signer, sig.acting_for) if sig else None
-    typer.echo(render_text("cli/case_show.txt", rt.settings.tz, view=view, signer=signer), nl=False)
+    held = signature_problems(view.case, rt.seal)  # verified again, as the release rule does
+    typer.echo(
+        render_text("cli/case_show.txt", rt.settings.tz, view=view, signer=signer, sig_problems=held),
+        nl=False,
+    )
 
 
 @app.command()

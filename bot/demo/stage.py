@@ -24,6 +24,7 @@ from workflow.service.cases import CaseService
 from workflow.service.identity import IdentityService
 from workflow.service.pins import Pins
 from workflow.service.roster import RosterService
+from workflow.signature import signature_problems
 from workflow.sop import SHIPPED_SOPS, load_sop
 from workflow.timeline import display_name
 
@@ -88,7 +89,9 @@ def run_demo(scenario: str) -> int:
         print(say.finished(number, view.case.state.value, seconds), flush=True)
         sig = view.case.signature
         signer = display_name(view.directory, sig.signer, sig.acting_for) if sig else None
-        print(render_text("cli/case_show.txt", settings.tz, view=view, signer=signer), end="", flush=True)
+        held = signature_problems(view.case, signing_keys(settings))
+        text = render_text("cli/case_show.txt", settings.tz, view=view, signer=signer, sig_problems=held)
+        print(text, end="", flush=True)
         engine.dispose()
     return 0
 
