@@ -14,7 +14,7 @@ from tests.driving import TICK_VALUES, drive_to, edit_case_row
 from workflow.commands import TickItem
 from workflow.db.audit import AuditChain
 from workflow.db.migrate import upgrade
-from workflow.db.models import CaseRow, SopVersionRow
+from workflow.db.models import AuditRow, CaseRow, SopVersionRow
 from workflow.db.session import make_engine, make_session_factory
 from workflow.errors import ReleaseNotAuthorised
 from workflow.service.cases import CaseService
@@ -120,3 +120,18 @@ def test_the_stored_definition_of_the_old_sop_version_still_has_the_digest_it_wa
         row = session.scalar(select(SopVersionRow).where(SopVersionRow.version == 1))
 
     assert sop_from_json(row.definition).digest() == row.digest
+
+
+def test_a_legacy_signature_whose_audit_row_was_edited_is_no_longer_attested(upgraded):
+    cases, sessions, _ = upgraded
+    case = cases.view("LDK-2026-0009").case
+    with sessions.begin() as session:  # the row still says the same signer, time and hash
+        row = session.scalar(
+            select(AuditRow)
+            .where(AuditRow.case_id == case.id, AuditRow.action == "sign")
+            .order_by(AuditRow.seq.desc())
+        )
+        row.message = "signed"
+
+    with pytest.raises(ReleaseNotAuthorised, match="no intact audit row attests it"):
+        cases.act(case.number, "op2", TickItem(CHECKLIST[2], TICK_VALUES[CHECKLIST[2]]))
