@@ -233,10 +233,22 @@ async def _deliver(context: BotContext) -> None:
     await context.bot_data.delivery.run_once(context.bot)
 
 
+def _described(update: object) -> str:
+    if not isinstance(update, Update):
+        return type(update).__name__
+    kind = next(
+        (k for k in ("callback_query", "message", "edited_message", "my_chat_member") if getattr(update, k)),
+        "other",
+    )
+    user = update.effective_user.id if update.effective_user else None
+    data = update.callback_query.data if update.callback_query else None  # ids only (bot/callbacks.py)
+    return f"{update.update_id} ({kind} from user {user}{f', data {data!r}' if data else ''})"
+
+
 async def _on_error(update: object, context: BotContext) -> None:
-    """Log with context; tell the user something short."""
-    where = update.to_dict() if isinstance(update, Update) else repr(update)
-    log.error("handler failed for update %s", where, exc_info=context.error)
+    """Log with context (ids only: what people type, a PIN among it, never reaches the log); tell
+    the user something short."""
+    log.error("handler failed for update %s", _described(update), exc_info=context.error)
     if (
         isinstance(update, Update)
         and update.effective_chat is not None

@@ -1,10 +1,12 @@
-"""The bot token never reaches a log line, even at DEBUG."""
+"""The bot token, PINs and one-time codes never reach a log line, even at DEBUG."""
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from bot.logs import RedactToken, setup_logging
 from tests.bot.conftest import TOKEN, link, running_bot
+from workflow.service.pins import Pins
 
 
 def test_the_filter_redacts_the_token_in_messages_arguments_and_tracebacks():
@@ -52,3 +54,30 @@ def test_a_debug_session_of_the_real_bot_never_logs_the_token(server, office, ca
     assert "getUpdates" in err or "sendMessage" in err  # it did log, at DEBUG
     assert TOKEN not in err
     assert TOKEN.split(":")[1] not in err
+
+
+def test_a_debug_session_never_logs_a_pin_or_a_one_time_code(server, office, capfd):
+    _, sessions, settings = office
+    setup_logging("DEBUG", TOKEN)
+
+    async def scenario():
+        async with running_bot(settings):
+            user = link(server, sessions, "dir", 1001, "Andi")
+            await user.wait_for_message_async(contains="Selamat datang")
+            code = await asyncio.to_thread(Pins(sessions).issue_code, "dir", "adm", timedelta(hours=1))
+            user.send("/pin")
+            user.reply(await user.wait_for_message_async(contains="PIN penandatanganan baru"), "975310")
+            user.reply(await user.wait_for_message_async(contains="sekali lagi"), "975310")
+            user.reply(await user.wait_for_message_async(contains="kode sekali pakai"), code)
+            await user.wait_for_message_async(contains="PIN penandatanganan disimpan")
+            return code
+
+    try:
+        code = asyncio.run(scenario())
+    finally:
+        logging.getLogger().handlers.clear()
+        logging.getLogger().setLevel(logging.WARNING)
+
+    err = capfd.readouterr().err
+    assert "sendMessage" in err  # it did log, at DEBUG
+    assert "975310" not in err and code not in err
