@@ -24,9 +24,9 @@ from tests.driving import (
 )
 from workflow.commands import AcceptManifest, Reassign, Sign, TickItem
 from workflow.db.models import CaseRow, OfficialRow, SopVersionRow, StepRow
-from workflow.errors import DutiesApart, ReleaseNotAuthorised
+from workflow.errors import ChoiceRequired, DutiesApart, ReleaseNotAuthorised
 from workflow.keys import SigningKeys
-from workflow.roster import StandIn
+from workflow.roster import Official, StandIn
 from workflow.service.pins import MAX_TRIES, NoPinCode, PinLocked, PinNotSet, Pins, WrongPin
 from workflow.service.roster import RosterService
 from workflow.sop import SopError
@@ -498,3 +498,20 @@ def test_a_stored_sop_version_that_no_longer_validates_is_refused(cases, session
 
     with pytest.raises(SopError, match="stored SOP 'ldk' version 2"):
         fresh.view(number)
+
+
+def test_the_checker_picks_who_takes_the_data_on_when_its_earlier_holder_left(cases, sessions, roster, clock):
+    third = Official(key="ksd3", name="Fikri Kasubdit", role="kasubdit", reports_to="dir")
+    number = open_ldk(cases)
+    drive_to(cases, number, 5)
+    changed = (*(o for o in roster.officials if o.key != "ksd1"), third)
+    RosterService(sessions, clock).import_roster(
+        replace(roster, officials=changed, stand_ins=()), "cli:admin"
+    )
+
+    assert cases.candidates(number, "kasi1") == (["ksd2", "ksd3"], None)
+    with pytest.raises(ChoiceRequired):
+        cases.act(number, "kasi1", AcceptManifest())
+    case = cases.act(number, "kasi1", AcceptManifest(to="ksd3"))
+
+    assert (case.current.step_no, case.current.assignee) == (6, "ksd3")
