@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from tests.conftest import SIGNING_KEY_FILE, TEST_AUDIT_KEY, Clock, build_services
 from tests.driving import dispatch, drive_to, edit_case_row, edit_step_row, open_ldk
-from workflow.db.models import OutboxRow
+from workflow.db.models import CaseRow, OutboxRow
 from workflow.keys import generate_key
 from workflow.service.pins import Pins
 
@@ -178,6 +178,7 @@ def test_verify_state_finds_every_case_in_agreement_after_real_work(cli, office)
         ("manifest", "the manifest is not the one the audit recorded as reported"),
         ("state", "the case is closed; no audit row records how it ended"),
         ("letter", "the letter's number is '470/999/X'; the audit recorded '470/123/DUKCAPIL'"),
+        ("signature", "the signature is not the one the audit recorded"),
     ],
 )
 def test_verify_state_names_the_case_whose_rows_were_written_behind_the_bots_back(
@@ -185,8 +186,14 @@ def test_verify_state_names_the_case_whose_rows_were_written_behind_the_bots_bac
 ):
     cases, sessions = office
     number = open_ldk(cases)
-    case = drive_to(cases, number, 6)
-    if tamper == "step actor":
+    case = drive_to(cases, number, 8 if tamper == "signature" else 6)
+    if tamper == "signature":  # another case's genuine signature, copied over this one's
+        other = open_ldk(cases, number="470/2/X")
+        drive_to(cases, other, 8)
+        with sessions() as session:
+            copied = session.scalar(select(CaseRow.signature).where(CaseRow.number == other))
+        edit_case_row(sessions, number, signature=copied)
+    elif tamper == "step actor":
         edit_step_row(sessions, case.steps[2].id, actor="kasi2")
     elif tamper == "manifest":
         edit_case_row(sessions, number, manifest={**case.manifest.to_dict(), "records": 99999})
