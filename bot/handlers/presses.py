@@ -113,9 +113,9 @@ def _ask_pin(rt, official, press, view, allowed, lang) -> Outcome:
     """*Tandatangani*: whether this official may sign here (the SOP's rules on duties included),
     who dispatches when there is a choice, then the PIN, which the service checks with the action."""
     rt.cases.check(press.case_id, official.key, "sign")  # refused and audited in the service
-    to = _picked(rt, official, press, press.args)
-    if to is _PICK:
-        return Outcome(keyboard=people_keyboard(view, _candidates(rt, official, press), lang, action="sg"))
+    to, choose = _next_holder(rt, official, press, press.args)
+    if choose:
+        return Outcome(keyboard=people_keyboard(view, choose, lang, action="sg"))
     status = rt.pins.status(official.key)
     if status.locked:
         _refuse(rt, official.key, press, PinLocked("signing is locked; the admin must reset the PIN"))
@@ -131,27 +131,19 @@ def _ask_pin(rt, official, press, view, allowed, lang) -> Outcome:
     )
 
 
-#: ``_picked``'s answer when the official must choose who takes the next step.
-_PICK = object()
-
-
-def _candidates(rt, official, press) -> list[str]:
-    return rt.cases.candidates(press.case_id, official.key)[0]
-
-
-def _picked(rt, official, press, args: tuple[str, ...]):
-    """Who takes the next step: the tag in ``args`` (refused if no longer a candidate), else the
-    default, else ``_PICK`` when the official must choose among several (the step's holder has left
-    and several hold the role, for example)."""
+def _next_holder(rt, official, press, args: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """Who takes the next step: ``(the official tagged in args, [])`` (refused if no longer a
+    candidate); ``(None, [])`` to let the engine route; or ``(None, candidates)`` when the official
+    must choose among several (the earlier holder has left and several hold the role)."""
     candidates, default = rt.cases.candidates(press.case_id, official.key)
     if args:
         chosen = next((k for k in candidates if key_tag(k) == args[0]), None)
         if chosen is None:
             _refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
-        return chosen
+        return chosen, []
     if default is None and len(candidates) > 1:
-        return _PICK
-    return None
+        return None, candidates
+    return None, []
 
 
 def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
@@ -183,8 +175,8 @@ def _submit_picked(rt, official, press, view, lang) -> Outcome:
     pending = rt.pending.get(_telegram_id(official))
     if pending is None or pending.kind != "manifest" or pending.step_id != press.step_id:
         _refuse(rt, official.key, press, StaleAction("the manifest answers are gone; report the data again"))
-    to = _picked(rt, official, press, press.args[1:])
-    if to is _PICK:  # a forged press without the tag
+    to, choose = _next_holder(rt, official, press, press.args[1:])
+    if choose:  # a forged press without the tag
         _refuse(rt, official.key, press, InvalidInput("choose who checks the data"))
     manifest = Manifest(form=pending.data["form"], **pending.data["values"])
     outcome = _act(
@@ -252,10 +244,9 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
     digest = view.case.manifest.digest() if view.case.manifest else ""
     if not press.args or not digest.startswith(press.args[0]):
         _refuse(rt, official.key, press, StaleAction("the manifest changed since this button was made"))
-    to = _picked(rt, official, press, press.args[1:])
-    if to is _PICK:
-        people = _candidates(rt, official, press)
-        return Outcome(keyboard=people_keyboard(view, people, lang, action="am", first=press.args[:1]))
+    to, choose = _next_holder(rt, official, press, press.args[1:])
+    if choose:
+        return Outcome(keyboard=people_keyboard(view, choose, lang, action="am", first=press.args[:1]))
     command = AcceptManifest(step_id=press.step_id, manifest_hash=digest, to=to)
     return _act(rt, official, press, view, command, "accept_manifest", lang)
 
