@@ -127,9 +127,9 @@ class Settings(BaseSettings):
             raise ValueError("AUDIT_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value
 
-    @field_validator("audit_previous_keys", mode="before")
+    @field_validator("audit_previous_keys", "signing_previous_keys", mode="before")
     @classmethod
-    def _comma_separated_keys(cls, value):
+    def _comma_separated(cls, value):
         if not isinstance(value, str):
             return value
         return tuple(part.strip() for part in value.split(",") if part.strip())
@@ -144,13 +144,6 @@ class Settings(BaseSettings):
                     f"key {n} of {len(value)} is shorter"
                 )
         return value
-
-    @field_validator("signing_previous_keys", mode="before")
-    @classmethod
-    def _comma_separated_paths(cls, value):
-        if not isinstance(value, str):
-            return value
-        return tuple(part.strip() for part in value.split(",") if part.strip())
 
     @field_validator("sop_path", "signing_key_file", mode="before")
     @classmethod

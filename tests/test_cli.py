@@ -114,7 +114,8 @@ def test_roster_show_lists_officials_and_stand_ins(ready):
 
     assert "Dr. Andi Direktur" in result.output
     assert "ksd1 for dir" in result.output
-    assert re.search(r"\(SP-001/DIR/XII/2026; recorded by cli:\S+ \d\d-\d\d-\d{4} \d\d:\d\d WIB\)", result.output)
+    recorded = r"\(SP-001/DIR/XII/2026; recorded by cli:\S+ \d\d-\d\d-\d{4} \d\d:\d\d WIB\)"
+    assert re.search(recorded, result.output)
 
 
 def test_case_new_scan_show_and_cancel(ready, tmp_path):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from workflow.case import Case, StepRecord
+from workflow.letters import letter_facts
 from workflow.states import CaseState, StepOutcome
 
 __all__ = ["AuditFact", "case_problems"]
@@ -56,17 +57,7 @@ def _registration(case: Case, facts: list[AuditFact]) -> list[str]:
     for fact in facts:
         if fact.action == "attach_scan":
             recorded["scan_sha256"] = fact.detail.get("sha256")
-    letter = case.letter
-    now = {
-        "number": letter.number,
-        "date": letter.date.isoformat(),
-        "institution": letter.institution,
-        "purpose": letter.purpose,
-        "pks_number": letter.pks_number,
-        "agenda_number": letter.agenda_number,
-        "srikandi_ref": letter.srikandi_ref,
-        "scan_sha256": letter.scan_sha256,
-    }
+    now = letter_facts(case.letter)
     return [
         f"the letter's {name.replace('_', ' ')} is {now[name]!r}; the audit recorded {value!r}"
         for name, value in recorded.items()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.db.audit import AuditChain, PublishedHead, Verification, content_of
 from workflow.db.models import AuditRow, CaseRow
+from workflow.letters import letter_facts
 from workflow.service.cases import CaseService
 from workflow.service.uow import run_in_transaction
 from workflow.states import CaseState
@@ -208,17 +209,7 @@ def _evidence(view, tz: ZoneInfo) -> dict:
             "registered_by": case.created_by,
             "ended_at": case.closed_at.isoformat() if case.closed_at else None,
         },
-        "permit_letter": {
-            "number": letter.number,
-            "date": letter.date.isoformat(),
-            "institution": letter.institution,
-            "purpose": letter.purpose,
-            "pks_number": letter.pks_number,
-            "agenda_number": letter.agenda_number,
-            "srikandi_ref": letter.srikandi_ref,
-            "scan_sha256": letter.scan_sha256,
-            "scan_location": letter.scan_location,
-        },
+        "permit_letter": {**letter_facts(letter), "scan_location": letter.scan_location},
         "manifest": case.manifest.to_dict() if case.manifest else None,
         "manifest_sha256": case.manifest.digest() if case.manifest else None,
         "accepted_manifest_sha256": case.accepted_hash,
