@@ -62,6 +62,11 @@ def data_of(message, label: str) -> str:
 # -- forged payloads ---------------------------------------------------------------------------
 
 
+def arabic(number: int) -> str:
+    """``number`` in Arabic-Indic digits, which ``str.isdigit`` and ``int`` both accept."""
+    return "".join(chr(0x0660 + int(d)) for d in str(number))
+
+
 FORGED = {
     "not ours": (lambda c: "hack;DROP TABLE cases", "Tombol tidak dikenal.", ("press", "invalid_input")),
     "unknown instruction": (
@@ -70,6 +75,27 @@ FORGED = {
         ("press:fw", "invalid_input"),
     ),
     "unknown case": (lambda c: "1.ak.99999.1.1", "Berkas tidak ditemukan.", ("press:ak", "case_not_found")),
+    # The right case, step and version, written as encode never writes them.
+    "arabic-indic digits": (
+        lambda c: f"1.ak.{arabic(c.id)}.{arabic(c.current.id)}.{arabic(c.version)}",
+        "Tombol tidak dikenal.",
+        ("press", "invalid_input"),
+    ),
+    "a leading zero": (
+        lambda c: f"1.ak.0{c.id}.{c.current.id}.{c.version}",
+        "Tombol tidak dikenal.",
+        ("press", "invalid_input"),
+    ),
+    "a superscript digit": (
+        lambda c: f"1.ak.{c.id}.{c.current.id}.{c.version}\u00b2",
+        "Tombol tidak dikenal.",
+        ("press", "invalid_input"),
+    ),
+    "an argument acknowledge never carries": (
+        lambda c: f"1.ak.{c.id}.{c.current.id}.{c.version}.0",
+        "Tombol tidak dikenal.",
+        ("press", "invalid_input"),
+    ),
     "another step": (
         lambda c: f"1.ak.{c.id}.{c.current.id + 40}.{c.version}",
         "Tombol ini sudah tidak berlaku; lihat pesan terbaru.",
