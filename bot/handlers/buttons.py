@@ -9,8 +9,8 @@ from telegram import ForceReply, Update
 from bot.callbacks import BadPayload, decode
 from bot.context import BotContext
 from bot.handlers.presses import handle
-from bot.handlers.replies import deliver_now, refusal_text
-from bot.templating import render_html
+from bot.handlers.replies import deliver_now, refusal_alert
+from bot.templating import render_plain
 from workflow.errors import DomainError, InvalidInput
 from workflow.service.pending import Pending
 
@@ -23,7 +23,7 @@ async def on_press(update: Update, context: BotContext) -> None:
     tz = rt.settings.tz
     official = await asyncio.to_thread(rt.identity.who, query.from_user.id)
     if official is None:
-        await query.answer(render_html("stranger", "id", tz), show_alert=True)
+        await query.answer(render_plain("stranger", "id", tz), show_alert=True)
         await asyncio.to_thread(rt.identity.stranger, query.from_user.id)
         return
     lang = await asyncio.to_thread(rt.identity.language, official.key)
@@ -35,11 +35,11 @@ async def on_press(update: Update, context: BotContext) -> None:
             rt.cases.refuse, None, official.key, "press", InvalidInput(f"bad callback data: {exc}")
         )
         await query.answer(
-            refusal_text(InvalidInput("bad callback data"), lang, rt, code="bad_payload"), show_alert=True
+            refusal_alert(InvalidInput("bad callback data"), lang, rt, code="bad_payload"), show_alert=True
         )
         return
     except DomainError as refusal:
-        await query.answer(refusal_text(refusal, lang, rt), show_alert=True)
+        await query.answer(refusal_alert(refusal, lang, rt), show_alert=True)
         return
     await query.answer(outcome.alert, show_alert=outcome.alert is not None)
     if outcome.document is not None:  # the permit scan, sent again by the file id Telegram gave it

@@ -20,7 +20,7 @@ from bot.context import BotContext
 from bot.handlers.identify import official_of
 from bot.handlers.inputs import consumer
 from bot.runtime import Runtime
-from bot.templating import render_html
+from bot.templating import render_html, render_plain
 from workflow.errors import DomainError, DuplicateLetter, NotAuthorised, StaleAction
 from workflow.roster import Official
 from workflow.service.pending import Pending
@@ -96,7 +96,7 @@ async def on_force(update: Update, context: BotContext) -> None:
     official = await asyncio.to_thread(rt.identity.who, query.from_user.id)
     if official is None:
         await asyncio.to_thread(rt.identity.stranger, query.from_user.id)
-        await query.answer(render_html("stranger", "id", tz), show_alert=True)
+        await query.answer(render_plain("stranger", "id", tz), show_alert=True)
         return
     lang = await asyncio.to_thread(rt.identity.language, official.key)
     pending = await asyncio.to_thread(rt.pending.get, query.from_user.id)
@@ -104,7 +104,7 @@ async def on_force(update: Update, context: BotContext) -> None:
     if pending is None or pending.kind != KIND or pending.data.get("force") != token:
         stale = StaleAction("this duplicate-letter button is no longer pending")
         await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake:force", stale)
-        await query.answer(render_html("intake_stale", lang, tz), show_alert=True)
+        await query.answer(render_plain("intake_stale", lang, tz), show_alert=True)
         return
     await query.answer()
     text, keyboard = await _register(context, official, lang, pending.data, {}, force=True)
@@ -147,7 +147,7 @@ async def _advance(
         position=sum(f in data for f in asked) + 1,
         total=len(asked),
     )
-    hint = render_html("intake_placeholder", lang, rt.settings.tz, field=field)
+    hint = render_plain("intake_placeholder", lang, rt.settings.tz, field=field)
     await message.reply_text(text, reply_markup=ForceReply(selective=True, input_field_placeholder=hint))
 
 
@@ -164,7 +164,7 @@ async def _register(
         token = secrets.token_hex(4)
         pending = Pending(telegram_id, official.key, KIND, data={**data, "force": token})
         await asyncio.to_thread(rt.pending.put, pending)
-        label = render_html("intake_force_button", lang, tz)
+        label = render_plain("intake_force_button", lang, tz)
         button = InlineKeyboardButton(label, callback_data=f"{FORCE_PREFIX}{token}")
         existing = duplicate.params.get("case", "-")
         text = render_html("intake_duplicate", lang, tz, **values, existing=existing, button=label)

@@ -18,7 +18,7 @@ from bot.messages import (
     step_text,
 )
 from bot.runtime import Runtime
-from bot.templating import labels, render_html
+from bot.templating import labels, render_html, render_plain
 from workflow.commands import (
     AcceptManifest,
     Acknowledge,
@@ -72,7 +72,7 @@ def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
         return Outcome(reply=history_text(view, lang, rt.settings.tz))
     if press.action == "hs":  # the full values behind the shortened ones, as an alert
         manifest = view.case.manifest
-        return Outcome(alert=render_html("hashes", lang, rt.settings.tz, manifest=manifest))
+        return Outcome(alert=render_plain("hashes", lang, rt.settings.tz, manifest=manifest))
     if press.action == "sc":
         if not scan_offered(view, rt.settings.allow_scan_uploads):
             _refuse(rt, official.key, press, ActionNotAllowed("the permit scan is not kept in Telegram"))

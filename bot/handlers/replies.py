@@ -7,12 +7,12 @@ from telegram import InlineKeyboardMarkup
 from bot.context import BotContext
 from bot.messages import step_text
 from bot.runtime import Runtime
-from bot.templating import labels, render_html
+from bot.templating import labels, render_html, render_plain
 from workflow.errors import DomainError
 from workflow.service.cases import CaseView
 from workflow.timeline import display_name
 
-__all__ = ["Ask", "Outcome", "deliver_now", "done_text", "refusal_text"]
+__all__ = ["Ask", "Outcome", "deliver_now", "done_text", "refusal_alert", "refusal_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,19 +44,25 @@ def deliver_now(context: BotContext) -> None:
 
 
 def refusal_text(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:
-    """The short alert for a refused action."""
+    """Why an action was refused, as a message (Telegram HTML)."""
+    return render_html("refused", lang, rt.settings.tz, **_why(refusal, code))
+
+
+def refusal_alert(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:
+    """Why a press was refused, as its alert: plain text, names and details as they were written."""
+    return render_plain("refused", lang, rt.settings.tz, **_why(refusal, code))
+
+
+def _why(refusal: DomainError, code: str | None) -> dict:
     params = refusal.params
-    return render_html(
-        "refused",
-        lang,
-        rt.settings.tz,
-        code=code or refusal.code,
-        by=params.get("by"),
-        at=params.get("at"),
-        left=params.get("tries_left"),
-        rule={"kind": params.get("kind"), "by": params.get("by")},
-        detail=str(refusal),
-    )
+    return {
+        "code": code or refusal.code,
+        "by": params.get("by"),
+        "at": params.get("at"),
+        "left": params.get("tries_left"),
+        "rule": {"kind": params.get("kind"), "by": params.get("by")},
+        "detail": str(refusal),
+    }
 
 
 def done_text(rt: Runtime, before: CaseView, after_ref: int, step_id: int, action: str, lang: str) -> str:

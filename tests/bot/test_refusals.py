@@ -5,6 +5,7 @@ nothing; the real bot runs against the project's Bot API server."""
 import asyncio
 import copy
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from tests.driving import audit_rows, drive_to, outbox
 from workflow.commands import Acknowledge
 from workflow.db.models import StrangerRow
 from workflow.service.identity import IdentityService
+from workflow.service.roster import RosterService
 
 DIR, KSD1, OP3, ADM = (1001, "Andi"), (1002, "Budi"), (1008, "Hadi"), (1010, "Joko")
 STRANGER = (6666, "Orang Asing")
@@ -263,6 +265,34 @@ def test_a_double_tap_on_kepada_forwards_once_and_the_second_tap_names_who_handl
     assert len(audit_rows(sessions, action="forward", result="ok")) == 1
     assert refusals(sessions, "dir") == [("press:fw", "already_handled")]
     assert outbox(sessions, recipient="ksd1") == [("ksd1", "step_assigned", 2)]
+
+
+def test_an_alert_shows_a_name_with_quotes_ampersands_and_markup_exactly_as_written(server, office, roster):
+    cases, sessions, settings = office
+    name = """Dr. Ma'ruf <b>Andi</b> & "Rekan" &amp;"""
+    officials = tuple(replace(o, name=name) if o.key == "dir" else o for o in roster.officials)
+    RosterService(sessions).import_roster(replace(roster, officials=officials), "cli:test")
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            await asyncio.to_thread(cases.open_case, letter(), "tu1")
+            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
+            direktur.press(step1, "Teruskan")
+            picks = await direktur.wait_for_edit_async(step1)
+            direktur.press(picks, "Untuk diproses")
+            people = await direktur.wait_for_edit_async(picks)
+
+            first = direktur.press(people, "Kepada Budi Kasubdit")
+            second = direktur.press(people, "Kepada Budi Kasubdit")
+            await direktur.wait_for_answer_async(first)
+            done = await direktur.wait_for_edit_async(people, contains="Diteruskan")
+            return await direktur.wait_for_answer_async(second), done
+
+    alert, done = asyncio.run(scenario())
+
+    assert re.fullmatch(rf"Sudah ditangani oleh {re.escape(name)} pada {WHEN}\.", alert.text)
+    assert f"Diteruskan oleh {name} pada" in done.text  # the HTML message shows it as written too
 
 
 # -- strangers -----------------------------------------------------------------------------------
