@@ -128,6 +128,8 @@ def values(view: CaseView) -> dict:
         "rule": {"kind": "sign", "by": "check_data"},
         "manifest": view.case.manifest,
         "locked": True,
+        "open": "reject",
+        "deleted": True,
     }
 
 

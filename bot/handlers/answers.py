@@ -9,15 +9,24 @@ from zoneinfo import ZoneInfo
 
 from telegram import ForceReply, Update
 
+from bot import intake
 from bot.context import BotContext
-from bot.handlers.inputs import consumer
+from bot.handlers.inputs import consumer, reask, refuse_answer
 from bot.handlers.replies import Ask, deliver_now, done_text, refusal_text
 from bot.messages import instruction_keyboard, people_keyboard, step_keyboard, step_text
 from bot.runtime import Runtime
 from bot.templating import render_html
 from workflow.case import Case
 from workflow.commands import Reject, Return, Sign, SubmitManifest, TickItem
-from workflow.errors import CaseClosed, DomainError, StaleAction, StepAlreadyHandled
+from workflow.errors import (
+    CaseClosed,
+    ChoiceRequired,
+    DomainError,
+    InvalidInput,
+    NoteTooLong,
+    StaleAction,
+    StepAlreadyHandled,
+)
 from workflow.manifest import Manifest
 from workflow.roster import Official
 from workflow.service.pending import Pending
@@ -70,7 +79,9 @@ async def _act(update, context, official, pending, command, action: str, lang: s
     except DomainError as refusal:
         if isinstance(refusal, _FINAL):
             await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
-        await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
+            await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
+        else:  # e.g. a reason missing or too long: the question stays open, asked again
+            await reask(update, rt, pending, refusal_text(refusal, lang, rt))
         return False
     text = await asyncio.to_thread(done_text, rt, before, pending.case_id, pending.step_id, action, lang)
     await _reply_done(update, context, pending, text)
@@ -87,9 +98,11 @@ async def on_note(update: Update, context: BotContext, official: Official, pendi
     rt, lang = context.runtime, await _lang(context.runtime, official)
     note = (update.effective_message.text or "").strip()
     if not note or len(note) > 1000:
-        await update.effective_message.reply_text(
-            render_html("note_invalid", lang, rt.settings.tz, length=len(note))
+        refusal = (NoteTooLong if note else InvalidInput)(
+            f"a note has 1 to 1,000 characters, not {len(note)}", length=len(note)
         )
+        await refuse_answer(rt, official, pending, refusal)
+        await reask(update, rt, pending, render_html("note_invalid", lang, rt.settings.tz, length=len(note)))
         return
     await asyncio.to_thread(rt.pending.put, replace(pending, data={**pending.data, "note": note}))
     view = await asyncio.to_thread(rt.cases.view, pending.case_id)
@@ -128,8 +141,10 @@ async def on_pin(update: Update, context: BotContext, official: Official, pendin
             rt.cases.act, pending.case_id, official.key, command, seen_version=pending.case_version
         )
     except DomainError as refusal:
-        if refusal.code != "wrong_pin":
-            await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
+        if refusal.code == "wrong_pin":  # the question stays open: asked again with the tries left
+            await reask(update, rt, pending, refusal_text(refusal, lang, rt))
+            return
+        await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
         if refusal.code == "pin_locked":
             deliver_now(context)  # the admin's alert
         await update.effective_chat.send_message(refusal_text(refusal, lang, rt))
@@ -147,25 +162,35 @@ async def on_manifest_answer(
     tz = rt.settings.tz
     form, values = pending.data["form"], dict(pending.data["values"])
     fields = MANIFEST_FIELDS[form]
+    if len(values) == len(fields):  # every answer is in: the checker is chosen with the buttons
+        refusal = ChoiceRequired("choose who checks the data with the buttons", candidates=[])
+        await refuse_answer(rt, official, pending, refusal)
+        await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
+        return
     field = fields[len(values)]
     text = (update.effective_message.text or "").strip()
     try:
         values[field] = _manifest_value(field, text)
     except ValueError:
-        await update.effective_message.reply_text(render_html(f"invalid_manifest_{field}", lang, tz))
+        refusal = InvalidInput(f"the manifest's {field} was not accepted", field=field, length=len(text))
+        await refuse_answer(rt, official, pending, refusal)
+        await reask(update, rt, pending, render_html(f"invalid_manifest_{field}", lang, tz))
         return
     if len(values) < len(fields):
+        data = {**pending.data, "values": values}  # kept before the next question is asked
+        question = replace(pending, data=data, prompt_message_id=None, earlier_prompts=())  # the next one
+        await asyncio.to_thread(rt.pending.put, question)
         view = await asyncio.to_thread(rt.cases.view, pending.case_id)
         prompt_id = await _ask(
             update, render_html(f"ask_manifest_{fields[len(values)]}", lang, tz, case=view.case)
         )
-        data = {**pending.data, "values": values}
-        await asyncio.to_thread(rt.pending.put, replace(pending, data=data, prompt_message_id=prompt_id))
+        await asyncio.to_thread(rt.pending.prompted, pending.telegram_id, "manifest", prompt_id)
         return
     try:
         manifest = Manifest(form=form, **values)
     except DomainError as refusal:
-        await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
+        await refuse_answer(rt, official, pending, refusal)
+        await reask(update, rt, pending, refusal_text(refusal, lang, rt))
         return
     candidates, default = await asyncio.to_thread(rt.cases.candidates, pending.case_id, official.key)
     if default is None and len(candidates) > 1:  # the checker must be chosen: the answers wait for it
@@ -189,7 +214,7 @@ async def on_manifest_answer(
 
 @consumer("tick_archived")
 @consumer("tick_sent")
-@consumer("tick_receipt")
+@consumer("tick_receipt", files=True)
 async def on_tick_value(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
     """The archive number, the channel, or the receipt (its number, or the signed scan as photo/PDF)."""
     rt, lang = context.runtime, await _lang(context.runtime, official)
@@ -198,6 +223,15 @@ async def on_tick_value(update: Update, context: BotContext, official: Official,
     sha = file_ref = None
     if item is ChecklistItem.RECEIPT and (message.document or message.photo):
         media = message.document or message.photo[-1]
+        mime, name = (media.mime_type, media.file_name) if message.document else ("image/jpeg", None)
+        refused = intake.scan_refusal(mime, name, media.file_size)
+        if refused is not None:  # never downloaded; the question stays open
+            refusal = InvalidInput(f"the receipt file was refused: {refused}", code=refused, mime_type=mime)
+            await refuse_answer(rt, official, pending, refusal)
+            await reask(
+                update, rt, pending, render_html("receipt_file_invalid", lang, rt.settings.tz, code=refused)
+            )
+            return
         data = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
         sha, file_ref = hashlib.sha256(bytes(data)).hexdigest(), f"telegram:{media.file_id}"
     value = (message.text or message.caption or "").strip()
@@ -209,7 +243,9 @@ async def on_tick_value(update: Update, context: BotContext, official: Official,
     except DomainError as refusal:
         if isinstance(refusal, _FINAL):
             await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
-        await message.reply_text(refusal_text(refusal, lang, rt))
+            await message.reply_text(refusal_text(refusal, lang, rt))
+        else:
+            await reask(update, rt, pending, refusal_text(refusal, lang, rt))
         return
     await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
     view = await asyncio.to_thread(rt.cases.view, case.number)

@@ -6,11 +6,11 @@ from telegram import ForceReply, Update
 
 from bot.context import BotContext
 from bot.handlers.identify import official_of
-from bot.handlers.inputs import consumer
+from bot.handlers.inputs import consumer, reask, refuse_answer
 from bot.handlers.replies import deliver_now, refusal_text
 from bot.templating import render_html
 from workflow.commands import TickItem
-from workflow.errors import DomainError
+from workflow.errors import DomainError, InvalidInput
 from workflow.roster import Official
 from workflow.service.identity import LANGUAGES
 from workflow.service.pending import Pending
@@ -79,14 +79,16 @@ async def on_pin_entry(update: Update, context: BotContext, official: Official, 
         return
     try:
         check_pin_format(secret)
-    except DomainError:
-        await chat.send_message(render_html("pin_invalid", lang, tz))
+    except DomainError as refusal:  # its message says what a PIN is, never what was typed
+        await refuse_answer(rt, official, pending, refusal)
+        await reask(update, rt, pending, render_html("pin_invalid", lang, tz))
         return
     if pending.kind == "pin_new":
         new_hash = await asyncio.to_thread(rt.pins.new_pin_hash, secret)
         await _ask_next(chat, rt, pending, "pin_confirm", "ask_pin_again", lang, hash=new_hash)
         return
     if not await asyncio.to_thread(pin_matches, secret, pending.data["hash"]):
+        await refuse_answer(rt, official, pending, InvalidInput("the new PIN was not the same twice"))
         await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
         await chat.send_message(render_html("pin_mismatch", lang, tz))
         return

@@ -18,10 +18,10 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Mes
 from bot import intake
 from bot.context import BotContext
 from bot.handlers.identify import official_of
-from bot.handlers.inputs import consumer
+from bot.handlers.inputs import consumer, refuse_answer
 from bot.runtime import Runtime
 from bot.templating import render_html, render_plain
-from workflow.errors import DomainError, DuplicateLetter, NotAuthorised, StaleAction
+from workflow.errors import DomainError, DuplicateLetter, InvalidInput, NotAuthorised, StaleAction
 from workflow.roster import Official
 from workflow.service.pending import Pending
 
@@ -67,7 +67,7 @@ async def start_from_scan(update: Update, context: BotContext, official: Officia
     await _advance(update, context, official, lang, data, _Turn(errors, "scan", taken, sha256))
 
 
-@consumer(KIND)
+@consumer(KIND, files=True)
 async def on_answer(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
     """An answer to the current question, or a scan (its caption may fill other questions)."""
     rt, message = context.runtime, update.effective_message
@@ -127,6 +127,9 @@ async def _advance(
     """Keep the answers, then ask the next question, or register the letter once complete."""
     rt, message = context.runtime, update.effective_message
     uploads = rt.settings.allow_scan_uploads
+    if turn.errors:  # what was refused, by field and why; never the text itself
+        refusal = InvalidInput(f"intake answers refused: {turn.errors}", fields=turn.errors)
+        await refuse_answer(rt, official, Pending(official.telegram_id, official.key, KIND), refusal)
     field = intake.next_question(data, scan=uploads)
     if field is None:
         text, keyboard = await _register(context, official, lang, data, turn.errors)
@@ -148,7 +151,10 @@ async def _advance(
         total=len(asked),
     )
     hint = render_plain("intake_placeholder", lang, rt.settings.tz, field=field)
-    await message.reply_text(text, reply_markup=ForceReply(selective=True, input_field_placeholder=hint))
+    prompt = await message.reply_text(
+        text, reply_markup=ForceReply(selective=True, input_field_placeholder=hint)
+    )
+    await asyncio.to_thread(rt.pending.prompted, update.effective_user.id, KIND, prompt.message_id)
 
 
 async def _register(
@@ -194,10 +200,8 @@ async def _take_scan(
         return data, None
     if not context.runtime.settings.allow_scan_uploads:
         errors["scan"] = "uploads_forbidden"
-    elif not intake.scan_acceptable(mime, name):
-        errors["scan"] = "scan_type"
-    elif (media.file_size or 0) > intake.SCAN_MAX_BYTES:
-        errors["scan"] = "scan_too_large"
+    elif refused := intake.scan_refusal(mime, name, media.file_size):
+        errors["scan"] = refused
     else:
         content = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
         sha256 = hashlib.sha256(content).hexdigest()
