@@ -133,6 +133,11 @@ class Delivery:
             return False
         self._last_sent[item.chat_id] = time.monotonic()
         await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message.message_id)
+        for chat_id, message_id in rendered.replaces:  # best effort: their buttons are stale anyway
+            try:
+                await bot.edit_message_text(rendered.replaced, chat_id=chat_id, message_id=message_id)
+            except TelegramError as exc:
+                log.warning("message %s (outbox row %s) not marked replaced: %s", message_id, item.id, exc)
         for name, pdf in rendered.documents:  # best effort: `disposisi case print` writes them too
             await self._global_slot()
             try:

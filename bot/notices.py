@@ -2,6 +2,7 @@
 notice about a step that moved on meanwhile says so (or is dropped, for reminders)."""
 
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.approval import approval
@@ -10,7 +11,7 @@ from bot.documents import dispatch_documents
 from bot.messages import Rendered, revoke_keyboard, revoke_operators, step_keyboard, step_text
 from bot.runtime import Runtime
 from bot.templating import render_html
-from workflow.service.outbox import OutboxItem
+from workflow.service.outbox import OutboxItem, OutboxService
 from workflow.sop import StepKind
 from workflow.timeline import display_name
 
@@ -18,7 +19,7 @@ __all__ = ["Notices", "Obsolete"]
 
 log = logging.getLogger(__name__)
 
-_STEP_KINDS = ("step_assigned", "step_returned")
+_STEP_KINDS = ("step_assigned", "step_returned", "step_updated")
 _BY_ACTOR = ("case_moved", "case_closed", "case_rejected", "case_cancelled", "step_reassigned")
 
 
@@ -31,6 +32,7 @@ class Notices:
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
+        self._outbox = OutboxService(runtime.sessions)
 
     def render(self, item: OutboxItem) -> Rendered:
         """The message ``item`` stands for, from the case as it is now.
@@ -57,9 +59,11 @@ class Notices:
             return self._sla_notice(item, view, lang)
         if item.kind in _STEP_KINDS:
             current = view.case.current
+            extra = self._change(item, view)
             if current is None or current.step_no != item.step_no:
                 # moved on meanwhile: the step it was about, without buttons
-                return Rendered(step_text(view, lang, tz, item.kind, step_no=item.step_no, uploads=uploads))
+                text = step_text(view, lang, tz, item.kind, step_no=item.step_no, uploads=uploads, **extra)
+                return Rendered(text)
             allowed = rt.cases.allowed(view.case.number, item.recipient)
             acting_for, sp_number = None, None
             if current.assignee != item.recipient:
@@ -67,12 +71,20 @@ class Notices:
                 order = view.directory.standing_in_for(item.recipient, current.assignee, _now())
                 sp_number = order.sp_number if order else None
             text = step_text(
-                view, lang, tz, item.kind, acting_for=acting_for, sp_number=sp_number, uploads=uploads
+                view,
+                lang,
+                tz,
+                item.kind,
+                acting_for=acting_for,
+                sp_number=sp_number,
+                uploads=uploads,
+                **extra,
             )
             documents = ()
-            if view.sop.step(current.step_no).kind is StepKind.DISPATCH:  # the JFU's checklist and receipt
+            if view.sop.step(current.step_no).kind is StepKind.DISPATCH and not extra:  # checklist, receipt
                 documents = tuple(dispatch_documents(view, tz))
-            return Rendered(text, step_keyboard(view, allowed, lang, uploads=uploads), documents)
+            rendered = Rendered(text, step_keyboard(view, allowed, lang, uploads=uploads), documents)
+            return self._replacing(item, view, rendered, lang, extra) if extra else rendered
         step = next((s for s in reversed(view.case.steps) if s.step_no == item.step_no), view.case.steps[-1])
         values = {"case": view.case, "step": view.sop.step(step.step_no), "reason": step.note}
         if item.kind == "case_waiting":  # the SOP's rule on duties that left nobody to take it, if any
@@ -88,6 +100,21 @@ class Notices:
             keyboard = revoke_keyboard(view, rt.cases.allowed(view.case.number, item.recipient), lang)
             values["to"] = revoke_operators(view) if keyboard else None
         return Rendered(render_html(item.kind, lang, tz, **values), keyboard)
+
+    def _change(self, item: OutboxItem, view) -> dict:
+        """For a fresh step message (``step_updated``): what changed and who changed it."""
+        if item.kind != "step_updated":
+            return {}
+        return {"change": item.payload.get("change"), "by": view.directory.name(item.payload.get("by"))}
+
+    def _replacing(self, item: OutboxItem, view, rendered: Rendered, lang: str, extra: dict) -> Rendered:
+        """A fresh step message, with the older step messages it replaces and what they become."""
+        old = self._outbox.replaced_by(item, view.case.current.started_at)
+        step = view.sop.step(item.step_no)
+        said = render_html(
+            "step_replaced", lang, self._runtime.settings.tz, case=view.case, step=step, **extra
+        )
+        return replace(rendered, replaces=tuple(old), replaced=said)
 
     def _sla_notice(self, item: OutboxItem, view, lang: str) -> Rendered:
         """A reminder (with the step's buttons) or an escalation (with *Alihkan* for the superior)."""

@@ -129,6 +129,7 @@ def values(view: CaseView) -> dict:
         "manifest": view.case.manifest,
         "locked": True,
         "open": "reject",
+        "change": "permit_scan",
         "deleted": True,
     }
 
