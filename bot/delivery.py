@@ -21,10 +21,11 @@ from jinja2 import TemplateError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.messages import Rendered
 from bot.notices import Notices, Obsolete
 from bot.runtime import Runtime
 from workflow.errors import DomainError
-from workflow.service.outbox import LEASE, OutboxItem, OutboxService
+from workflow.service.outbox import LEASE, OutboxItem
 
 __all__ = ["Delivery"]
 
@@ -46,7 +47,7 @@ class Delivery:
         replica: str | None = None,
     ) -> None:
         self._runtime = runtime
-        self._outbox = OutboxService(runtime.sessions)
+        self._outbox = runtime.outbox
         self._notices = Notices(runtime)
         self.replica = replica or replica_id()
         self._per_chat = per_chat_interval
@@ -112,7 +113,7 @@ class Delivery:
             return True
         await self._global_slot()
         try:
-            message = await bot.send_message(item.chat_id, rendered.text, reply_markup=rendered.keyboard)
+            message_id = await _send(bot, item.chat_id, rendered)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -132,7 +133,7 @@ class Delivery:
             await asyncio.to_thread(self._outbox.retry, item, _now() + timedelta(seconds=backoff), str(exc))
             return False
         self._last_sent[item.chat_id] = time.monotonic()
-        await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message.message_id)
+        await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message_id)
         for chat_id, message_id in rendered.replaces:  # best effort: their buttons are stale anyway
             try:
                 await bot.edit_message_text(rendered.replaced, chat_id=chat_id, message_id=message_id)
@@ -172,6 +173,23 @@ class Delivery:
                 self._recent.append(now)
                 return
             await asyncio.sleep(1.0 - (now - self._recent[0]))
+
+
+async def _send(bot: Bot, chat_id: int, rendered: Rendered) -> int:
+    """Send ``rendered``, or put it in place of the message it edits while Telegram still allows
+    that (else it comes as a new message); the Telegram message id."""
+    if rendered.edit is not None:
+        try:
+            await bot.edit_message_text(
+                rendered.text, chat_id=chat_id, message_id=rendered.edit, reply_markup=rendered.keyboard
+            )
+            return rendered.edit
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():  # it was shown after all
+                return rendered.edit
+            log.info("message %s cannot be edited (%s): sent as a new one", rendered.edit, exc.message)
+    message = await bot.send_message(chat_id, rendered.text, reply_markup=rendered.keyboard)
+    return message.message_id
 
 
 def _now() -> datetime:

@@ -5,13 +5,15 @@ import logging
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+from telegram import InlineKeyboardMarkup
+
 from bot.approval import approval
 from bot.digest import digest_chart, digest_text
 from bot.documents import dispatch_documents
 from bot.messages import Rendered, revoke_keyboard, revoke_operators, step_keyboard, step_text
 from bot.runtime import Runtime
 from bot.templating import render_html
-from workflow.service.outbox import OutboxItem, OutboxService
+from workflow.service.outbox import OutboxItem
 from workflow.sop import StepKind
 from workflow.timeline import display_name
 
@@ -32,7 +34,7 @@ class Notices:
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
-        self._outbox = OutboxService(runtime.sessions)
+        self._outbox = runtime.outbox
 
     def render(self, item: OutboxItem) -> Rendered:
         """The message ``item`` stands for, from the case as it is now.
@@ -53,6 +55,10 @@ class Notices:
             )
         if item.kind == "digest":
             return self._digest(item, lang)
+        if item.kind == "press_outcome":  # rendered when the action was taken; Telegram failed then
+            keyboard = item.payload.get("keyboard")
+            markup = InlineKeyboardMarkup.de_json(keyboard, None) if keyboard else None
+            return Rendered(item.payload["text"], markup, edit=item.payload.get("message_id"))
         view = rt.cases.view(item.case_number)
         uploads = rt.settings.allow_scan_uploads
         if item.kind in ("reminder", "escalation"):

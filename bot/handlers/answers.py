@@ -4,15 +4,17 @@ open when answering again can fix it."""
 
 import asyncio
 import hashlib
+import logging
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from telegram import ForceReply, Update
+from telegram.error import TelegramError
 
 from bot import intake
 from bot.context import BotContext
 from bot.handlers.inputs import consumer, reask, refuse_answer
-from bot.handlers.replies import Ask, deliver_now, done_text, refusal_text
+from bot.handlers.replies import Ask, deliver_now, done_text, refusal_text, show_later
 from bot.messages import instruction_keyboard, people_keyboard, step_keyboard, step_text
 from bot.runtime import Runtime
 from bot.templating import render_html
@@ -33,6 +35,8 @@ from workflow.service.pending import Pending
 from workflow.states import ChecklistItem
 
 __all__ = ["MANIFEST_FIELDS", "first_manifest_question"]
+
+log = logging.getLogger(__name__)
 
 #: The questions of the guided manifest, per form, in order.
 MANIFEST_FIELDS = {
@@ -57,14 +61,21 @@ async def _ask(update: Update, text: str) -> int:
 
 
 async def _reply_done(update: Update, context: BotContext, pending: Pending, text: str) -> None:
-    """Show the outcome on the original step message (edited in place) and drop the question."""
+    """Show the outcome on the original step message (edited in place) and drop the question; if
+    Telegram fails now, the outcome is queued to be shown once it answers again (it was committed)."""
     rt = context.runtime
     await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
     origin = pending.data.get("origin")
-    if origin is not None:
-        await context.bot.edit_message_text(text, chat_id=update.effective_chat.id, message_id=origin)
-    else:
-        await update.effective_message.reply_text(text)
+    try:
+        if origin is not None:
+            await context.bot.edit_message_text(text, chat_id=update.effective_chat.id, message_id=origin)
+        else:
+            await update.effective_message.reply_text(text)
+    except TelegramError as exc:
+        log.warning("answer in update %s: the outcome waits for Telegram (%s)", update.update_id, exc)
+        key = f"update:{update.update_id}"
+        await show_later(context, pending.official_key, pending.case_id, key, text, None, origin)
+        return
     deliver_now(context)
 
 

@@ -219,11 +219,14 @@ def _tick(rt, official, press, view, allowed, lang) -> Outcome:
         case = rt.cases.act(press.case_id, official.key, command, seen_version=press.version)
         after = rt.cases.view(case.number)
         if after.case.current is None:  # the last item closed the case
-            return Outcome(done_text(rt, view, case.id, press.step_id, "tick_item", lang), moved=True)
+            return Outcome(
+                done_text(rt, view, case.id, press.step_id, "tick_item", lang), moved=True, acted=True
+            )
         allowed_now = rt.cases.allowed(case.number, official.key)
         return Outcome(
             step_text(after, lang, rt.settings.tz, uploads=rt.settings.allow_scan_uploads),
             step_keyboard(after, allowed_now, lang, uploads=rt.settings.allow_scan_uploads),
+            acted=True,
         )
     return Outcome(
         ask=Ask(
@@ -248,6 +251,7 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
                 lang,
                 uploads=rt.settings.allow_scan_uploads,
             ),
+            acted=True,
         )
     digest = view.case.manifest.digest() if view.case.manifest else ""
     if not press.args or not digest.startswith(press.args[0]):
@@ -288,7 +292,7 @@ def _forward(rt, official, press, view, allowed, lang) -> Outcome:
 
 def _act(rt, official, press, view, command: Command, action: str, lang: str) -> Outcome:
     case = rt.cases.act(press.case_id, official.key, command, seen_version=press.version)
-    return Outcome(done_text(rt, view, case.id, press.step_id, action, lang), moved=True)
+    return Outcome(done_text(rt, view, case.id, press.step_id, action, lang), moved=True, acted=True)
 
 
 _PRESSES = {

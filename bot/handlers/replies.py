@@ -1,5 +1,6 @@
 """What a press or an answer leads to, and the texts shared by the handlers that reply."""
 
+import asyncio
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup
@@ -12,7 +13,7 @@ from workflow.errors import DomainError
 from workflow.service.cases import CaseView
 from workflow.timeline import display_name
 
-__all__ = ["Ask", "Outcome", "deliver_now", "done_text", "refusal_alert", "refusal_text"]
+__all__ = ["Ask", "Outcome", "deliver_now", "done_text", "refusal_alert", "refusal_text", "show_later"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,8 @@ class Outcome:
     keyboard: InlineKeyboardMarkup | None = None
     reply: str | None = None
     ask: Ask | None = None
-    moved: bool = False
+    moved: bool = False  # the case moved to someone else: their notification goes out at once
+    acted: bool = False  # an action was committed: its outcome must reach the presser, come what may
     alert: str | None = None  # plain text shown as the press's alert
     document: str | None = None  # a Telegram file id to send to the presser (the permit scan)
 
@@ -41,6 +43,22 @@ def deliver_now(context: BotContext) -> None:
     """Send the notifications an action caused at once, not at the next tick."""
     if context.bot_data.delivery is not None and context.application.running:  # not while shutting down
         context.application.create_task(context.bot_data.delivery.run_once(context.bot))
+
+
+async def show_later(
+    context: BotContext,
+    official_key: str,
+    case_id: int,
+    key: str,
+    text: str,
+    keyboard,
+    message_id: int | None,
+) -> None:
+    """Telegram failed to show the outcome of a committed action: queue it (an outbox row, once per
+    ``key``) to be put in place of ``message_id``, or sent anew, once Telegram answers again."""
+    payload = {"text": text, "keyboard": keyboard.to_dict() if keyboard else None, "message_id": message_id}
+    await asyncio.to_thread(context.runtime.outbox.later, official_key, case_id, key, payload)
+    deliver_now(context)
 
 
 def refusal_text(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:

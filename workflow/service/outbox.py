@@ -121,6 +121,32 @@ class OutboxService:
         """Try again at ``at`` (after a 429's retry_after or a network error)."""
         self._set(item.id, next_attempt_at=at, attempts=item.attempts + 1, last_error=error[:500])
 
+    def later(self, recipient: str, case_id: int | None, key: str, payload: dict) -> None:
+        """Queue a message whose sending failed after the action it reports was committed (Telegram
+        down, a press answered too late): ``payload`` holds the rendered text, keyboard and the
+        message to edit. ``key`` makes it once only (e.g. the press's query id)."""
+        now = self._clock()
+
+        def work(session: Session) -> None:
+            repo.insert_new(
+                session,
+                repo.OUTBOX,
+                {
+                    "created_at": now,
+                    "recipient": recipient,
+                    "kind": "press_outcome",
+                    "case_id": case_id,
+                    "step_no": None,
+                    "dedupe_key": f"later:{key}"[:200],
+                    "payload": payload,
+                    "status": "pending",
+                    "attempts": 0,
+                },
+                "dedupe_key",
+            )
+
+        run_in_transaction(self._sessions, work)
+
     def replaced_by(self, item: OutboxItem, since: datetime) -> list[tuple[int, int]]:
         """The step messages that ``item``, a fresh one, replaces: those sent to the same person
         about the same step of the case since ``since`` (when the step opened), from the last
