@@ -36,6 +36,7 @@ from bot.handlers.start import on_start
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.templating import labels, render_html
+from bot.updates import UPDATES
 from bot.web import health_app, webhook_app
 from workflow.service.operations import Operations
 from workflow.service.sweep import SlaSweep
@@ -44,8 +45,6 @@ __all__ = ["build_application", "last_sweep", "running", "serve"]
 
 log = logging.getLogger(__name__)
 
-#: The update types the bot asks Telegram for.
-UPDATES = ["message", "callback_query"]
 #: How often the SLA sweep looks for steps past their due time (the deadlines are rows).
 SWEEP_INTERVAL = 5.0
 #: How often the delivery job looks at the outbox (actions also start it at once).
