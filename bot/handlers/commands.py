@@ -7,10 +7,10 @@ from telegram import ForceReply, Update
 from bot.context import BotContext
 from bot.handlers.identify import official_of
 from bot.handlers.inputs import consumer, reask, refuse_answer
-from bot.handlers.replies import deliver_now, refusal_text
+from bot.handlers.replies import deliver_now, refusal_text, refuse_command
 from bot.templating import render_html
 from workflow.commands import TickItem
-from workflow.errors import DomainError, InvalidInput
+from workflow.errors import DomainError, InvalidInput, NotAuthorised
 from workflow.roster import Official
 from workflow.service.identity import LANGUAGES
 from workflow.service.pending import Pending
@@ -35,6 +35,8 @@ async def on_pin(update: Update, context: BotContext) -> None:
     directory = await asyncio.to_thread(rt.roster.directory)
     standing_for = {o.for_key for o in directory.stand_ins if o.official == official.key}
     if official.role not in signers and not any(directory.get(k).role in signers for k in standing_for):
+        refusal = NotAuthorised(f"{official.key} ({official.role}) does not sign, nor stand in for a signer")
+        await refuse_command(rt, official.key, "pin", refusal)
         await update.effective_message.reply_text(render_html("pin_not_for_you", lang, rt.settings.tz))
         return
     status = await asyncio.to_thread(rt.pins.status, official.key)
@@ -118,6 +120,9 @@ async def on_language(update: Update, context: BotContext) -> None:
         return
     choice = (context.args or [""])[0].lower()
     if choice not in LANGUAGES:
+        await refuse_command(
+            rt, official.key, "bahasa", InvalidInput(f"/bahasa takes {' or '.join(LANGUAGES)}")
+        )
         await update.effective_message.reply_text(render_html("language_usage", lang, rt.settings.tz))
         return
     await asyncio.to_thread(rt.identity.set_language, official.key, choice)
@@ -131,6 +136,9 @@ async def on_receipt(update: Update, context: BotContext) -> None:
     if official is None:
         return
     if len(context.args or []) < 2:
+        await refuse_command(
+            rt, official.key, "terima", InvalidInput("/terima takes a case and a receipt number")
+        )
         await update.effective_message.reply_text(render_html("receipt_usage", lang, rt.settings.tz))
         return
     case_ref, receipt = context.args[0], " ".join(context.args[1:])

@@ -13,7 +13,16 @@ from workflow.errors import DomainError
 from workflow.service.cases import CaseView
 from workflow.timeline import display_name
 
-__all__ = ["Ask", "Outcome", "deliver_now", "done_text", "refusal_alert", "refusal_text", "show_later"]
+__all__ = [
+    "Ask",
+    "Outcome",
+    "deliver_now",
+    "done_text",
+    "refusal_alert",
+    "refusal_text",
+    "refuse_command",
+    "show_later",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +68,12 @@ async def show_later(
     payload = {"text": text, "keyboard": keyboard.to_dict() if keyboard else None, "message_id": message_id}
     await asyncio.to_thread(context.runtime.outbox.later, official_key, case_id, key, payload)
     deliver_now(context)
+
+
+async def refuse_command(rt: Runtime, official_key: str, command: str, refusal: DomainError) -> None:
+    """Audit a command refused for what it carried or who sent it (action ``command:/<name>``);
+    nothing else changes. The refusal names what was wrong, never the text that was sent."""
+    await asyncio.to_thread(rt.cases.refuse, None, official_key, f"command:/{command}", refusal)
 
 
 def refusal_text(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:

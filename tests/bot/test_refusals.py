@@ -295,6 +295,46 @@ def test_an_alert_shows_a_name_with_quotes_ampersands_and_markup_exactly_as_writ
     assert f"Diteruskan oleh {name} pada" in done.text  # the HTML message shows it as written too
 
 
+# -- commands with bad input ---------------------------------------------------------------------
+
+
+def test_a_command_with_bad_input_says_what_was_wrong_changes_nothing_and_is_audited(server, office):
+    cases, sessions, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            operator = await linked(server, sessions, "op3", OP3)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            before = cases.view(number).case
+            told = []
+            for command in (
+                "/bahasa klingon",
+                "/status",
+                "/cari a",
+                "/cetak",
+                "/terima 1",
+                "/pin",
+                "/digest",
+            ):
+                operator.send(command)
+                told.append((await operator.wait_for_message_async()).text)
+            return number, before, told
+
+    number, before, told = asyncio.run(scenario())
+
+    assert cases.view(number).case == before
+    assert "/bahasa id" in told[0] and "/terima" in told[4]
+    assert refusals(sessions, "op3") == [
+        ("command:/bahasa", "invalid_input"),
+        ("command:/status", "invalid_input"),
+        ("command:/cari", "invalid_input"),
+        ("command:/cetak", "invalid_input"),
+        ("command:/terima", "invalid_input"),
+        ("command:/pin", "not_authorised"),
+        ("command:/digest", "not_authorised"),
+    ]
+
+
 # -- strangers -----------------------------------------------------------------------------------
 
 
