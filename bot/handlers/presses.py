@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.approval import scan_offered
 from bot.callbacks import Press, encode, key_tag
+from bot.handlers.manifest import first_manifest_question
 from bot.handlers.replies import Ask, Outcome, done_text
 from bot.handlers.revocation import access_revoked
 from bot.messages import (
@@ -174,8 +175,6 @@ def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
     form = {"f": "file", "h": "hardcopy"}.get(press.args[0])
     if form is None:
         _refuse(rt, official.key, press, InvalidInput("unknown manifest form in the button"))
-    from bot.handlers.answers import first_manifest_question
-
     return Outcome(ask=first_manifest_question(form, lang, rt.settings.tz, view.case))
 
 
