@@ -4,6 +4,7 @@ than Telegram nests. The handlers read these fields without checking them again;
 fails is refused naming where it is wrong, never repeating what it holds (it may carry a PIN)."""
 
 import json
+import re
 from collections.abc import Collection
 
 __all__ = ["MAX_BODY", "UPDATES", "Malformed", "parse_update"]
@@ -16,6 +17,7 @@ MAX_BODY = 1024 * 1024
 #: Telegram nests an update a few levels deep; a body nested deeper is not one.
 MAX_DEPTH = 32
 _INT64 = (-(2**63), 2**63 - 1)
+_FIELD = re.compile(r"[a-z_]{1,32}")
 
 
 class Malformed(ValueError):
@@ -42,7 +44,8 @@ def parse_update(body: bytes, kinds: Collection[str]) -> dict:
     _integer(update, "update_id", "update", low=0)
     given = [k for k in update if k != "update_id"]
     if len(given) != 1 or given[0] not in kinds:
-        raise Malformed(f"update: exactly one of {', '.join(kinds)} expected, got {sorted(given)}")
+        named = sorted(k if _FIELD.fullmatch(k) else "?" for k in given)  # field names, never odd text
+        raise Malformed(f"update: exactly one of {', '.join(kinds)} expected, got {named}")
     kind = given[0]
     (_message if kind == "message" else _callback_query)(update[kind], kind)
     return update

@@ -30,7 +30,7 @@ __all__ = ["FORCE_PATTERN", "on_answer", "on_force", "on_new", "start_from_scan"
 KIND = "intake"
 #: Callback data of "Tetap daftarkan": a one-off token kept in the pending row, checked on press.
 FORCE_PREFIX = "intake:force:"
-FORCE_PATTERN = r"^intake:force:[0-9a-f]{8}$"
+FORCE_PATTERN = r"^intake:force:[0-9a-f]{8}\Z"  # \Z: "$" would let a trailing newline in
 _REGISTRARS = ("tu", "admin")  # and the role of each SOP's step 1, as CaseService decides
 
 
