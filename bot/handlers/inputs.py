@@ -92,7 +92,14 @@ async def on_message(update: Update, context: BotContext) -> None:
     await CONSUMERS[question.kind](update, context, official, question)
 
 
-async def _unanswered(update, context, official, lang: str, pending: Pending | None, refusal) -> None:
+async def _unanswered(
+    update: Update,
+    context: BotContext,
+    official: Official,
+    lang: str,
+    pending: Pending | None,
+    refusal: DomainError,
+) -> None:
     """A message that answers no open question: audited, deleted when it may be a PIN (typed after
     signing locked, say), and told which question is open, if any."""
     rt, message = context.runtime, update.effective_message

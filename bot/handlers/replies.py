@@ -60,7 +60,7 @@ async def show_later(
     case_id: int,
     key: str,
     text: str,
-    keyboard,
+    keyboard: InlineKeyboardMarkup | None,
     message_id: int | None,
 ) -> None:
     """Telegram failed to show the outcome of a committed action: queue it (an outbox row, once per
