@@ -234,8 +234,7 @@ async def _deliver(context: BotContext) -> None:
 
 async def _on_error(update: object, context: BotContext) -> None:
     """Log with context; tell the user something short."""
-    where = update.to_dict() if isinstance(update, Update) else repr(update)
-    log.error("handler failed for update %s", where, exc_info=context.error)
+    log.error("handler failed for %s", _described(update), exc_info=context.error)
     if (
         isinstance(update, Update)
         and update.effective_chat is not None
@@ -243,3 +242,14 @@ async def _on_error(update: object, context: BotContext) -> None:
     ):
         tz = context.runtime.settings.tz
         await context.bot.send_message(update.effective_chat.id, render_html("error", "id", tz))
+
+
+def _described(update: object) -> str:
+    """Which update failed: its id, kind, sender and callback data, never the text of a message
+    (it may be a PIN)."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    kind = "callback_query" if update.callback_query else "message" if update.effective_message else "update"
+    user = update.effective_user.id if update.effective_user else None
+    data = f", data {update.callback_query.data!r}" if update.callback_query else ""
+    return f"update {update.update_id} ({kind} from {user}{data})"

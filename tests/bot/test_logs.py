@@ -1,10 +1,12 @@
-"""The bot token never reaches a log line, even at DEBUG."""
+"""The bot token never reaches a log line, even at DEBUG; nor does a PIN, even when a handler fails."""
 
 import asyncio
 import logging
 
 from bot.logs import RedactToken, setup_logging
 from tests.bot.conftest import TOKEN, link, running_bot
+from tests.conftest import PIN, letter
+from tests.driving import drive_to
 
 
 def test_the_filter_redacts_the_token_in_messages_arguments_and_tracebacks():
@@ -52,3 +54,35 @@ def test_a_debug_session_of_the_real_bot_never_logs_the_token(server, office, ca
     assert "getUpdates" in err or "sendMessage" in err  # it did log, at DEBUG
     assert TOKEN not in err
     assert TOKEN.split(":")[1] not in err
+
+
+def test_a_handler_that_fails_on_a_pin_answer_logs_which_update_failed_but_never_the_pin(
+    server, office, caplog
+):
+    cases, sessions, settings = office
+
+    def database_gone(*args, **kwargs):
+        raise RuntimeError("the database does not answer")
+
+    async def scenario():
+        async with running_bot(settings) as app:
+            direktur = link(server, sessions, "dir", 1001, "Andi")
+            await direktur.wait_for_message_async(contains="Selamat datang")
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            await asyncio.to_thread(drive_to, cases, number, 7)
+            step7 = await direktur.wait_for_message_async(contains="Langkah 7", timeout=10)
+            direktur.press(step7, "Tandatangani")
+            prompt = await direktur.wait_for_message_async(contains="kirim PIN")
+            app.bot_data.runtime.cases.act = database_gone
+
+            direktur.reply(prompt, PIN)
+            return await direktur.wait_for_message_async(contains="terjadi kesalahan")
+
+    with caplog.at_level(logging.INFO):
+        told = asyncio.run(scenario())
+
+    failed = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert told and len(failed) == 1 and "handler failed for update" in failed[0].getMessage()
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "the database does not answer" in logged  # the traceback is kept
+    assert PIN not in logged
