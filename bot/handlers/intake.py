@@ -42,6 +42,7 @@ class _Turn:
     intro: str | None = None
     taken: tuple[str, ...] = ()
     scan_received: str | None = None
+    answered: Pending | None = None  # the question the message answered (its prompts, if asked again)
 
 
 async def on_new(update: Update, context: BotContext) -> None:
@@ -86,7 +87,7 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
                 data[field] = intake.validate(field, message.text or "", _today(rt))
             except ValueError as refusal:
                 errors[field] = str(refusal)
-    await _advance(update, context, official, lang, data, _Turn(errors, None, taken, sha256))
+    await _advance(update, context, official, lang, data, _Turn(errors, None, taken, sha256, pending))
 
 
 async def on_force(update: Update, context: BotContext) -> None:
@@ -135,7 +136,11 @@ async def _advance(
         text, keyboard = await _register(context, official, lang, data, turn.errors)
         await message.reply_text(text, reply_markup=keyboard)
         return
-    await asyncio.to_thread(rt.pending.put, Pending(update.effective_user.id, official.key, KIND, data=data))
+    before = turn.answered
+    again = before is not None and intake.next_question(before.data, scan=uploads) == field
+    earlier = before.prompts if again else ()  # the same question asked again: its prompts stay open
+    following = Pending(update.effective_user.id, official.key, KIND, data=data, earlier_prompts=earlier)
+    await asyncio.to_thread(rt.pending.put, following)
     asked = [f for f in intake.FIELDS if uploads or f != "scan"]
     values = {"field": field, "limits": intake.LIMITS, "today": _today(rt)}
     text = render_html(

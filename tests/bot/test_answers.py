@@ -241,12 +241,20 @@ def test_a_scan_of_the_wrong_type_and_a_bad_date_in_the_intake_are_audited(serve
             tu = await linked(server, sessions, "tu1", (1009, "Indah"))
             tu.send("/baru")
             tu.reply(await tu.wait_for_message_async(contains="nomor surat"), "470/9")
-            tu.reply(await tu.wait_for_message_async(contains="Tanggal surat"), "kemarin")
+            date_question = await tu.wait_for_message_async(contains="Tanggal surat")
+            tu.reply(date_question, "kemarin")
             await tu.wait_for_message_async(contains="Tanggal tidak dikenali")
+            tu.reply(date_question, "20-11-2026")  # asked again, the first prompt still answers it
+            institution = await tu.wait_for_message_async(contains="Instansi")
+            tu.reply(institution, "BPJS Kesehatan")
+            tu.reply(await tu.wait_for_message_async(contains="Keperluan"), "Verifikasi data")
+            tu.reply(await tu.wait_for_message_async(contains="PKS"), "lewati")
             tu.send_document(DOCX, "izin.docx", mime_type="application/msword")
             return await tu.wait_for_message_async(contains="bukan PDF atau gambar")
 
     asyncio.run(scenario())
+
+    assert pending_row(sessions, 1009).data["date"] == "2026-11-20"
 
     assert refused_answers(sessions, "tu1") == [
         ("answer:intake", "invalid_input"),
