@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot.context import BotContext, BotData
 from bot.delivery import Delivery
-from bot.handlers import answers  # noqa: F401  (registers the answer consumers)
+from bot.handlers import answers, manifest  # noqa: F401  (registers the answer consumers)
 from bot.handlers.buttons import on_press
 from bot.handlers.commands import on_language, on_pin, on_receipt
 from bot.handlers.digest import on_digest
@@ -36,6 +36,7 @@ from bot.handlers.start import on_start
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.templating import labels, render_html
+from bot.updates import UPDATES
 from bot.web import health_app, webhook_app
 from workflow.service.operations import Operations
 from workflow.service.sweep import SlaSweep
@@ -44,8 +45,6 @@ __all__ = ["build_application", "last_sweep", "running", "serve"]
 
 log = logging.getLogger(__name__)
 
-#: The update types the bot asks Telegram for.
-UPDATES = ["message", "callback_query"]
 #: How often the SLA sweep looks for steps past their due time (the deadlines are rows).
 SWEEP_INTERVAL = 5.0
 #: How often the delivery job looks at the outbox (actions also start it at once).
@@ -233,22 +232,9 @@ async def _deliver(context: BotContext) -> None:
     await context.bot_data.delivery.run_once(context.bot)
 
 
-def _described(update: object) -> str:
-    if not isinstance(update, Update):
-        return type(update).__name__
-    kind = next(
-        (k for k in ("callback_query", "message", "edited_message", "my_chat_member") if getattr(update, k)),
-        "other",
-    )
-    user = update.effective_user.id if update.effective_user else None
-    data = update.callback_query.data if update.callback_query else None  # ids only (bot/callbacks.py)
-    return f"{update.update_id} ({kind} from user {user}{f', data {data!r}' if data else ''})"
-
-
 async def _on_error(update: object, context: BotContext) -> None:
-    """Log with context (ids only: what people type, a PIN among it, never reaches the log); tell
-    the user something short."""
-    log.error("handler failed for update %s", _described(update), exc_info=context.error)
+    """Log with context; tell the user something short."""
+    log.error("handler failed for %s", _described(update), exc_info=context.error)
     if (
         isinstance(update, Update)
         and update.effective_chat is not None
@@ -256,3 +242,14 @@ async def _on_error(update: object, context: BotContext) -> None:
     ):
         tz = context.runtime.settings.tz
         await context.bot.send_message(update.effective_chat.id, render_html("error", "id", tz))
+
+
+def _described(update: object) -> str:
+    """Which update failed: its id, kind, sender and callback data, never the text of a message
+    (it may be a PIN)."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    kind = "callback_query" if update.callback_query else "message" if update.effective_message else "update"
+    user = update.effective_user.id if update.effective_user else None
+    data = f", data {update.callback_query.data!r}" if update.callback_query else ""
+    return f"update {update.update_id} ({kind} from {user}{data})"

@@ -15,29 +15,22 @@ import secrets
 import socket
 import time
 from collections import deque
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from jinja2 import TemplateError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.approval import approval
-from bot.digest import digest_chart, digest_text
-from bot.documents import dispatch_documents
-from bot.messages import Rendered, revoke_keyboard, revoke_operators, step_keyboard, step_text
+from bot.messages import Rendered
+from bot.notices import Notices, Obsolete
 from bot.runtime import Runtime
-from bot.templating import render_html
 from workflow.errors import DomainError
-from workflow.service.outbox import LEASE, OutboxItem, OutboxService
-from workflow.sop import StepKind
-from workflow.timeline import display_name
+from workflow.service.outbox import LEASE, OutboxItem
 
 __all__ = ["Delivery"]
 
 log = logging.getLogger(__name__)
 
-_STEP_KINDS = ("step_assigned", "step_returned")
-_BY_ACTOR = ("case_moved", "case_closed", "case_rejected", "case_cancelled", "step_reassigned")
 #: Rows one delivery pass claims at most.
 BATCH = 100
 
@@ -54,7 +47,8 @@ class Delivery:
         replica: str | None = None,
     ) -> None:
         self._runtime = runtime
-        self._outbox = OutboxService(runtime.sessions)
+        self._outbox = runtime.outbox
+        self._notices = Notices(runtime)
         self.replica = replica or replica_id()
         self._per_chat = per_chat_interval
         self._global_rate = global_rate
@@ -105,7 +99,7 @@ class Delivery:
             await asyncio.to_thread(self._outbox.skip, item, "no Telegram account linked")
             return True
         try:
-            rendered = await asyncio.to_thread(self._render, item)
+            rendered = await asyncio.to_thread(self._notices.render, item)
         except Obsolete as exc:  # a reminder for a step that was handled meanwhile
             await asyncio.to_thread(self._outbox.skip, item, str(exc))
             return True
@@ -119,7 +113,7 @@ class Delivery:
             return True
         await self._global_slot()
         try:
-            message = await bot.send_message(item.chat_id, rendered.text, reply_markup=rendered.keyboard)
+            message_id = await _send(bot, item.chat_id, rendered)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -139,7 +133,12 @@ class Delivery:
             await asyncio.to_thread(self._outbox.retry, item, _now() + timedelta(seconds=backoff), str(exc))
             return False
         self._last_sent[item.chat_id] = time.monotonic()
-        await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message.message_id)
+        await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message_id)
+        for chat_id, message_id in rendered.replaces:  # best effort: their buttons are stale anyway
+            try:
+                await bot.edit_message_text(rendered.replaced, chat_id=chat_id, message_id=message_id)
+            except TelegramError as exc:
+                log.warning("message %s (outbox row %s) not marked replaced: %s", message_id, item.id, exc)
         for name, pdf in rendered.documents:  # best effort: `disposisi case print` writes them too
             await self._global_slot()
             try:
@@ -153,95 +152,6 @@ class Delivery:
             except TelegramError as exc:
                 log.warning("photo for outbox row %s not sent: %s", item.id, exc)
         return True
-
-    def _render(self, item: OutboxItem) -> Rendered:
-        rt, tz = self._runtime, self._runtime.settings.tz
-        lang = item.language
-        if item.kind in ("official_unreachable", "pin_locked", "pin_reset"):
-            key = item.payload.get("official", item.recipient)
-            name = rt.roster.directory().name(key)
-            by = rt.roster.directory().name(item.payload.get("by")) if item.payload.get("by") else None
-            return Rendered(
-                render_html(
-                    item.kind, lang, tz, name=name, key=key, case_number=item.case_number or "-", by=by
-                )
-            )
-        if item.kind == "digest":
-            return self._digest(item, lang)
-        view = rt.cases.view(item.case_number)
-        uploads = rt.settings.allow_scan_uploads
-        if item.kind in ("reminder", "escalation"):
-            return self._sla_notice(item, view, lang)
-        if item.kind in _STEP_KINDS:
-            current = view.case.current
-            if current is None or current.step_no != item.step_no:
-                # moved on meanwhile: the step it was about, without buttons
-                return Rendered(step_text(view, lang, tz, item.kind, step_no=item.step_no, uploads=uploads))
-            allowed = rt.cases.allowed(view.case.number, item.recipient)
-            acting_for, sp_number = None, None
-            if current.assignee != item.recipient:
-                acting_for = view.directory.name(current.assignee)
-                order = view.directory.standing_in_for(item.recipient, current.assignee, _now())
-                sp_number = order.sp_number if order else None
-            text = step_text(
-                view, lang, tz, item.kind, acting_for=acting_for, sp_number=sp_number, uploads=uploads
-            )
-            documents = ()
-            if view.sop.step(current.step_no).kind is StepKind.DISPATCH:  # the JFU's checklist and receipt
-                documents = tuple(dispatch_documents(view, tz))
-            return Rendered(text, step_keyboard(view, allowed, lang, uploads=uploads), documents)
-        step = next((s for s in reversed(view.case.steps) if s.step_no == item.step_no), view.case.steps[-1])
-        values = {"case": view.case, "step": view.sop.step(step.step_no), "reason": step.note}
-        if item.kind == "case_waiting":  # the SOP's rule on duties that left nobody to take it, if any
-            values["rule"] = item.payload.get("rule")
-        if item.kind in _BY_ACTOR:
-            values["by"] = display_name(view.directory, step.actor, step.acting_for)
-        keyboard = None
-        if item.kind == "case_waiting" and view.case.current is not None:  # the superior assigns it here
-            keyboard = step_keyboard(
-                view, rt.cases.allowed(view.case.number, item.recipient), lang, uploads=uploads
-            )
-        if item.kind == "case_closed":  # who granted the operator access is asked to confirm it was revoked
-            keyboard = revoke_keyboard(view, rt.cases.allowed(view.case.number, item.recipient), lang)
-            values["to"] = revoke_operators(view) if keyboard else None
-        return Rendered(render_html(item.kind, lang, tz, **values), keyboard)
-
-    def _sla_notice(self, item: OutboxItem, view, lang: str) -> Rendered:
-        """A reminder (with the step's buttons) or an escalation (with *Alihkan* for the superior)."""
-        current = view.case.current
-        if current is None or current.step_no != item.step_no:
-            raise Obsolete(f"{view.case.number} moved on from step {item.step_no}")
-        allowed = self._runtime.cases.allowed(view.case.number, item.recipient)
-        uploads = self._runtime.settings.allow_scan_uploads
-        text = render_html(
-            item.kind,
-            lang,
-            self._runtime.settings.tz,
-            case=view.case,
-            ap=approval(view, current, uploads=uploads),
-            acting_for=None,
-            sp_number=None,
-            step=view.sop.step(current.step_no),
-            due=current.due_at,
-            n=item.payload.get("n", 1),
-            late=timedelta(seconds=item.payload.get("lateness_seconds", 0)),
-            holder=view.directory.name(current.assignee) if current.assignee else "-",
-            # the holder the bot cannot reach, when this reminder came to their superior instead
-            name=view.directory.name(current.assignee) if item.payload.get("holder_unreachable") else None,
-        )
-        return Rendered(text, step_keyboard(view, allowed, lang, uploads=uploads) if allowed else None)
-
-    def _digest(self, item: OutboxItem, lang: str) -> Rendered:
-        """The day's stored digest (the same figures for every recipient), then its chart."""
-        digest = self._runtime.digests.stored(date.fromisoformat(item.payload["day"]))
-        if digest is None:
-            raise Obsolete(f"no digest stored for {item.payload['day']}")
-        try:
-            photos = (digest_chart(digest, lang),)
-        except Exception:  # the figures are in the text: a chart that cannot be drawn holds nothing back
-            log.exception("the chart of the digest of %s cannot be drawn", digest.day)
-            photos = ()
-        return Rendered(digest_text(digest, lang, self._runtime.settings.tz), photos=photos)
 
     def _superiors(self, key: str) -> list[str]:
         directory = self._runtime.roster.directory()
@@ -265,8 +175,21 @@ class Delivery:
             await asyncio.sleep(1.0 - (now - self._recent[0]))
 
 
-class Obsolete(Exception):
-    """The notice no longer applies (the step it is about was handled)."""
+async def _send(bot: Bot, chat_id: int, rendered: Rendered) -> int:
+    """Send ``rendered``, or put it in place of the message it edits while Telegram still allows
+    that (else it comes as a new message); the Telegram message id."""
+    if rendered.edit is not None:
+        try:
+            await bot.edit_message_text(
+                rendered.text, chat_id=chat_id, message_id=rendered.edit, reply_markup=rendered.keyboard
+            )
+            return rendered.edit
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():  # it was shown after all
+                return rendered.edit
+            log.info("message %s cannot be edited (%s): sent as a new one", rendered.edit, exc.message)
+    message = await bot.send_message(chat_id, rendered.text, reply_markup=rendered.keyboard)
+    return message.message_id
 
 
 def _now() -> datetime:

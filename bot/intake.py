@@ -22,6 +22,7 @@ __all__ = [
     "next_question",
     "parse_caption",
     "scan_acceptable",
+    "scan_refusal",
     "to_letter",
     "validate",
 ]
@@ -136,6 +137,16 @@ def scan_acceptable(mime_type: str | None, file_name: str | None = None) -> bool
     """A PDF or an image (by its MIME type, or its name when Telegram gives no type)."""
     mime = mime_type or (mimetypes.guess_type(file_name or "", strict=False)[0] or "")
     return mime == "application/pdf" or mime.startswith("image/")
+
+
+def scan_refusal(mime_type: str | None, file_name: str | None, size: int | None) -> str | None:
+    """Why a file cannot be taken as a scan (the permit letter's, or the signed receipt's), checked
+    before anything is downloaded: ``scan_type`` (not a PDF or an image), ``scan_too_large``; or None."""
+    if not scan_acceptable(mime_type, file_name):
+        return "scan_type"
+    if (size or 0) > SCAN_MAX_BYTES:
+        return "scan_too_large"
+    return None
 
 
 def to_letter(data: dict) -> Letter:

@@ -35,6 +35,9 @@ class Rendered:
     keyboard: InlineKeyboardMarkup | None = None
     documents: tuple[tuple[str, bytes], ...] = ()  # (filename, PDF) sent after the text
     photos: tuple[bytes, ...] = ()  # images (PNG) sent after the text and the documents
+    replaces: tuple[tuple[int, int], ...] = ()  # (chat, message) ids of older messages it replaces
+    replaced: str | None = None  # what those older messages become (their buttons removed)
+    edit: int | None = None  # a message to put this in place of, if Telegram still allows it
 
 
 def fit(template: str, lang: str, tz: ZoneInfo, rows: list, **values) -> str:

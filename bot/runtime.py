@@ -16,6 +16,7 @@ from workflow.service.cases import CaseService
 from workflow.service.dailydigest import DailyDigests
 from workflow.service.digest import DigestService
 from workflow.service.identity import IdentityService
+from workflow.service.outbox import OutboxService
 from workflow.service.pending import PendingInputs
 from workflow.service.pins import Pins
 from workflow.service.queries import CaseQueries
@@ -39,6 +40,7 @@ class Runtime:
     records: Records
     identity: IdentityService
     pending: PendingInputs
+    outbox: OutboxService
     pins: Pins
     queries: CaseQueries
     calendar: WorkCalendar
@@ -122,6 +124,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         records=Records(sessions, cases, settings.tz),
         identity=IdentityService(sessions),
         pending=PendingInputs(sessions),
+        outbox=OutboxService(sessions),
         pins=Pins(sessions),
         queries=CaseQueries(sessions, cases),
         calendar=calendar,

@@ -15,6 +15,7 @@ __all__ = [
     "LIMIT",
     "labels",
     "render_html",
+    "render_plain",
     "render_text",
     "templates_dir",
     "text_macros",
@@ -69,6 +70,13 @@ def render_html(template: str, lang: str, tz: ZoneInfo, **values) -> str:
     )
 
 
+def render_plain(template: str, lang: str, tz: ZoneInfo, **values) -> str:
+    """The same template as text for a field Telegram shows as typed (a press's alert, a button's
+    label, an input placeholder): what Telegram would show of the HTML, tags dropped and entities
+    decoded, so a name or note with ``<``, ``&`` or quotes reads exactly as it was written."""
+    return _visible(render_html(template, lang, tz, **values))
+
+
 @cache
 def labels(lang: str, table: str = "buttons") -> dict[str, str]:
     """A ``key = text`` table of a language: button labels (``buttons.txt``), ``commands.txt`` …"""
@@ -79,8 +87,7 @@ def labels(lang: str, table: str = "buttons") -> dict[str, str]:
 
 def visible_length(html: str) -> int:
     """The length Telegram counts for an HTML message: tags removed, entities decoded, UTF-16 units."""
-    text = unescape(_TAG.sub("", html))
-    return len(text.encode("utf-16-le")) // 2
+    return len(_visible(html).encode("utf-16-le")) // 2
 
 
 def render_text(template: str, tz: ZoneInfo, **values) -> str:
@@ -95,6 +102,11 @@ _TAG = re.compile(r"<[^>]+>")
 def text_macros(template: str, tz: ZoneInfo):
     """The macros of a plain-text template, to call one at a time (e.g. the demo's narration)."""
     return _text_environment().get_template(template).make_module({"tz": tz})
+
+
+def _visible(html: str) -> str:
+    """The text Telegram shows for ``html``: its tags dropped, its entities decoded."""
+    return unescape(_TAG.sub("", html))
 
 
 def _minutes(value: timedelta, unit: str) -> str:

@@ -17,6 +17,7 @@ from tests.driving import (
     edit_step_row,
     last_audit,
     open_ldk,
+    outbox,
 )
 from workflow.case import Case, Signature
 from workflow.commands import Forward, Reassign, Return, Sign, SubmitManifest, TickItem
@@ -194,6 +195,18 @@ def test_attaching_the_permit_scan_lets_the_direktur_sign(cases, sessions):
 
     assert (case.current.step_no, case.letter.scan_sha256) == (8, SCAN)
     assert [r.action for r in audit_rows(sessions, case_id=case.id)][-2:] == ["attach_scan", "sign"]
+
+
+def test_attaching_the_permit_scan_sends_the_open_step_again_to_its_holder_and_their_stand_in(
+    cases, sessions, clock
+):
+    number = open_ldk(cases, scan=None)
+    drive_to(cases, number, 7)
+    clock.now = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # Budi stands in for the Direktur this week
+
+    cases.attach_scan(number, "cli:ops", SCAN, "/arsip/surat/470-123.pdf")
+
+    assert outbox(sessions, kind="step_updated") == [("dir", "step_updated", 7), ("ksd1", "step_updated", 7)]
 
 
 # -- only the Direktur, or their stand-in within the order's dates, signs ------------------------

@@ -13,7 +13,7 @@ from bot.botapi.html import parse_html
 from bot.callbacks import decode
 from bot.intake import LIMITS
 from bot.messages import history_text, step_keyboard, step_text
-from bot.templating import LIMIT, _html_environment, labels, render_html, templates_dir
+from bot.templating import LIMIT, _html_environment, labels, render_html, render_plain, templates_dir
 from tests.conftest import WIB, Clock, build_services, letter
 from tests.driving import MANIFEST, TICK_VALUES, step_action
 from tests.test_digest_text import digest as sample_digest
@@ -128,6 +128,9 @@ def values(view: CaseView) -> dict:
         "rule": {"kind": "sign", "by": "check_data"},
         "manifest": view.case.manifest,
         "locked": True,
+        "open": "reject",
+        "change": "permit_scan",
+        "deleted": True,
     }
 
 
@@ -204,3 +207,19 @@ def test_every_step_kind_gets_buttons_in_its_language_with_valid_callback_data(w
         assert {b.text for b in buttons} <= set(words.values()), name
         assert all(decode(b.callback_data).case_id == views[name].case.id for b in buttons), name
         assert len(buttons) > 2, name  # besides reading the history and reassigning, the step's own
+
+
+#: Templates shown where Telegram takes text as typed: a press's alert, a button, an input placeholder.
+PLAIN = ["refused", "hashes", "stranger", "intake_stale", "intake_placeholder", "intake_force_button"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("template", PLAIN)
+def test_plain_text_fields_carry_no_markup_and_show_user_text_as_written(views, template, lang):
+    shown = {name: render_plain(template, lang, WIB, **values(view)) for name, view in views.items()}
+
+    for text in shown.values():
+        assert "&lt;" not in text and "&amp;" not in text and "&#" not in text
+        assert "<b>" not in text.replace(HOSTILE, "")  # no tag of the template's own
+    if template == "refused":  # the detail of a refused input, as the official wrote it
+        assert all(HOSTILE in text for text in shown.values())

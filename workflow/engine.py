@@ -38,8 +38,18 @@ from workflow.errors import (
 from workflow.routing import superiors
 from workflow.sop import Sop, StepKind
 from workflow.states import CaseState, check_transition, is_terminal
+from workflow.transitions import step_updated
 
-__all__ = ["allowed_actions", "authority", "check", "check_allowed", "decide", "main_action", "start"]
+__all__ = [
+    "allowed_actions",
+    "authority",
+    "check",
+    "check_allowed",
+    "decide",
+    "main_action",
+    "start",
+    "step_updated",
+]
 
 _COMMON = (Acknowledge, Reassign)
 _BY_KIND: dict[StepKind, tuple[type, ...]] = {

@@ -36,7 +36,7 @@ from workflow.signature import binding
 from workflow.sop import StepKind
 from workflow.states import CHECKLIST, CaseState, ChecklistItem, StepOutcome
 
-__all__ = ["HANDLERS", "cancel", "open_first", "text"]
+__all__ = ["HANDLERS", "cancel", "open_first", "step_updated", "text"]
 
 _VALUE_LIMIT = 200
 
@@ -284,8 +284,23 @@ def _open(case, step_no, assignee, ctx, *, by=None, kind="step_assigned", fresh=
             people += ctx.directory.holders("admin")
             payload = {"rule": {"kind": barred.kind.value, "by": barred.by.value if barred.by else None}}
         return new_case, tuple(Notice(k, "case_waiting", step_no, payload) for k in dict.fromkeys(people))
-    people = [assignee, *ctx.directory.stand_ins_for(assignee, ctx.now)]
-    return new_case, tuple(Notice(k, kind, step_no) for k in people)
+    return new_case, tuple(Notice(k, kind, step_no) for k in _holders(assignee, ctx))
+
+
+def step_updated(case: Case, ctx: Context, change: str, by: str) -> tuple[Notice, ...]:
+    """After a change to the case made outside an action (``change``, e.g. ``permit_scan``, by
+    ``by``), whoever may act on the open step (its holder and their stand-ins) is sent the step
+    again: their buttons were made for the case before it."""
+    step = case.current
+    if step is None or step.assignee is None:
+        return ()
+    payload = MappingProxyType({"change": change, "by": by})
+    return tuple(Notice(k, "step_updated", step.step_no, payload) for k in _holders(step.assignee, ctx))
+
+
+def _holders(assignee: str, ctx: Context) -> list[str]:
+    """The holder of a step and whoever stands in for them now."""
+    return [assignee, *ctx.directory.stand_ins_for(assignee, ctx.now)]
 
 
 def _public(payload):

@@ -6,11 +6,11 @@ from telegram import ForceReply, Update
 
 from bot.context import BotContext
 from bot.handlers.identify import official_of
-from bot.handlers.inputs import consumer
-from bot.handlers.replies import deliver_now, refusal_text
+from bot.handlers.inputs import consumer, reask, refuse_answer
+from bot.handlers.replies import deliver_now, refusal_text, refuse_command
 from bot.templating import render_html
 from workflow.commands import TickItem
-from workflow.errors import DomainError
+from workflow.errors import DomainError, InvalidInput, NotAuthorised
 from workflow.roster import Official
 from workflow.service.identity import LANGUAGES
 from workflow.service.pending import Pending
@@ -35,6 +35,8 @@ async def on_pin(update: Update, context: BotContext) -> None:
     directory = await asyncio.to_thread(rt.roster.directory)
     standing_for = {o.for_key for o in directory.stand_ins if o.official == official.key}
     if official.role not in signers and not any(directory.get(k).role in signers for k in standing_for):
+        refusal = NotAuthorised(f"{official.key} ({official.role}) does not sign, nor stand in for a signer")
+        await refuse_command(rt, official.key, "pin", refusal)
         await update.effective_message.reply_text(render_html("pin_not_for_you", lang, rt.settings.tz))
         return
     status = await asyncio.to_thread(rt.pins.status, official.key)
@@ -79,14 +81,16 @@ async def on_pin_entry(update: Update, context: BotContext, official: Official, 
         return
     try:
         check_pin_format(secret)
-    except DomainError:
-        await chat.send_message(render_html("pin_invalid", lang, tz))
+    except DomainError as refusal:  # its message says what a PIN is, never what was typed
+        await refuse_answer(rt, official, pending, refusal)
+        await reask(update, rt, pending, render_html("pin_invalid", lang, tz))
         return
     if pending.kind == "pin_new":
         new_hash = await asyncio.to_thread(rt.pins.new_pin_hash, secret)
         await _ask_next(chat, rt, pending, "pin_confirm", "ask_pin_again", lang, hash=new_hash)
         return
     if not await asyncio.to_thread(pin_matches, secret, pending.data["hash"]):
+        await refuse_answer(rt, official, pending, InvalidInput("the new PIN was not the same twice"))
         await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
         await chat.send_message(render_html("pin_mismatch", lang, tz))
         return
@@ -116,6 +120,9 @@ async def on_language(update: Update, context: BotContext) -> None:
         return
     choice = (context.args or [""])[0].lower()
     if choice not in LANGUAGES:
+        await refuse_command(
+            rt, official.key, "bahasa", InvalidInput(f"/bahasa takes {' or '.join(LANGUAGES)}")
+        )
         await update.effective_message.reply_text(render_html("language_usage", lang, rt.settings.tz))
         return
     await asyncio.to_thread(rt.identity.set_language, official.key, choice)
@@ -129,6 +136,9 @@ async def on_receipt(update: Update, context: BotContext) -> None:
     if official is None:
         return
     if len(context.args or []) < 2:
+        await refuse_command(
+            rt, official.key, "terima", InvalidInput("/terima takes a case and a receipt number")
+        )
         await update.effective_message.reply_text(render_html("receipt_usage", lang, rt.settings.tz))
         return
     case_ref, receipt = context.args[0], " ".join(context.args[1:])

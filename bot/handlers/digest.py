@@ -7,7 +7,9 @@ from telegram import Update
 from bot.context import BotContext
 from bot.digest import digest_chart, digest_text
 from bot.handlers.identify import official_of
+from bot.handlers.replies import refuse_command
 from bot.templating import render_html
+from workflow.errors import NotAuthorised
 
 __all__ = ["on_digest"]
 
@@ -19,6 +21,8 @@ async def on_digest(update: Update, context: BotContext) -> None:
     if official is None:
         return
     if not (official.digest or official.role == "admin"):
+        refusal = NotAuthorised(f"{official.key} does not receive the digest")
+        await refuse_command(rt, official.key, "digest", refusal)
         await message.reply_text(render_html("digest_refused", lang, tz))
         return
     digest = await asyncio.to_thread(rt.digests.build, rt.digests.today())

@@ -9,8 +9,9 @@ from telegram import Update
 from bot.context import BotContext
 from bot.documents import filename, render_pdf
 from bot.handlers.identify import official_of
+from bot.handlers.replies import refuse_command
 from bot.templating import render_html
-from workflow.errors import DomainError, NotAuthorised
+from workflow.errors import DomainError, InvalidInput, NotAuthorised
 from workflow.visibility import may_see
 
 __all__ = ["on_print"]
@@ -25,6 +26,7 @@ async def on_print(update: Update, context: BotContext) -> None:
     if official is None:
         return
     if len(context.args or []) != 1:
+        await refuse_command(rt, official.key, "cetak", InvalidInput("/cetak takes one case number"))
         await message.reply_text(render_html("print_usage", lang, tz))
         return
     ref = number = context.args[0].upper()

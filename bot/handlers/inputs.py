@@ -1,8 +1,11 @@
 """Messages that answer a question the bot asked (a ForceReply prompt or a guided conversation).
 
 What the bot waits for is a database row (``workflow.service.pending``), so an answer given
-after a restart, or handled by another replica, still finds its question. Each kind of
-question has one consumer, registered with ``@consumer("kind")``.
+after a restart, or handled by another replica, still finds its question. A message answers the
+open question when it replies to that question's prompt, or to nothing; a reply to an older
+prompt answers nothing (``addressed``), and is refused naming the open question. Each kind of
+question has one consumer, registered with ``@consumer("kind")``; only those registered with
+``files=True`` take a document or a photo. Every refused answer is audited.
 """
 
 import asyncio
@@ -12,45 +15,123 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.identify import official_of
+from bot.runtime import Runtime
 from bot.templating import render_html
+from workflow.errors import DomainError, InvalidInput
 from workflow.roster import Official
-from workflow.service.pending import Pending
+from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
+from workflow.service.pins import looks_like_pin
 
-__all__ = ["CONSUMERS", "consumer", "on_cancel", "on_message"]
+__all__ = ["CONSUMERS", "consumer", "on_cancel", "on_message", "reask", "refuse_answer"]
 
 Consumer = Callable[[Update, BotContext, Official, Pending], Awaitable[None]]
 CONSUMERS: dict[str, Consumer] = {}
+#: The kinds of question a file may answer (the intake's scan, the signed receipt).
+_TAKE_FILES: set[str] = set()
 
 
-def consumer(kind: str) -> Callable[[Consumer], Consumer]:
-    """Register the function that handles answers to questions of ``kind``."""
+def consumer(kind: str, *, files: bool = False) -> Callable[[Consumer], Consumer]:
+    """Register the function that handles answers to questions of ``kind`` (``files``: a document
+    or photo may answer it; otherwise only text does)."""
 
     def register(function: Consumer) -> Consumer:
         CONSUMERS[kind] = function
+        if files:
+            _TAKE_FILES.add(kind)
         return function
 
     return register
 
 
+async def refuse_answer(
+    rt: Runtime, official: Official, pending: Pending | None, refusal: DomainError
+) -> None:
+    """Audit a refused answer under its question's case, if any (``answer:<kind>``); nothing else
+    changes. The refusal's message and params must not carry what was typed (it may be a PIN)."""
+    action = f"answer:{pending.kind}" if pending is not None else "answer"
+    case = pending.case_id if pending is not None else None
+    await asyncio.to_thread(rt.cases.refuse, case, official.key, action, refusal)
+
+
+async def reask(update: Update, rt: Runtime, pending: Pending, text: str) -> None:
+    """Say why an answer was not taken, keeping the question open: the message asks it again, so a
+    reply to it answers the question as a reply to the first prompt does."""
+    sent = await update.effective_chat.send_message(text)
+    await asyncio.to_thread(rt.pending.prompted, pending.telegram_id, pending.kind, sent.message_id)
+
+
 async def on_message(update: Update, context: BotContext) -> None:
-    """Route a message to the consumer of the user's pending question; refuse strangers."""
-    rt, user = context.runtime, update.effective_user
-    if user is None or update.effective_message is None:
+    """Route a message to the consumer of the question it answers; refuse strangers."""
+    rt, user, message = context.runtime, update.effective_user, update.effective_message
+    if user is None or message is None:
         return
     official, lang = await official_of(update, context)
     if official is None:
         return
     pending = await asyncio.to_thread(rt.pending.get, user.id)
-    handler = CONSUMERS.get(pending.kind) if pending is not None else None
-    if handler is None and (update.effective_message.document or update.effective_message.photo):
-        from bot.handlers.intake import start_from_scan  # here: intake imports this module
+    pending = pending if pending is not None and pending.kind in CONSUMERS else None
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    is_file = bool(message.document or message.photo)
+    try:
+        question = addressed(pending, reply_to)
+    except NothingPending as refusal:
+        if is_file:
+            from bot.handlers.intake import start_from_scan  # here: intake imports this module
 
-        await start_from_scan(update, context, official)
+            await start_from_scan(update, context, official)
+            return
+        await _unanswered(update, context, official, lang, pending, refusal)
         return
-    if handler is None:
-        await update.effective_message.reply_text(render_html("nothing_pending", lang, rt.settings.tz))
+    except PromptClosed as refusal:
+        await _unanswered(update, context, official, lang, pending, refusal)
         return
-    await handler(update, context, official, pending)
+    if is_file and question.kind not in _TAKE_FILES:
+        await refuse_answer(rt, official, question, InvalidInput("a file where the question needs text"))
+        await reask(update, rt, question, await _told(rt, lang, "text_expected", question))
+        return
+    await CONSUMERS[question.kind](update, context, official, question)
+
+
+async def _unanswered(
+    update: Update,
+    context: BotContext,
+    official: Official,
+    lang: str,
+    pending: Pending | None,
+    refusal: DomainError,
+) -> None:
+    """A message that answers no open question: audited, deleted when it may be a PIN (typed after
+    signing locked, say), and told which question is open, if any."""
+    rt, message = context.runtime, update.effective_message
+    deleted = not (message.document or message.photo) and looks_like_pin(message.text)
+    if deleted:
+        refusal.params["looks_like_pin"] = True  # the audit row says why it was deleted, not what it was
+    await refuse_answer(rt, official, None, refusal)  # not the open question's: it answered nothing
+    if deleted:
+        await message.delete()
+    locked = deleted and (await asyncio.to_thread(rt.pins.status, official.key)).locked
+    text = await _told(rt, lang, refusal.code, pending, deleted=deleted, locked=locked)
+    if pending is not None:  # it names the open question: a reply to it answers that question
+        await reask(update, rt, pending, text)
+    else:
+        await update.effective_chat.send_message(text)
+
+
+async def _told(rt: Runtime, lang: str, code: str, pending: Pending | None, **values) -> str:
+    """``unanswered``: why the message was not taken, and the open question with its case."""
+    number = None
+    if pending is not None and pending.case_id is not None:
+        number = (await asyncio.to_thread(rt.cases.view, pending.case_id)).case.number
+    values = {"deleted": False, "locked": False, **values}
+    return render_html(
+        "unanswered",
+        lang,
+        rt.settings.tz,
+        code=code,
+        open=pending and pending.kind,
+        case_number=number,
+        **values,
+    )
 
 
 async def on_cancel(update: Update, context: BotContext) -> None:

@@ -18,10 +18,10 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Mes
 from bot import intake
 from bot.context import BotContext
 from bot.handlers.identify import official_of
-from bot.handlers.inputs import consumer
+from bot.handlers.inputs import consumer, refuse_answer
 from bot.runtime import Runtime
-from bot.templating import render_html
-from workflow.errors import DomainError, DuplicateLetter, NotAuthorised, StaleAction
+from bot.templating import render_html, render_plain
+from workflow.errors import DomainError, DuplicateLetter, InvalidInput, NotAuthorised, StaleAction
 from workflow.roster import Official
 from workflow.service.pending import Pending
 
@@ -30,7 +30,7 @@ __all__ = ["FORCE_PATTERN", "on_answer", "on_force", "on_new", "start_from_scan"
 KIND = "intake"
 #: Callback data of "Tetap daftarkan": a one-off token kept in the pending row, checked on press.
 FORCE_PREFIX = "intake:force:"
-FORCE_PATTERN = r"^intake:force:[0-9a-f]{8}$"
+FORCE_PATTERN = r"^intake:force:[0-9a-f]{8}\Z"  # \Z: "$" would let a trailing newline in
 _REGISTRARS = ("tu", "admin")  # and the role of each SOP's step 1, as CaseService decides
 
 
@@ -42,6 +42,7 @@ class _Turn:
     intro: str | None = None
     taken: tuple[str, ...] = ()
     scan_received: str | None = None
+    answered: Pending | None = None  # the question the message answered (its prompts, if asked again)
 
 
 async def on_new(update: Update, context: BotContext) -> None:
@@ -67,7 +68,7 @@ async def start_from_scan(update: Update, context: BotContext, official: Officia
     await _advance(update, context, official, lang, data, _Turn(errors, "scan", taken, sha256))
 
 
-@consumer(KIND)
+@consumer(KIND, files=True)
 async def on_answer(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
     """An answer to the current question, or a scan (its caption may fill other questions)."""
     rt, message = context.runtime, update.effective_message
@@ -86,7 +87,7 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
                 data[field] = intake.validate(field, message.text or "", _today(rt))
             except ValueError as refusal:
                 errors[field] = str(refusal)
-    await _advance(update, context, official, lang, data, _Turn(errors, None, taken, sha256))
+    await _advance(update, context, official, lang, data, _Turn(errors, None, taken, sha256, pending))
 
 
 async def on_force(update: Update, context: BotContext) -> None:
@@ -96,7 +97,7 @@ async def on_force(update: Update, context: BotContext) -> None:
     official = await asyncio.to_thread(rt.identity.who, query.from_user.id)
     if official is None:
         await asyncio.to_thread(rt.identity.stranger, query.from_user.id)
-        await query.answer(render_html("stranger", "id", tz), show_alert=True)
+        await query.answer(render_plain("stranger", "id", tz), show_alert=True)
         return
     lang = await asyncio.to_thread(rt.identity.language, official.key)
     pending = await asyncio.to_thread(rt.pending.get, query.from_user.id)
@@ -104,7 +105,7 @@ async def on_force(update: Update, context: BotContext) -> None:
     if pending is None or pending.kind != KIND or pending.data.get("force") != token:
         stale = StaleAction("this duplicate-letter button is no longer pending")
         await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake:force", stale)
-        await query.answer(render_html("intake_stale", lang, tz), show_alert=True)
+        await query.answer(render_plain("intake_stale", lang, tz), show_alert=True)
         return
     await query.answer()
     text, keyboard = await _register(context, official, lang, pending.data, {}, force=True)
@@ -127,12 +128,19 @@ async def _advance(
     """Keep the answers, then ask the next question, or register the letter once complete."""
     rt, message = context.runtime, update.effective_message
     uploads = rt.settings.allow_scan_uploads
+    if turn.errors:  # what was refused, by field and why; never the text itself
+        refusal = InvalidInput(f"intake answers refused: {turn.errors}", fields=turn.errors)
+        await refuse_answer(rt, official, Pending(official.telegram_id, official.key, KIND), refusal)
     field = intake.next_question(data, scan=uploads)
     if field is None:
         text, keyboard = await _register(context, official, lang, data, turn.errors)
         await message.reply_text(text, reply_markup=keyboard)
         return
-    await asyncio.to_thread(rt.pending.put, Pending(update.effective_user.id, official.key, KIND, data=data))
+    before = turn.answered
+    again = before is not None and intake.next_question(before.data, scan=uploads) == field
+    earlier = before.prompts if again else ()  # the same question asked again: its prompts stay open
+    following = Pending(update.effective_user.id, official.key, KIND, data=data, earlier_prompts=earlier)
+    await asyncio.to_thread(rt.pending.put, following)
     asked = [f for f in intake.FIELDS if uploads or f != "scan"]
     values = {"field": field, "limits": intake.LIMITS, "today": _today(rt)}
     text = render_html(
@@ -147,8 +155,11 @@ async def _advance(
         position=sum(f in data for f in asked) + 1,
         total=len(asked),
     )
-    hint = render_html("intake_placeholder", lang, rt.settings.tz, field=field)
-    await message.reply_text(text, reply_markup=ForceReply(selective=True, input_field_placeholder=hint))
+    hint = render_plain("intake_placeholder", lang, rt.settings.tz, field=field)
+    prompt = await message.reply_text(
+        text, reply_markup=ForceReply(selective=True, input_field_placeholder=hint)
+    )
+    await asyncio.to_thread(rt.pending.prompted, update.effective_user.id, KIND, prompt.message_id)
 
 
 async def _register(
@@ -164,7 +175,7 @@ async def _register(
         token = secrets.token_hex(4)
         pending = Pending(telegram_id, official.key, KIND, data={**data, "force": token})
         await asyncio.to_thread(rt.pending.put, pending)
-        label = render_html("intake_force_button", lang, tz)
+        label = render_plain("intake_force_button", lang, tz)
         button = InlineKeyboardButton(label, callback_data=f"{FORCE_PREFIX}{token}")
         existing = duplicate.params.get("case", "-")
         text = render_html("intake_duplicate", lang, tz, **values, existing=existing, button=label)
@@ -194,10 +205,8 @@ async def _take_scan(
         return data, None
     if not context.runtime.settings.allow_scan_uploads:
         errors["scan"] = "uploads_forbidden"
-    elif not intake.scan_acceptable(mime, name):
-        errors["scan"] = "scan_type"
-    elif (media.file_size or 0) > intake.SCAN_MAX_BYTES:
-        errors["scan"] = "scan_too_large"
+    elif refused := intake.scan_refusal(mime, name, media.file_size):
+        errors["scan"] = refused
     else:
         content = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
         sha256 = hashlib.sha256(content).hexdigest()

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.approval import scan_offered
 from bot.callbacks import Press, encode, key_tag
+from bot.handlers.manifest import first_manifest_question
 from bot.handlers.replies import Ask, Outcome, done_text
 from bot.handlers.revocation import access_revoked
 from bot.messages import (
@@ -18,7 +19,7 @@ from bot.messages import (
     step_text,
 )
 from bot.runtime import Runtime
-from bot.templating import labels, render_html
+from bot.templating import labels, render_html, render_plain
 from workflow.commands import (
     AcceptManifest,
     Acknowledge,
@@ -72,7 +73,7 @@ def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
         return Outcome(reply=history_text(view, lang, rt.settings.tz))
     if press.action == "hs":  # the full values behind the shortened ones, as an alert
         manifest = view.case.manifest
-        return Outcome(alert=render_html("hashes", lang, rt.settings.tz, manifest=manifest))
+        return Outcome(alert=render_plain("hashes", lang, rt.settings.tz, manifest=manifest))
     if press.action == "sc":
         if not scan_offered(view, rt.settings.allow_scan_uploads):
             _refuse(rt, official.key, press, ActionNotAllowed("the permit scan is not kept in Telegram"))
@@ -166,8 +167,6 @@ def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
     form = {"f": "file", "h": "hardcopy"}.get(press.args[0])
     if form is None:
         _refuse(rt, official.key, press, InvalidInput("unknown manifest form in the button"))
-    from bot.handlers.answers import first_manifest_question
-
     return Outcome(ask=first_manifest_question(form, lang, rt.settings.tz, view.case))
 
 
@@ -211,11 +210,14 @@ def _tick(rt, official, press, view, allowed, lang) -> Outcome:
         case = rt.cases.act(press.case_id, official.key, command, seen_version=press.version)
         after = rt.cases.view(case.number)
         if after.case.current is None:  # the last item closed the case
-            return Outcome(done_text(rt, view, case.id, press.step_id, "tick_item", lang), moved=True)
+            return Outcome(
+                done_text(rt, view, case.id, press.step_id, "tick_item", lang), moved=True, acted=True
+            )
         allowed_now = rt.cases.allowed(case.number, official.key)
         return Outcome(
             step_text(after, lang, rt.settings.tz, uploads=rt.settings.allow_scan_uploads),
             step_keyboard(after, allowed_now, lang, uploads=rt.settings.allow_scan_uploads),
+            acted=True,
         )
     return Outcome(
         ask=Ask(
@@ -240,6 +242,7 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
                 lang,
                 uploads=rt.settings.allow_scan_uploads,
             ),
+            acted=True,
         )
     digest = view.case.manifest.digest() if view.case.manifest else ""
     if not press.args or not digest.startswith(press.args[0]):
@@ -279,7 +282,7 @@ def _forward(rt, official, press, view, allowed, lang) -> Outcome:
 
 def _act(rt, official, press, view, command: Command, action: str, lang: str) -> Outcome:
     case = rt.cases.act(press.case_id, official.key, command, seen_version=press.version)
-    return Outcome(done_text(rt, view, case.id, press.step_id, action, lang), moved=True)
+    return Outcome(done_text(rt, view, case.id, press.step_id, action, lang), moved=True, acted=True)
 
 
 _PRESSES = {

@@ -6,10 +6,10 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.identify import official_of
-from bot.handlers.replies import refusal_text
+from bot.handlers.replies import refusal_text, refuse_command
 from bot.messages import fit, revoke_keyboard, revoke_operators, step_keyboard, step_text
 from bot.templating import render_html
-from workflow.errors import DomainError
+from workflow.errors import DomainError, InvalidInput
 
 __all__ = ["on_help", "on_search", "on_status", "on_tasks"]
 
@@ -46,6 +46,7 @@ async def on_status(update: Update, context: BotContext) -> None:
     if official is None:
         return
     if len(context.args or []) != 1:
+        await refuse_command(rt, official.key, "status", InvalidInput("/status takes one case number"))
         await update.effective_message.reply_text(render_html("status_usage", lang, rt.settings.tz))
         return
     try:
@@ -83,6 +84,7 @@ async def on_search(update: Update, context: BotContext) -> None:
         return
     text = " ".join(context.args or []).strip()
     if len(text) < 2:
+        await refuse_command(rt, official.key, "cari", InvalidInput("/cari takes at least 2 characters"))
         await update.effective_message.reply_text(render_html("search_usage", lang, rt.settings.tz))
         return
     views = await asyncio.to_thread(rt.queries.search, text, official.key)

@@ -1,5 +1,6 @@
 """What a press or an answer leads to, and the texts shared by the handlers that reply."""
 
+import asyncio
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup
@@ -7,12 +8,21 @@ from telegram import InlineKeyboardMarkup
 from bot.context import BotContext
 from bot.messages import step_text
 from bot.runtime import Runtime
-from bot.templating import labels, render_html
+from bot.templating import labels, render_html, render_plain
 from workflow.errors import DomainError
 from workflow.service.cases import CaseView
 from workflow.timeline import display_name
 
-__all__ = ["Ask", "Outcome", "deliver_now", "done_text", "refusal_text"]
+__all__ = [
+    "Ask",
+    "Outcome",
+    "deliver_now",
+    "done_text",
+    "refusal_alert",
+    "refusal_text",
+    "refuse_command",
+    "show_later",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +42,8 @@ class Outcome:
     keyboard: InlineKeyboardMarkup | None = None
     reply: str | None = None
     ask: Ask | None = None
-    moved: bool = False
+    moved: bool = False  # the case moved to someone else: their notification goes out at once
+    acted: bool = False  # an action was committed: its outcome must reach the presser, come what may
     alert: str | None = None  # plain text shown as the press's alert
     document: str | None = None  # a Telegram file id to send to the presser (the permit scan)
 
@@ -43,20 +54,48 @@ def deliver_now(context: BotContext) -> None:
         context.application.create_task(context.bot_data.delivery.run_once(context.bot))
 
 
+async def show_later(
+    context: BotContext,
+    official_key: str,
+    case_id: int,
+    key: str,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None,
+    message_id: int | None,
+) -> None:
+    """Telegram failed to show the outcome of a committed action: queue it (an outbox row, once per
+    ``key``) to be put in place of ``message_id``, or sent anew, once Telegram answers again."""
+    payload = {"text": text, "keyboard": keyboard.to_dict() if keyboard else None, "message_id": message_id}
+    await asyncio.to_thread(context.runtime.outbox.later, official_key, case_id, key, payload)
+    deliver_now(context)
+
+
+async def refuse_command(rt: Runtime, official_key: str, command: str, refusal: DomainError) -> None:
+    """Audit a command refused for what it carried or who sent it (action ``command:/<name>``);
+    nothing else changes. The refusal names what was wrong, never the text that was sent."""
+    await asyncio.to_thread(rt.cases.refuse, None, official_key, f"command:/{command}", refusal)
+
+
 def refusal_text(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:
-    """The short alert for a refused action."""
+    """Why an action was refused, as a message (Telegram HTML)."""
+    return render_html("refused", lang, rt.settings.tz, **_why(refusal, code))
+
+
+def refusal_alert(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:
+    """Why a press was refused, as its alert: plain text, names and details as they were written."""
+    return render_plain("refused", lang, rt.settings.tz, **_why(refusal, code))
+
+
+def _why(refusal: DomainError, code: str | None) -> dict:
     params = refusal.params
-    return render_html(
-        "refused",
-        lang,
-        rt.settings.tz,
-        code=code or refusal.code,
-        by=params.get("by"),
-        at=params.get("at"),
-        left=params.get("tries_left"),
-        rule={"kind": params.get("kind"), "by": params.get("by")},
-        detail=str(refusal),
-    )
+    return {
+        "code": code or refusal.code,
+        "by": params.get("by"),
+        "at": params.get("at"),
+        "left": params.get("tries_left"),
+        "rule": {"kind": params.get("kind"), "by": params.get("by")},
+        "detail": str(refusal),
+    }
 
 
 def done_text(rt: Runtime, before: CaseView, after_ref: int, step_id: int, action: str, lang: str) -> str:

@@ -26,4 +26,4 @@ def access_revoked(rt: Runtime, official: Official, press: Press, view: CaseView
     case = rt.cases.act(press.case_id, official.key, ConfirmRevoked())
     by = display_name(view.directory, case.access_revoked_by, None)
     text = render_html("access_revoked", lang, rt.settings.tz, case=case, by=by, at=case.access_revoked_at)
-    return Outcome(text)
+    return Outcome(text, acted=True)

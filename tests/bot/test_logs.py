@@ -1,4 +1,5 @@
-"""The bot token, PINs and one-time codes never reach a log line, even at DEBUG."""
+"""The bot token, PINs and one-time codes never reach a log line, even at DEBUG, even when a
+handler fails."""
 
 import asyncio
 import logging
@@ -6,6 +7,8 @@ from datetime import timedelta
 
 from bot.logs import RedactToken, setup_logging
 from tests.bot.conftest import TOKEN, link, running_bot
+from tests.conftest import PIN, letter
+from tests.driving import drive_to
 from workflow.service.pins import Pins
 
 
@@ -81,3 +84,35 @@ def test_a_debug_session_never_logs_a_pin_or_a_one_time_code(server, office, cap
     err = capfd.readouterr().err
     assert "sendMessage" in err  # it did log, at DEBUG
     assert "975310" not in err and code not in err
+
+
+def test_a_handler_that_fails_on_a_pin_answer_logs_which_update_failed_but_never_the_pin(
+    server, office, caplog
+):
+    cases, sessions, settings = office
+
+    def database_gone(*args, **kwargs):
+        raise RuntimeError("the database does not answer")
+
+    async def scenario():
+        async with running_bot(settings) as app:
+            direktur = link(server, sessions, "dir", 1001, "Andi")
+            await direktur.wait_for_message_async(contains="Selamat datang")
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            await asyncio.to_thread(drive_to, cases, number, 7)
+            step7 = await direktur.wait_for_message_async(contains="Langkah 7", timeout=10)
+            direktur.press(step7, "Tandatangani")
+            prompt = await direktur.wait_for_message_async(contains="kirim PIN")
+            app.bot_data.runtime.cases.act = database_gone
+
+            direktur.reply(prompt, PIN)
+            return await direktur.wait_for_message_async(contains="terjadi kesalahan")
+
+    with caplog.at_level(logging.INFO):
+        told = asyncio.run(scenario())
+
+    failed = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert told and len(failed) == 1 and "handler failed for update" in failed[0].getMessage()
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "the database does not answer" in logged  # the traceback is kept
+    assert PIN not in logged

@@ -5,6 +5,7 @@ nothing; the real bot runs against the project's Bot API server."""
 import asyncio
 import copy
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from tests.driving import audit_rows, drive_to, outbox
 from workflow.commands import Acknowledge
 from workflow.db.models import StrangerRow
 from workflow.service.identity import IdentityService
+from workflow.service.roster import RosterService
 
 DIR, KSD1, OP3, ADM = (1001, "Andi"), (1002, "Budi"), (1008, "Hadi"), (1010, "Joko")
 STRANGER = (6666, "Orang Asing")
@@ -62,6 +64,11 @@ def data_of(message, label: str) -> str:
 # -- forged payloads ---------------------------------------------------------------------------
 
 
+def arabic(number: int) -> str:
+    """``number`` in Arabic-Indic digits, which ``str.isdigit`` and ``int`` both accept."""
+    return "".join(chr(0x0660 + int(d)) for d in str(number))
+
+
 FORGED = {
     "not ours": (lambda c: "hack;DROP TABLE cases", "Tombol tidak dikenal.", ("press", "invalid_input")),
     "unknown instruction": (
@@ -70,6 +77,27 @@ FORGED = {
         ("press:fw", "invalid_input"),
     ),
     "unknown case": (lambda c: "1.ak.99999.1.1", "Berkas tidak ditemukan.", ("press:ak", "case_not_found")),
+    # The right case, step and version, written as encode never writes them.
+    "arabic-indic digits": (
+        lambda c: f"1.ak.{arabic(c.id)}.{arabic(c.current.id)}.{arabic(c.version)}",
+        "Tombol tidak dikenal.",
+        ("press", "invalid_input"),
+    ),
+    "a leading zero": (
+        lambda c: f"1.ak.0{c.id}.{c.current.id}.{c.version}",
+        "Tombol tidak dikenal.",
+        ("press", "invalid_input"),
+    ),
+    "a superscript digit": (
+        lambda c: f"1.ak.{c.id}.{c.current.id}.{c.version}\u00b2",
+        "Tombol tidak dikenal.",
+        ("press", "invalid_input"),
+    ),
+    "an argument acknowledge never carries": (
+        lambda c: f"1.ak.{c.id}.{c.current.id}.{c.version}.0",
+        "Tombol tidak dikenal.",
+        ("press", "invalid_input"),
+    ),
     "another step": (
         lambda c: f"1.ak.{c.id}.{c.current.id + 40}.{c.version}",
         "Tombol ini sudah tidak berlaku; lihat pesan terbaru.",
@@ -237,6 +265,74 @@ def test_a_double_tap_on_kepada_forwards_once_and_the_second_tap_names_who_handl
     assert len(audit_rows(sessions, action="forward", result="ok")) == 1
     assert refusals(sessions, "dir") == [("press:fw", "already_handled")]
     assert outbox(sessions, recipient="ksd1") == [("ksd1", "step_assigned", 2)]
+
+
+def test_an_alert_shows_a_name_with_quotes_ampersands_and_markup_exactly_as_written(server, office, roster):
+    cases, sessions, settings = office
+    name = """Dr. Ma'ruf <b>Andi</b> & "Rekan" &amp;"""
+    officials = tuple(replace(o, name=name) if o.key == "dir" else o for o in roster.officials)
+    RosterService(sessions).import_roster(replace(roster, officials=officials), "cli:test")
+
+    async def scenario():
+        async with running_bot(settings):
+            direktur = await linked(server, sessions, "dir", DIR)
+            await asyncio.to_thread(cases.open_case, letter(), "tu1")
+            step1 = await direktur.wait_for_message_async(contains="Langkah 1")
+            direktur.press(step1, "Teruskan")
+            picks = await direktur.wait_for_edit_async(step1)
+            direktur.press(picks, "Untuk diproses")
+            people = await direktur.wait_for_edit_async(picks)
+
+            first = direktur.press(people, "Kepada Budi Kasubdit")
+            second = direktur.press(people, "Kepada Budi Kasubdit")
+            await direktur.wait_for_answer_async(first)
+            done = await direktur.wait_for_edit_async(people, contains="Diteruskan")
+            return await direktur.wait_for_answer_async(second), done
+
+    alert, done = asyncio.run(scenario())
+
+    assert re.fullmatch(rf"Sudah ditangani oleh {re.escape(name)} pada {WHEN}\.", alert.text)
+    assert f"Diteruskan oleh {name} pada" in done.text  # the HTML message shows it as written too
+
+
+# -- commands with bad input ---------------------------------------------------------------------
+
+
+def test_a_command_with_bad_input_says_what_was_wrong_changes_nothing_and_is_audited(server, office):
+    cases, sessions, settings = office
+
+    async def scenario():
+        async with running_bot(settings):
+            operator = await linked(server, sessions, "op3", OP3)
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            before = cases.view(number).case
+            told = []
+            for command in (
+                "/bahasa klingon",
+                "/status",
+                "/cari a",
+                "/cetak",
+                "/terima 1",
+                "/pin",
+                "/digest",
+            ):
+                operator.send(command)
+                told.append((await operator.wait_for_message_async()).text)
+            return number, before, told
+
+    number, before, told = asyncio.run(scenario())
+
+    assert cases.view(number).case == before
+    assert "/bahasa id" in told[0] and "/terima" in told[4]
+    assert refusals(sessions, "op3") == [
+        ("command:/bahasa", "invalid_input"),
+        ("command:/status", "invalid_input"),
+        ("command:/cari", "invalid_input"),
+        ("command:/cetak", "invalid_input"),
+        ("command:/terima", "invalid_input"),
+        ("command:/pin", "not_authorised"),
+        ("command:/digest", "not_authorised"),
+    ]
 
 
 # -- strangers -----------------------------------------------------------------------------------

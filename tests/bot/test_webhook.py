@@ -1,12 +1,17 @@
-"""Webhook mode: the secret token, repeated updates, and /healthz; polling mode's /healthz."""
+"""Webhook mode: the secret token, repeated updates, malformed bodies, and /healthz; polling mode's
+/healthz."""
 
 import asyncio
+import json
+import logging
 import socket
 
 import httpx
+from sqlalchemy import func, select
 
 from bot.app import serve
 from tests.bot.conftest import link
+from workflow.db.models import ProcessedUpdateRow
 
 
 def free_port() -> int:
@@ -133,3 +138,93 @@ def test_healthz_answers_in_polling_mode_too(server, office):
         "outbox_pending": 0,
         "outbox_oldest_seconds": 0,
     }
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+#: Bodies Telegram never sends, each with the status it gets.
+MALFORMED = {
+    "a JSON array": (b"[1, 2, 3]", 400),
+    "a JSON string": (b'"update"', 400),
+    "null": (b"null", 400),
+    "not UTF-8": (b'{"update_id": 1, "message": "\xff"}', 400),
+    "update_id as text": (json.dumps(update(7, 666, "halo") | {"update_id": "7"}).encode(), 400),
+    "update_id true": (json.dumps(update(1, 666, "halo") | {"update_id": True}).encode(), 400),
+    "update_id past 64 bits": (json.dumps(update(2**64, 666, "halo")).encode(), 400),
+    "a negative update_id": (json.dumps(update(-5, 666, "halo")).encode(), 400),
+    "message as text": (json.dumps({"update_id": 8, "message": "halo"}).encode(), 400),
+    "text as a number": (
+        json.dumps(
+            update(9, 666, "halo") | {"message": update(9, 666, "")["message"] | {"text": 5}}
+        ).encode(),
+        400,
+    ),
+    "chat id as text": (
+        json.dumps(
+            update(10, 666, "halo")
+            | {"message": update(10, 666, "x")["message"] | {"chat": {"id": "666", "type": "private"}}}
+        ).encode(),
+        400,
+    ),
+    "an update the bot never asked for": (
+        json.dumps({"update_id": 11, "edited_message": update(11, 666, "halo")["message"]}).encode(),
+        400,
+    ),
+    "a callback query without its id": (
+        json.dumps(
+            {"update_id": 12, "callback_query": {"from": {"id": 666, "is_bot": False, "first_name": "X"}}}
+        ).encode(),
+        400,
+    ),
+    "nested 40 deep": (f'{{"update_id": 13, "message": {_nested(40)}}}'.encode(), 400),
+    "nested 100,000 deep": (f'{{"update_id": 14, "x": {_nested(100_000)}}}'.encode(), 400),
+    "over a megabyte": (json.dumps(update(15, 666, "x" * 1_100_000)).encode(), 413),
+}
+
+
+def test_a_malformed_body_gets_400_one_warning_and_no_trace_and_the_next_update_is_processed(
+    server, office, caplog
+):
+    _, sessions, settings = office
+    port = free_port()
+    settings = webhook_settings(settings, port)
+    stranger = server.user(666, "Stranger", started=True)
+    url = f"http://127.0.0.1:{port}/telegram"
+    good = {"X-Telegram-Bot-Api-Secret-Token": "s3cret_TOKEN-1", "Content-Type": "application/json"}
+
+    async def scenario():
+        stop, task = await serving(settings)
+        try:
+            async with httpx.AsyncClient(timeout=10) as client:
+                answers = {}
+                for name, (body, _) in MALFORMED.items():
+                    caplog.clear()
+                    response = await client.post(url, content=body, headers=good)
+                    answers[name] = response.status_code, list(caplog.records), stored(sessions)
+                caplog.clear()
+                after = await client.post(url, json=update(99, 666, "halo"), headers=good)
+                reply = await stranger.wait_for_message_async(contains="belum terdaftar")
+                return answers, after, reply, list(caplog.records)
+        finally:
+            stop.set()
+            await task
+
+    with caplog.at_level(logging.INFO):
+        answers, after, reply, records = asyncio.run(scenario())
+
+    for name, (status, logged, kept) in answers.items():
+        assert status == MALFORMED[name][1], name
+        warnings = [r for r in logged if r.name == "bot.web" and r.levelno == logging.WARNING]
+        assert len(warnings) == 1 and warnings[0].exc_info is None, (name, [r.getMessage() for r in logged])
+        assert not [r for r in logged if r.levelno >= logging.ERROR], name
+        assert kept == 0, name  # no update id taken in
+    assert after.status_code == 200 and "belum terdaftar" in reply.text
+    assert stored(sessions) == 1
+    assert not [r for r in records if r.levelno >= logging.ERROR]
+
+
+def stored(sessions) -> int:
+    with sessions() as s:
+        return s.scalar(select(func.count()).select_from(ProcessedUpdateRow))

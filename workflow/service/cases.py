@@ -252,7 +252,11 @@ class CaseService:
         return self.act(ref, actor, Cancel(reason=reason))
 
     def attach_scan(self, ref: str, actor: str, sha256: str, location: str) -> Case:
-        """Record the permit letter's scan (its SHA-256 and where it is kept) on a case without one."""
+        """Record the permit letter's scan (its SHA-256 and where it is kept) on a case without one.
+
+        The case's version moves on, so the open step's buttons are stale: whoever may act on it is
+        sent the step again (``step_updated``), in the same transaction.
+        """
         where: dict = {}
 
         def work(session: Session) -> Case:
@@ -267,6 +271,8 @@ class CaseService:
             now = self._clock()
             letter = replace(case.letter, scan_sha256=sha256, scan_location=location.strip() or None)
             saved = repo.save_case(session, case, case.evolve(letter=letter, version=case.version + 1), now)
+            told = engine.step_updated(saved, self._context(sop, directory, now), "permit_scan", actor)
+            repo.add_outbox(session, saved, told, now)
             repo.add_audit(
                 session,
                 at=now,

@@ -17,10 +17,12 @@ from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, OutboxRow
 from workflow.service.uow import run_in_transaction
 
-__all__ = ["LEASE", "OutboxItem", "OutboxService"]
+__all__ = ["LEASE", "STEP_MESSAGES", "OutboxItem", "OutboxService"]
 
 #: How long a claim keeps other replicas off a chat's queue (a delivery pass ends well within it).
 LEASE = timedelta(seconds=60)
+#: The kinds of message that show the holder a step with its buttons.
+STEP_MESSAGES = ("step_assigned", "step_returned", "step_updated", "reminder")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,58 @@ class OutboxService:
     def retry(self, item: OutboxItem, at: datetime, error: str) -> None:
         """Try again at ``at`` (after a 429's retry_after or a network error)."""
         self._set(item.id, next_attempt_at=at, attempts=item.attempts + 1, last_error=error[:500])
+
+    def later(self, recipient: str, case_id: int | None, key: str, payload: dict) -> None:
+        """Queue a message whose sending failed after the action it reports was committed (Telegram
+        down, a press answered too late): ``payload`` holds the rendered text, keyboard and the
+        message to edit. ``key`` makes it once only (e.g. the press's query id)."""
+        now = self._clock()
+
+        def work(session: Session) -> None:
+            repo.insert_new(
+                session,
+                repo.OUTBOX,
+                {
+                    "created_at": now,
+                    "recipient": recipient,
+                    "kind": "press_outcome",
+                    "case_id": case_id,
+                    "step_no": None,
+                    "dedupe_key": f"later:{key}"[:200],
+                    "payload": payload,
+                    "status": "pending",
+                    "attempts": 0,
+                },
+                "dedupe_key",
+            )
+
+        run_in_transaction(self._sessions, work)
+
+    def replaced_by(self, item: OutboxItem, since: datetime) -> list[tuple[int, int]]:
+        """The step messages that ``item``, a fresh one, replaces: those sent to the same person
+        about the same step of the case since ``since`` (when the step opened), from the last
+        fresh one on (earlier ones were replaced then). As (chat id, Telegram message id)."""
+
+        def work(session: Session) -> list[tuple[str, int, int]]:
+            rows = session.execute(
+                select(OutboxRow.kind, OutboxRow.chat_id, OutboxRow.telegram_message_id)
+                .where(
+                    OutboxRow.recipient == item.recipient,
+                    OutboxRow.case_id == item.case_id,
+                    OutboxRow.step_no == item.step_no,
+                    OutboxRow.kind.in_(STEP_MESSAGES),
+                    OutboxRow.status == "sent",
+                    OutboxRow.telegram_message_id.is_not(None),
+                    OutboxRow.id < item.id,
+                    OutboxRow.created_at >= since,
+                )
+                .order_by(OutboxRow.id)
+            )
+            return [tuple(r) for r in rows]
+
+        rows = run_in_transaction(self._sessions, work)
+        last_fresh = max((i for i, row in enumerate(rows) if row[0] == "step_updated"), default=0)
+        return [(chat, message) for _, chat, message in rows[last_fresh:]]
 
     def skip(self, item: OutboxItem, reason: str) -> None:
         """Give up without sending (e.g. the official has no Telegram account linked)."""

@@ -1,6 +1,11 @@
 """What the bot waits for from a user (a note, a reason, a manifest, a PIN, an intake answer).
 
-Kept in the database, not in memory, so that a restart or a second replica loses nothing.
+Kept in the database, not in memory, so that a restart or a second replica loses nothing. One
+question is open per user: a new one replaces the old, whose prompts are closed from then on. A
+question's prompts are the message that asked it and every message that asked again after an
+answer was refused. A message answers the open question when it replies to one of its prompts, or
+to nothing; a reply to any other message (an older question's prompt) answers nothing
+(``addressed``).
 """
 
 from collections.abc import Callable
@@ -11,17 +16,26 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.db.models import PendingInputRow
+from workflow.errors import DomainError
 from workflow.service.uow import run_in_transaction
 
-__all__ = ["Pending", "PendingInputs"]
+__all__ = ["NothingPending", "Pending", "PendingInputs", "PromptClosed", "addressed"]
 
 #: How long the bot waits for an answer before forgetting the question.
 DEFAULT_TTL = timedelta(hours=12)
+#: Where the row keeps a question's earlier prompts (beside the consumer's data, which never sees it).
+_EARLIER = "_earlier_prompts"
+#: Earlier prompts kept per question: a reply to an older one than these is taken for no answer.
+_KEEP = 10
 
 
 @dataclass(frozen=True, slots=True)
 class Pending:
-    """One question the bot asked and waits to have answered."""
+    """One question the bot asked and waits to have answered.
+
+    ``prompt_message_id`` is its newest prompt; ``earlier_prompts`` the ones before it (a question
+    asked again after a refused answer). A new question starts without earlier prompts.
+    """
 
     telegram_id: int
     official_key: str
@@ -31,6 +45,45 @@ class Pending:
     case_version: int | None = None
     data: dict = field(default_factory=dict)
     prompt_message_id: int | None = None
+    earlier_prompts: tuple[int, ...] = ()
+
+    @property
+    def prompts(self) -> tuple[int, ...]:
+        """Every message that asks this question."""
+        newest = () if self.prompt_message_id is None else (self.prompt_message_id,)
+        return (*self.earlier_prompts, *newest)
+
+
+class PromptClosed(DomainError):
+    """A reply to a message that is not one of the open question's prompts: an answered, replaced
+    or expired question, or no question at all. It answers nothing, least of all the newer question."""
+
+    code = "prompt_closed"
+
+
+class NothingPending(DomainError):
+    """A message that replies to nothing while no question is open."""
+
+    code = "nothing_pending"
+
+
+def addressed(pending: Pending | None, reply_to: int | None) -> Pending:
+    """The open question a message answers: ``pending`` when the message replies to one of its
+    prompts or to nothing (``reply_to`` None).
+
+    Raises:
+        PromptClosed: the message replies to another message; ``params`` name the open question.
+        NothingPending: no question is open and the message replies to nothing.
+    """
+    if reply_to is not None and (pending is None or reply_to not in pending.prompts):
+        raise PromptClosed(
+            f"a reply to message {reply_to}, which asks no open question",
+            reply_to=reply_to,
+            open=pending.kind if pending else None,
+        )
+    if pending is None:
+        raise NothingPending("no question is open")
+    return pending
 
 
 class PendingInputs:
@@ -45,6 +98,9 @@ class PendingInputs:
     def put(self, pending: Pending, ttl: timedelta = DEFAULT_TTL) -> None:
         """Remember ``pending`` (replacing what this user had pending)."""
         now = self._clock()
+        data = dict(pending.data)
+        if pending.earlier_prompts:
+            data[_EARLIER] = list(pending.earlier_prompts[-_KEEP:])
 
         def work(session: Session) -> None:
             session.execute(delete(PendingInputRow).where(PendingInputRow.telegram_id == pending.telegram_id))
@@ -56,12 +112,29 @@ class PendingInputs:
                     case_id=pending.case_id,
                     step_id=pending.step_id,
                     case_version=pending.case_version,
-                    data=dict(pending.data),
+                    data=data,
                     prompt_message_id=pending.prompt_message_id,
                     created_at=now,
                     expires_at=now + ttl,
                 )
             )
+
+        run_in_transaction(self._sessions, work)
+
+    def prompted(self, telegram_id: int, kind: str, message_id: int) -> None:
+        """``message_id`` asks this user's open question of ``kind`` (if that is still the open one):
+        its first prompt, sent after the answers so far were stored, or a message asking again after
+        a refused answer. Replies to it, and to the question's earlier prompts, answer the question."""
+
+        def work(session: Session) -> None:
+            row = session.get(PendingInputRow, telegram_id)
+            if row is None or row.kind != kind:
+                return
+            if row.prompt_message_id is not None:
+                data = dict(row.data or {})
+                data[_EARLIER] = [*data.get(_EARLIER, []), row.prompt_message_id][-_KEEP:]
+                row.data = data  # a new dict: the JSON column sees the change
+            row.prompt_message_id = message_id
 
         run_in_transaction(self._sessions, work)
 
@@ -72,6 +145,8 @@ class PendingInputs:
             row = session.get(PendingInputRow, telegram_id)
             if row is None or row.expires_at <= self._clock():
                 return None
+            data = dict(row.data or {})
+            earlier = tuple(data.pop(_EARLIER, ()))
             return Pending(
                 row.telegram_id,
                 row.official_key,
@@ -79,8 +154,9 @@ class PendingInputs:
                 row.case_id,
                 row.step_id,
                 row.case_version,
-                dict(row.data or {}),
+                data,
                 row.prompt_message_id,
+                earlier,
             )
 
         return run_in_transaction(self._sessions, work)

@@ -36,6 +36,7 @@ __all__ = [
     "check_pin_format",
     "count_wrong_pin",
     "hash_pin",
+    "looks_like_pin",
     "pin_matches",
     "require_pin",
 ]
@@ -90,6 +91,14 @@ def check_pin_format(pin: str) -> None:
     """Raise ``InvalidInput`` unless ``pin`` is 4 to 8 ASCII digits."""
     if not _PIN.match(pin or ""):
         raise InvalidInput("a PIN is 4 to 8 digits")
+
+
+def looks_like_pin(text: str | None) -> bool:
+    """Whether a message that answers no PIN question may still be a PIN (typed after signing
+    locked, or after the question closed): at least four digits, perhaps spaced, and nothing else.
+    Such a message is deleted from the chat like a PIN answer."""
+    typed = "".join((text or "").split())
+    return len(typed) >= 4 and typed.isdigit()
 
 
 def hash_pin(pin: str) -> str:
