@@ -71,7 +71,7 @@ def test_a_debug_session_never_logs_a_pin_or_a_one_time_code(server, office, cap
             user.send("/pin")
             user.reply(await user.wait_for_message_async(contains="PIN penandatanganan baru"), "975310")
             user.reply(await user.wait_for_message_async(contains="sekali lagi"), "975310")
-            user.reply(await user.wait_for_message_async(contains="kode sekali pakai"), code)
+            user.reply(await user.wait_for_message_async(contains="Terakhir, kirim kode sekali pakai"), code)
             await user.wait_for_message_async(contains="PIN penandatanganan disimpan")
             return code
 

@@ -201,7 +201,9 @@ def test_five_wrong_pins_lock_signing_and_only_the_admins_reset_and_code_let_a_n
                 await direktur.wait_for_message_async(contains="PIN penandatanganan baru"), "135790"
             )
             direktur.reply(await direktur.wait_for_message_async(contains="sekali lagi"), "135790")
-            direktur.reply(await direktur.wait_for_message_async(contains="kode sekali pakai"), code)
+            direktur.reply(
+                await direktur.wait_for_message_async(contains="Terakhir, kirim kode sekali pakai"), code
+            )
             await direktur.wait_for_message_async(contains="PIN penandatanganan disimpan")
             direktur.press(step7, "Tandatangani")
             direktur.reply(await direktur.wait_for_message_async(contains="kirim PIN"), "135790")

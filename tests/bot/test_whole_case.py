@@ -43,7 +43,7 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
             dir_.send("/pin")
             dir_.reply(await step_message(dir_, "PIN penandatanganan baru"), "123456")
             dir_.reply(await step_message(dir_, "sekali lagi"), "123456")
-            dir_.reply(await step_message(dir_, "kode sekali pakai"), code.lower())
+            dir_.reply(await step_message(dir_, "Terakhir, kirim kode sekali pakai"), code.lower())
             await step_message(dir_, "PIN penandatanganan disimpan")
 
             tu = link(server, sessions, "tu1", 1009, "Indah")  # the TU registers the letter with /baru
