@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import copy
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
@@ -75,3 +76,26 @@ async def forward_mini_case_to_budi(cases, direktur) -> None:
     direktur.press(picks, "Untuk diproses")
     people = await direktur.wait_for_edit_async(picks)
     direktur.press(people, "Kepada Budi Kasubdit")
+
+
+def forge_press(server, user, message, data: str) -> str:
+    """A modified Telegram client presses ``data`` on ``message``, a button the bot never put there.
+
+    ``user.press`` only presses buttons on the message's keyboard; this pushes the raw
+    callback_query update instead. Returns the query id.
+    """
+    store = server.store
+    with store.lock:
+        record = store.message(user.id, message.message_id)
+        query = store.add_callback(user.id, message.message_id, data)
+        store.push_update(
+            "callback_query",
+            {
+                "id": query.id,
+                "from": store.users[user.id].data,
+                "message": copy.deepcopy(record.data),
+                "chat_instance": str(user.id),
+                "data": data,
+            },
+        )
+    return query.id

@@ -3,7 +3,6 @@ buttons and double taps, and strangers. Each refusal is a short alert, is audite
 nothing; the real bot runs against the project's Bot API server."""
 
 import asyncio
-import copy
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -11,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.bot.conftest import link, running_bot
+from tests.bot.conftest import forge_press, link, running_bot
 from tests.conftest import Clock, letter
 from tests.driving import audit_rows, drive_to, outbox
 from workflow.commands import Acknowledge
@@ -22,29 +21,6 @@ from workflow.service.roster import RosterService
 DIR, KSD1, OP3, ADM = (1001, "Andi"), (1002, "Budi"), (1008, "Hadi"), (1010, "Joko")
 STRANGER = (6666, "Orang Asing")
 WHEN = r"\d\d-\d\d-\d{4} \d\d:\d\d WIB"
-
-
-def forge_press(server, user, message, data: str) -> str:
-    """A modified Telegram client presses ``data`` on ``message``, a button the bot never put there.
-
-    ``user.press`` only presses buttons on the message's keyboard; this pushes the raw
-    callback_query update instead. Returns the query id.
-    """
-    store = server.store
-    with store.lock:
-        record = store.message(user.id, message.message_id)
-        query = store.add_callback(user.id, message.message_id, data)
-        store.push_update(
-            "callback_query",
-            {
-                "id": query.id,
-                "from": store.users[user.id].data,
-                "message": copy.deepcopy(record.data),
-                "chat_instance": str(user.id),
-                "data": data,
-            },
-        )
-    return query.id
 
 
 async def linked(server, sessions, key: str, who: tuple[int, str]):

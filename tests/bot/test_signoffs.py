@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tests.bot.conftest import link, running_bot
+from tests.bot.conftest import forge_press, link, running_bot
 from tests.conftest import PIN, letter
 from tests.driving import MANIFEST, audit_rows, drive_to
 from workflow.db.models import OfficialRow, StandInRow
@@ -117,15 +117,18 @@ def test_with_uploads_off_the_permit_shows_its_hash_and_where_it_is_kept_and_is_
     async def scenario():
         async with running_bot(settings):
             direktur = await linked(server, sessions, "dir", DIR)
-            await asyncio.to_thread(cases.open_case, permit, "tu1")
+            case = await asyncio.to_thread(cases.open_case, permit, "tu1")
             first = await step(direktur, 1)
-            return first, direktur
+            forged = f"1.sc.{case.id}.{case.current.id}.{case.version}"  # a modified client asks anyway
+            refused = await direktur.wait_for_answer_async(forge_press(server, direktur, first, forged))
+            return first, direktur, refused
 
-    first, direktur = asyncio.run(scenario())
+    first, direktur, refused = asyncio.run(scenario())
 
     assert "Pindaian surat izin: SHA-256 aaaaaaaaaaaaaaaa…, disimpan di arsip TU, map 2026/XI" in first.text
     assert "Surat izin" not in first.button_texts
-    assert not any(m.document for m in direktur.messages)
+    assert refused.show_alert and not any(m.document for m in direktur.messages)
+    assert audit_rows(sessions, result="refused")[-1].reason_code == "action_not_allowed"
 
 
 # -- a PIN that is a second factor ----------------------------------------------------------------
