@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.handlers.inputs import reask
+from bot.handlers.questions import reask
 from bot.handlers.replies import deliver_now, done_text, refusal_text, show_later
 from bot.runtime import Runtime
 from workflow.commands import Command

@@ -11,7 +11,7 @@ from telegram import Update
 from bot import intake
 from bot.context import BotContext
 from bot.handlers.acting import FINAL, act, language, show_done
-from bot.handlers.inputs import consumer, reask, refuse_answer
+from bot.handlers.questions import consumer, reask, refuse_answer
 from bot.handlers.replies import deliver_now, done_text, refusal_text
 from bot.messages import instruction_keyboard, step_keyboard, step_text
 from bot.templating import render_html

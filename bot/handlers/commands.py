@@ -6,7 +6,7 @@ from telegram import ForceReply, Update
 
 from bot.context import BotContext
 from bot.handlers.identify import official_of
-from bot.handlers.inputs import consumer, reask, refuse_answer
+from bot.handlers.questions import consumer, reask, refuse_answer
 from bot.handlers.replies import deliver_now, refusal_text, refuse_command
 from bot.templating import render_html
 from workflow.commands import TickItem

@@ -4,17 +4,18 @@ What the bot waits for is a database row (``workflow.service.pending``), so an a
 after a restart, or handled by another replica, still finds its question. A message answers the
 open question when it replies to that question's prompt, or to nothing; a reply to an older
 prompt answers nothing (``addressed``), and is refused naming the open question. Each kind of
-question has one consumer, registered with ``@consumer("kind")``; only those registered with
-``files=True`` take a document or a photo. Every refused answer is audited.
+question has one consumer (``bot.handlers.questions``); only those registered with ``files=True``
+take a document or a photo. Every refused answer is audited.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.identify import official_of
+from bot.handlers.intake import start_from_scan
+from bot.handlers.questions import CONSUMERS, TAKE_FILES, reask, refuse_answer
 from bot.runtime import Runtime
 from bot.templating import render_html
 from workflow.errors import DomainError, InvalidInput
@@ -22,43 +23,7 @@ from workflow.roster import Official
 from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
 from workflow.service.pins import looks_like_pin
 
-__all__ = ["CONSUMERS", "consumer", "on_cancel", "on_message", "reask", "refuse_answer"]
-
-Consumer = Callable[[Update, BotContext, Official, Pending], Awaitable[None]]
-CONSUMERS: dict[str, Consumer] = {}
-#: The kinds of question a file may answer (the intake's scan, the signed receipt).
-_TAKE_FILES: set[str] = set()
-
-
-def consumer(kind: str, *, files: bool = False) -> Callable[[Consumer], Consumer]:
-    """Register the function that handles answers to questions of ``kind`` (``files``: a document
-    or photo may answer it; otherwise only text does)."""
-
-    def register(function: Consumer) -> Consumer:
-        CONSUMERS[kind] = function
-        if files:
-            _TAKE_FILES.add(kind)
-        return function
-
-    return register
-
-
-async def refuse_answer(
-    rt: Runtime, official: Official, pending: Pending | None, refusal: DomainError
-) -> None:
-    """Audit a refused answer under its question's case, if any (``answer:<kind>``); nothing else
-    changes. The refusal's message and params must not carry what was typed (it may be a PIN)."""
-    action = f"answer:{pending.kind}" if pending is not None else "answer"
-    case = pending.case_id if pending is not None else None
-    await asyncio.to_thread(rt.cases.refuse, case, official.key, action, refusal)
-
-
-async def reask(update: Update, rt: Runtime, pending: Pending, text: str) -> None:
-    """Say why an answer was not taken, keeping the question open: the message asks it again, so a
-    reply to it answers the question as a reply to the first prompt does."""
-    sent = await update.effective_chat.send_message(text)
-    await asyncio.to_thread(rt.pending.prompted, pending.telegram_id, pending.kind, sent.message_id)
-
+__all__ = ["on_cancel", "on_message"]
 
 async def on_message(update: Update, context: BotContext) -> None:
     """Route a message to the consumer of the question it answers; refuse strangers."""
@@ -76,8 +41,6 @@ async def on_message(update: Update, context: BotContext) -> None:
         question = addressed(pending, reply_to)
     except NothingPending as refusal:
         if is_file:
-            from bot.handlers.intake import start_from_scan  # here: intake imports this module
-
             await start_from_scan(update, context, official)
             return
         await _unanswered(update, context, official, lang, pending, refusal)
@@ -85,7 +48,7 @@ async def on_message(update: Update, context: BotContext) -> None:
     except PromptClosed as refusal:
         await _unanswered(update, context, official, lang, pending, refusal)
         return
-    if is_file and question.kind not in _TAKE_FILES:
+    if is_file and question.kind not in TAKE_FILES:
         await refuse_answer(rt, official, question, InvalidInput("a file where the question needs text"))
         await reask(update, rt, question, await _told(rt, lang, "text_expected", question))
         return

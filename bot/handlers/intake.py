@@ -18,7 +18,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Mes
 from bot import intake
 from bot.context import BotContext
 from bot.handlers.identify import official_of
-from bot.handlers.inputs import consumer, refuse_answer
+from bot.handlers.questions import consumer, refuse_answer
 from bot.runtime import Runtime
 from bot.templating import render_html, render_plain
 from workflow.errors import DomainError, DuplicateLetter, InvalidInput, NotAuthorised, StaleAction

@@ -10,7 +10,7 @@ from telegram import ForceReply, Update
 
 from bot.context import BotContext
 from bot.handlers.acting import act, language
-from bot.handlers.inputs import consumer, reask, refuse_answer
+from bot.handlers.questions import consumer, reask, refuse_answer
 from bot.handlers.replies import Ask, refusal_text
 from bot.messages import people_keyboard
 from bot.templating import render_html
