@@ -11,6 +11,7 @@ Nobody is routed a step that the SOP's rules on duties kept apart bar them from
 (``workflow.duties``); ``case`` is the case with the step just done already finished.
 """
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from workflow.case import Case
@@ -18,11 +19,21 @@ from workflow.directory import Directory
 from workflow.duties import conflict, require_apart
 from workflow.errors import ChoiceRequired, InvalidInput
 from workflow.sop import Sop
+from workflow.states import StepOutcome
 
 if TYPE_CHECKING:
     from workflow.decision import Context
 
-__all__ = ["candidates_for", "eligible", "pick", "reassign_candidates", "return_holder", "superiors"]
+__all__ = [
+    "candidates_for",
+    "completed_by",
+    "eligible",
+    "next_candidates",
+    "pick",
+    "reassign_candidates",
+    "return_holder",
+    "superiors",
+]
 
 
 def candidates_for(
@@ -38,6 +49,22 @@ def candidates_for(
         return mine, (mine[0] if len(mine) == 1 else None)
     same_role = {s.no for s in sop.steps if s.role == target.role}
     return holders, _default(case.last_holder(steps=same_role), holders, directory, actor)
+
+
+def completed_by(case: Case, actor: str, acting_for: str | None) -> Case:
+    """The case with its open step completed by ``actor`` (for ``acting_for``): what the rules on
+    duties see when the next holder is chosen."""
+    done = replace(case.current, outcome=StepOutcome.COMPLETED, actor=actor, acting_for=acting_for)
+    return case.evolve(steps=(*case.steps[:-1], done))
+
+
+def next_candidates(
+    case: Case, sop: Sop, directory: Directory, actor: str, acting_for: str | None
+) -> tuple[list[str], str | None]:
+    """Who may take the step after the open one when ``actor`` (for ``acting_for``) completes it,
+    and the default (``candidates_for``)."""
+    target = case.current.step_no + 1
+    return candidates_for(completed_by(case, actor, acting_for), sop, directory, target, acting_for or actor)
 
 
 def eligible(case: Case, sop: Sop, step_no: int, keys: list[str]) -> list[str]:

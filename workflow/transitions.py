@@ -31,7 +31,7 @@ from workflow.errors import (
 )
 from workflow.manifest import is_sha256
 from workflow.release import require_release
-from workflow.routing import candidates_for, pick, reassign_candidates, return_holder
+from workflow.routing import completed_by, next_candidates, pick, reassign_candidates, return_holder
 from workflow.signature import binding
 from workflow.sop import StepKind
 from workflow.states import CHECKLIST, CaseState, ChecklistItem, StepOutcome
@@ -237,11 +237,9 @@ def _advance(case, step, actor, acting_for, ctx, chosen, note, instruction, payl
         )
         return Decision(closed, _to_all(closed, ctx, "case_closed"), {**detail, "closed": True}, acting_for)
     target = step.step_no + 1
-    as_done = _replace_current(
-        case, replace(step, outcome=StepOutcome.COMPLETED, actor=actor, acting_for=acting_for)
-    )
-    candidates, default = candidates_for(as_done, ctx.sop, ctx.directory, target, acting_for or actor)
-    to = pick(candidates, default, chosen, f"step {target}", (as_done, ctx.sop, target))
+    candidates, default = next_candidates(case, ctx.sop, ctx.directory, actor, acting_for)
+    barring = (completed_by(case, actor, acting_for), ctx.sop, target)
+    to = pick(candidates, default, chosen, f"step {target}", barring)
     if ctx.sop.step(step.step_no).kind is StepKind.GRANT_ACCESS:
         payload = {**payload, "access_granted_to": to}
     finished = _finish(step, StepOutcome.COMPLETED, actor, acting_for, ctx, note, instruction, payload)

@@ -32,12 +32,12 @@ from workflow.errors import (
 from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
 from workflow.roster import Official
-from workflow.routing import candidates_for, reassign_candidates
+from workflow.routing import next_candidates, reassign_candidates
 from workflow.service.pins import WrongPin, count_wrong_pin, require_pin
 from workflow.service.uow import run_in_transaction
 from workflow.signature import Seal
 from workflow.sop import Sop, SopError
-from workflow.states import CaseState, StepOutcome, is_terminal
+from workflow.states import CaseState, is_terminal
 from workflow.timeline import TimelineRow, timeline
 
 __all__ = ["CLI_PREFIX", "CaseService", "CaseView"]
@@ -205,12 +205,7 @@ class CaseService:
             if step is None or step.step_no == len(sop.steps):
                 return [], None
             order = directory.standing_in_for(actor, step.assignee, self._clock()) if step.assignee else None
-            principal = order.for_key if order else actor
-            done = replace(
-                step, outcome=StepOutcome.COMPLETED, actor=actor, acting_for=order and order.for_key
-            )
-            as_done = case.evolve(steps=(*case.steps[:-1], done))
-            return candidates_for(as_done, sop, directory, step.step_no + 1, principal)
+            return next_candidates(case, sop, directory, actor, order.for_key if order else None)
 
         return run_in_transaction(self._sessions, work)
 
