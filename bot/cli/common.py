@@ -18,7 +18,7 @@ from workflow.db.reference import SopChanged
 from workflow.errors import DomainError
 from workflow.keys import KeyFileError
 from workflow.roster import RosterError
-from workflow.service.cases import CLI_PREFIX
+from workflow.service.caseload import CLI_PREFIX
 from workflow.sop import SopError
 
 __all__ = ["actor_option", "cli_actor", "fail", "parse_date", "runtime", "sha256_of"]

@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,12 +15,10 @@ from workflow.case import Case, Letter
 from workflow.commands import COMMAND_TYPES, Cancel, Command, Sign, action_name
 from workflow.db import reference
 from workflow.db import repository as repo
-from workflow.db.models import AuditRow
 from workflow.decision import Context
 from workflow.directory import Directory
 from workflow.errors import (
     CaseClosed,
-    CaseNotFound,
     DomainError,
     DuplicateLetter,
     InvalidInput,
@@ -31,19 +28,17 @@ from workflow.errors import (
 )
 from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
-from workflow.roster import Official
 from workflow.routing import next_candidates, reassign_candidates
+from workflow.service.caseload import CaseLoader, roster_for
 from workflow.service.pins import WrongPin, count_wrong_pin, require_pin
 from workflow.service.uow import run_in_transaction
 from workflow.signature import Seal
-from workflow.sop import Sop, SopError
+from workflow.sop import Sop
 from workflow.states import CaseState, is_terminal
 from workflow.timeline import TimelineRow, timeline
 
-__all__ = ["CLI_PREFIX", "CaseService", "CaseView"]
+__all__ = ["CaseService", "CaseView"]
 
-#: Actors from the command line are recorded as ``cli:<os user>`` and act as the admin.
-CLI_PREFIX = "cli:"
 _REGISTRARS = ("tu", "admin")
 
 
@@ -78,7 +73,7 @@ class CaseService:
         self._prefix = prefix.upper()
         self._calendar = calendar or Continuous()
         self._clock = clock
-        self._stored_sops: dict[tuple[str, int], Sop] = {}
+        self._load = CaseLoader(self._sops, self._prefix, tz, clock).load
 
     def open_case(
         self,
@@ -99,7 +94,7 @@ class CaseService:
         now = self._clock()
 
         def work(session: Session) -> Case:
-            directory = _with_cli(reference.load_directory(session), created_by)
+            directory = roster_for(session, created_by)
             self._check_registrar(directory, created_by, sop)
             check_letter(letter, now.astimezone(self._tz).date())
             year = now.astimezone(self._tz).year
@@ -313,44 +308,6 @@ class CaseService:
             raise InvalidInput(f"unknown SOP {sop_id!r}; loaded: {', '.join(sorted(self._sops))}")
         return self._sops[sop_id]
 
-    def _load(
-        self, session: Session, ref: str, actor: str | None, where: dict
-    ) -> tuple[Case, Sop, Directory]:
-        case = repo.load_case(session, self._number(session, ref))
-        if case is None:
-            raise CaseNotFound(f"no case {ref!r}")
-        where["case_id"] = case.id
-        key = (case.sop_id, case.sop_version)
-        if key not in self._stored_sops:  # a stored version never changes: read it once
-            self._stored_sops[key] = self._stored_sop(session, *key)
-        if case.signature is not None and case.signature.legacy:
-            case = case.evolve(signature=replace(case.signature, attested=_attested(session, case)))
-        return case, self._stored_sops[key], _with_cli(reference.load_directory(session), actor)
-
-    def _stored_sop(self, session: Session, sop_id: str, version: int) -> Sop:
-        """A stored SOP version, validated again; where its file is loaded too, they must agree."""
-        try:
-            sop = reference.load_sop_version(session, sop_id, version)
-        except SopError as exc:
-            raise SopError(
-                f"{exc}; the database's copy of SOP {sop_id!r} version {version} was altered"
-            ) from None
-        shipped = self._sops.get(sop_id)
-        if shipped is not None and shipped.version == version and shipped.digest() != sop.digest():
-            raise SopError(
-                f"the database's copy of SOP {sop_id!r} version {version} differs from its file: "
-                "it was altered, or the file changed without a new version number"
-            )
-        return sop
-
-    def _number(self, session: Session, ref: str | int) -> str:
-        if isinstance(ref, int):
-            return repo.case_number(session, ref) or f"#{ref}"
-        ref = str(ref).strip()
-        if ref.isdigit():  # a bare sequence number means this year's case
-            return f"{self._prefix}-{self._clock().astimezone(self._tz).year}-{int(ref):04d}"
-        return ref.upper()
-
     def _check_registrar(self, directory: Directory, actor: str, sop: Sop) -> None:
         official = directory.get(actor)
         if official is None or not official.active:
@@ -403,36 +360,3 @@ def _check_stale(case: Case, command: Command, directory: Directory) -> None:
     if target is not None and target.finished_at is not None:
         raise StepAlreadyHandled(directory.name(target.actor), target.finished_at)
     raise StaleAction(f"case {case.number} changed since this button was made; look at the latest message")
-
-
-def _attested(session: Session, case: Case) -> bool:
-    """Whether the case's latest ``sign`` audit row, intact under the audit key, records the same
-    signature: what a signature made before signing keys existed rests on (see README)."""
-    chain = session.info.get("audit_chain")
-    row = session.scalar(
-        select(AuditRow)
-        .where(AuditRow.case_id == case.id, AuditRow.action == "sign", AuditRow.result == "ok")
-        .order_by(AuditRow.seq.desc())
-        .limit(1)
-    )
-    sig = case.signature
-    return (
-        chain is not None
-        and row is not None
-        and chain.row_verifies(row)
-        and row.actor == sig.signer
-        and row.acting_for == sig.acting_for
-        and row.at == sig.signed_at
-        and (row.detail or {}).get("manifest_hash") == sig.manifest_hash
-    )
-
-
-def _with_cli(directory: Directory, actor: str | None) -> Directory:
-    """The console operator acts as the admin, under their OS user name."""
-    if actor is None or not actor.startswith(CLI_PREFIX):
-        return directory
-    return Directory(
-        {**directory.officials, actor: Official(key=actor, name=actor, role="admin")},
-        directory.stand_ins,
-        directory.unreachable,
-    )

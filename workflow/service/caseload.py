@@ -1,0 +1,111 @@
+"""Reading a case for an action or a view: the case by its number, this year's sequence number or
+its id; the SOP version it runs on, validated again and compared with its file; whether a signature
+made before signing keys is still attested by its audit row; and the roster, with the console
+operator as the admin."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.case import Case
+from workflow.db import reference
+from workflow.db import repository as repo
+from workflow.db.models import AuditRow
+from workflow.directory import Directory
+from workflow.errors import CaseNotFound
+from workflow.roster import Official
+from workflow.sop import Sop, SopError
+
+__all__ = ["CLI_PREFIX", "CaseLoader", "roster_for"]
+
+#: Actors from the command line are recorded as ``cli:<os user>`` and act as the admin.
+CLI_PREFIX = "cli:"
+
+
+class CaseLoader:
+    """Loads a case with its SOP version and the roster, inside the caller's transaction."""
+
+    def __init__(
+        self, sops: Mapping[str, Sop], prefix: str, tz: ZoneInfo, clock: Callable[[], datetime]
+    ) -> None:
+        self._sops = sops
+        self._prefix = prefix
+        self._tz = tz
+        self._clock = clock
+        self._stored_sops: dict[tuple[str, int], Sop] = {}
+
+    def load(self, session: Session, ref: str, actor: str | None, where: dict) -> tuple[Case, Sop, Directory]:
+        """The case (``ref``: number, this year's sequence number, or id), its SOP version and the
+        roster; ``where`` gets the case id for the audit row of a refusal."""
+        case = repo.load_case(session, self._number(session, ref))
+        if case is None:
+            raise CaseNotFound(f"no case {ref!r}")
+        where["case_id"] = case.id
+        key = (case.sop_id, case.sop_version)
+        if key not in self._stored_sops:  # a stored version never changes: read it once
+            self._stored_sops[key] = self._stored_sop(session, *key)
+        if case.signature is not None and case.signature.legacy:
+            case = case.evolve(signature=replace(case.signature, attested=_attested(session, case)))
+        return case, self._stored_sops[key], roster_for(session, actor)
+
+    def _stored_sop(self, session: Session, sop_id: str, version: int) -> Sop:
+        """A stored SOP version, validated again; where its file is loaded too, they must agree."""
+        try:
+            sop = reference.load_sop_version(session, sop_id, version)
+        except SopError as exc:
+            raise SopError(
+                f"{exc}; the database's copy of SOP {sop_id!r} version {version} was altered"
+            ) from None
+        shipped = self._sops.get(sop_id)
+        if shipped is not None and shipped.version == version and shipped.digest() != sop.digest():
+            raise SopError(
+                f"the database's copy of SOP {sop_id!r} version {version} differs from its file: "
+                "it was altered, or the file changed without a new version number"
+            )
+        return sop
+
+    def _number(self, session: Session, ref: str | int) -> str:
+        if isinstance(ref, int):
+            return repo.case_number(session, ref) or f"#{ref}"
+        ref = str(ref).strip()
+        if ref.isdigit():  # a bare sequence number means this year's case
+            return f"{self._prefix}-{self._clock().astimezone(self._tz).year}-{int(ref):04d}"
+        return ref.upper()
+
+
+def _attested(session: Session, case: Case) -> bool:
+    """Whether the case's latest ``sign`` audit row, intact under the audit key, records the same
+    signature: what a signature made before signing keys existed rests on (see README)."""
+    chain = session.info.get("audit_chain")
+    row = session.scalar(
+        select(AuditRow)
+        .where(AuditRow.case_id == case.id, AuditRow.action == "sign", AuditRow.result == "ok")
+        .order_by(AuditRow.seq.desc())
+        .limit(1)
+    )
+    sig = case.signature
+    return (
+        chain is not None
+        and row is not None
+        and chain.row_verifies(row)
+        and row.actor == sig.signer
+        and row.acting_for == sig.acting_for
+        and row.at == sig.signed_at
+        and (row.detail or {}).get("manifest_hash") == sig.manifest_hash
+    )
+
+
+def roster_for(session: Session, actor: str | None) -> Directory:
+    """The roster, with the console operator (``cli:<os user>``) as the admin."""
+    directory = reference.load_directory(session)
+    if actor is None or not actor.startswith(CLI_PREFIX):
+        return directory
+    return Directory(
+        {**directory.officials, actor: Official(key=actor, name=actor, role="admin")},
+        directory.stand_ins,
+        directory.unreachable,
+    )
