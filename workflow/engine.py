@@ -35,10 +35,10 @@ from workflow.errors import (
     StepAlreadyHandled,
     UnknownOfficial,
 )
+from workflow.moves import step_updated
 from workflow.routing import superiors
 from workflow.sop import Sop, StepKind
 from workflow.states import CaseState, check_transition, is_terminal
-from workflow.transitions import step_updated
 
 __all__ = [
     "allowed_actions",
