@@ -1,13 +1,13 @@
-"""What each button does. Checked against the database first (the case still as the button saw
-it, the presser allowed to see it and to take the action); refusals are audited and raised."""
-
-from datetime import UTC, datetime
+"""What each button does. Checked against the database first (``bot.handlers.pressguard``: the
+case still as the button saw it, the presser allowed to see it; then the action allowed to them);
+refusals are audited and raised."""
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.approval import scan_offered
 from bot.callbacks import Press, encode, key_tag
 from bot.handlers.manifest import first_manifest_question
+from bot.handlers.pressguard import fresh, refuse, visible
 from bot.handlers.replies import Ask, Outcome, done_text
 from bot.handlers.revocation import access_revoked
 from bot.messages import (
@@ -31,21 +31,14 @@ from workflow.commands import (
 )
 from workflow.errors import (
     ActionNotAllowed,
-    CaseClosed,
-    CaseNotFound,
-    DomainError,
     InvalidInput,
     NotAuthorised,
     StaleAction,
-    StepAlreadyHandled,
 )
 from workflow.manifest import Manifest
 from workflow.roster import Official
-from workflow.service.cases import CaseView
 from workflow.service.pins import PinLocked, PinNotSet
-from workflow.states import CHECKLIST, ChecklistItem, is_terminal
-from workflow.timeline import display_name
-from workflow.visibility import may_see
+from workflow.states import CHECKLIST, ChecklistItem
 
 __all__ = ["NEEDS", "handle"]
 
@@ -68,7 +61,7 @@ NEEDS = {
 
 def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
     """The synchronous part: check the press against the database, then act or ask."""
-    view = _visible(rt, official.key, press)
+    view = visible(rt, official.key, press)
     if press.action == "hi":
         return Outcome(reply=history_text(view, lang, rt.settings.tz))
     if press.action == "hs":  # the full values behind the shortened ones, as an alert
@@ -76,18 +69,18 @@ def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
         return Outcome(alert=render_plain("hashes", lang, rt.settings.tz, manifest=manifest))
     if press.action == "sc":
         if not scan_offered(view, rt.settings.allow_scan_uploads):
-            _refuse(rt, official.key, press, ActionNotAllowed("the permit scan is not kept in Telegram"))
+            refuse(rt, official.key, press, ActionNotAllowed("the permit scan is not kept in Telegram"))
         return Outcome(document=view.case.letter.scan_file_id)
     if press.action == "ar":  # on a closed case, so no step to be fresh against: the engine decides
         return access_revoked(rt, official, press, view, lang)
-    _fresh(rt, official.key, press, view)
+    fresh(rt, official.key, press, view)
     allowed = rt.cases.allowed(press.case_id, official.key)
     need = NEEDS[press.action]
     if need is not None and need not in allowed:
         # The holder (or their stand-in) always has a step action; a superior may only reassign.
         holds = bool(set(allowed) - {"reassign"})
         refusal = (ActionNotAllowed if holds else NotAuthorised)(f"{need} is not open to {official.name} now")
-        _refuse(rt, official.key, press, refusal)
+        refuse(rt, official.key, press, refusal)
     return _PRESSES[press.action](rt, official, press, view, allowed, lang)
 
 
@@ -119,9 +112,9 @@ def _ask_pin(rt, official, press, view, allowed, lang) -> Outcome:
         return Outcome(keyboard=people_keyboard(view, choose, lang, action="sg"))
     status = rt.pins.status(official.key)
     if status.locked:
-        _refuse(rt, official.key, press, PinLocked("signing is locked; the admin must reset the PIN"))
+        refuse(rt, official.key, press, PinLocked("signing is locked; the admin must reset the PIN"))
     if not status.has_pin:
-        _refuse(rt, official.key, press, PinNotSet("no signing PIN yet: ask the admin for a one-time code"))
+        refuse(rt, official.key, press, PinNotSet("no signing PIN yet: ask the admin for a one-time code"))
     digest = view.case.manifest.digest() if view.case.manifest else None
     return Outcome(
         ask=Ask(
@@ -140,7 +133,7 @@ def _next_holder(rt, official, press, args: tuple[str, ...]) -> tuple[str | None
     if args:
         chosen = next((k for k in candidates if key_tag(k) == args[0]), None)
         if chosen is None:
-            _refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
+            refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
         return chosen, []
     if default is None and len(candidates) > 1:
         return None, candidates
@@ -166,17 +159,17 @@ def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
         return _submit_picked(rt, official, press, view, lang)
     form = {"f": "file", "h": "hardcopy"}.get(press.args[0])
     if form is None:
-        _refuse(rt, official.key, press, InvalidInput("unknown manifest form in the button"))
+        refuse(rt, official.key, press, InvalidInput("unknown manifest form in the button"))
     return Outcome(ask=first_manifest_question(form, lang, rt.settings.tz, view.case))
 
 
 def _submit_picked(rt, official, press, view, lang) -> Outcome:
     pending = rt.pending.get(_telegram_id(official))
     if pending is None or pending.kind != "manifest" or pending.step_id != press.step_id:
-        _refuse(rt, official.key, press, StaleAction("the manifest answers are gone; report the data again"))
+        refuse(rt, official.key, press, StaleAction("the manifest answers are gone; report the data again"))
     to, choose = _next_holder(rt, official, press, press.args[1:])
     if choose:  # a forged press without the tag
-        _refuse(rt, official.key, press, InvalidInput("choose who checks the data"))
+        refuse(rt, official.key, press, InvalidInput("choose who checks the data"))
     manifest = Manifest(form=pending.data["form"], **pending.data["values"])
     outcome = _act(
         rt,
@@ -197,13 +190,13 @@ def _reassign(rt, official, press, view, allowed, lang) -> Outcome:
         return Outcome(keyboard=people_keyboard(view, holders, lang, action="ra"))
     to = next((k for k in holders if key_tag(k) == press.args[0]), None)
     if to is None:
-        _refuse(rt, official.key, press, StaleAction("that official can no longer take this step"))
+        refuse(rt, official.key, press, StaleAction("that official can no longer take this step"))
     return _act(rt, official, press, view, Reassign(to=to, step_id=press.step_id), "reassign", lang)
 
 
 def _tick(rt, official, press, view, allowed, lang) -> Outcome:
     if not press.args or not press.args[0].isdigit() or int(press.args[0]) >= len(CHECKLIST):
-        _refuse(rt, official.key, press, InvalidInput("unknown checklist item in the button"))
+        refuse(rt, official.key, press, InvalidInput("unknown checklist item in the button"))
     item = CHECKLIST[int(press.args[0])]
     if item is ChecklistItem.DUPLICATED:
         command = TickItem(item, step_id=press.step_id)
@@ -246,7 +239,7 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
         )
     digest = view.case.manifest.digest() if view.case.manifest else ""
     if not press.args or not digest.startswith(press.args[0]):
-        _refuse(rt, official.key, press, StaleAction("the manifest changed since this button was made"))
+        refuse(rt, official.key, press, StaleAction("the manifest changed since this button was made"))
     to, choose = _next_holder(rt, official, press, press.args[1:])
     if choose:
         return Outcome(keyboard=people_keyboard(view, choose, lang, action="am", first=press.args[:1]))
@@ -257,14 +250,14 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
 def _forward(rt, official, press, view, allowed, lang) -> Outcome:
     arg = press.args[0] if press.args else ""
     if arg != "x" and (not arg.isdigit() or int(arg) >= len(INSTRUCTIONS)):
-        _refuse(rt, official.key, press, InvalidInput("unknown instruction in the button"))
+        refuse(rt, official.key, press, InvalidInput("unknown instruction in the button"))
     instruction = None if arg == "x" else INSTRUCTIONS[int(arg)]
     candidates, default = rt.cases.candidates(press.case_id, official.key)
     to = default
     if len(press.args) > 1:
         to = next((k for k in candidates if key_tag(k) == press.args[1]), None)
         if to is None:
-            _refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
+            refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
     elif default is None and len(candidates) > 1:
         return Outcome(keyboard=people_keyboard(view, candidates, lang, first=(arg,)))
     pending = rt.pending.get(_telegram_id(official))
@@ -303,37 +296,3 @@ _PRESSES = {
 
 def _telegram_id(official: Official) -> int:
     return official.telegram_id
-
-
-def _visible(rt: Runtime, key: str, press: Press) -> CaseView:
-    """The case, if it exists and the presser may see it (callback data is client input)."""
-    try:
-        view = rt.cases.view(press.case_id)
-    except CaseNotFound as refusal:
-        _refuse(rt, key, press, refusal)
-    if not may_see(view.case, view.sop, view.directory, key, datetime.now(UTC)):
-        _refuse(rt, key, press, NotAuthorised(f"{key} may not see case {view.case.number}"))
-    return view
-
-
-def _fresh(rt: Runtime, key: str, press: Press, view: CaseView) -> None:
-    """Nothing if the button still matches the case; else a refusal naming what happened."""
-    current = view.case.current
-    if view.case.version == press.version and current is not None and current.id == press.step_id:
-        return
-    target = view.case.step_by_id(press.step_id)
-    if target is not None and target.finished_at is not None:
-        refusal: DomainError = StepAlreadyHandled(
-            display_name(view.directory, target.actor, target.acting_for), target.finished_at
-        )
-    elif is_terminal(view.case.state):
-        refusal = CaseClosed(f"case {view.case.number} is {view.case.state}")
-    else:
-        refusal = StaleAction(f"{view.case.number} changed since this button was made")
-    _refuse(rt, key, press, refusal)
-    raise AssertionError("unreachable")
-
-
-def _refuse(rt: Runtime, key: str, press: Press, refusal: DomainError) -> None:
-    rt.cases.refuse(press.case_id, key, f"press:{press.action}", refusal)
-    raise refusal
