@@ -474,13 +474,18 @@ def test_a_legitimate_release_passes_every_check_to_the_end(cases, clock):
 # -- stored SOP versions are checked again --------------------------------------------------------
 
 
-def test_an_altered_stored_sop_version_is_refused_when_a_case_is_loaded(cases, sessions):
-    number = open_ldk(cases)
+def alter_stored_sop(sessions, change) -> None:
+    """Edit the stored definition of the SOP version the cases use, as a database writer could."""
     with sessions.begin() as session:
         row = session.scalar(select(SopVersionRow))
         definition = json.loads(row.definition)
-        definition["apart"] = []  # the four-eyes rules quietly dropped
+        change(definition)
         row.definition = json.dumps(definition)
+
+
+def test_an_altered_stored_sop_version_is_refused_when_a_case_is_loaded(cases, sessions):
+    number = open_ldk(cases)
+    alter_stored_sop(sessions, lambda d: d.update(apart=[]))  # the four-eyes rules quietly dropped
     fresh = type(cases)(sessions, {"ldk": cases._sops["ldk"]}, tz=WIB, seal=SEAL)
 
     with pytest.raises(SopError, match="differs from its file"):
@@ -489,11 +494,7 @@ def test_an_altered_stored_sop_version_is_refused_when_a_case_is_loaded(cases, s
 
 def test_a_stored_sop_version_that_no_longer_validates_is_refused(cases, sessions):
     number = open_ldk(cases)
-    with sessions.begin() as session:
-        row = session.scalar(select(SopVersionRow))
-        definition = json.loads(row.definition)
-        definition["steps"][6]["kind"] = "disposition"  # no signing step left before dispatch
-        row.definition = json.dumps(definition)
+    alter_stored_sop(sessions, lambda d: d["steps"][6].update(kind="disposition"))  # no signing step
     fresh = type(cases)(sessions, {}, tz=WIB, seal=SEAL)
 
     with pytest.raises(SopError, match="stored SOP 'ldk' version 2"):

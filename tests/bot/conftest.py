@@ -66,6 +66,13 @@ def link(server: BotApiServer, sessions, key: str, telegram_id: int, name: str):
     return user
 
 
+async def linked(server: BotApiServer, sessions, key: str, who: tuple[int, str]):
+    """``link`` and wait for the welcome: the official is ready to receive their steps."""
+    user = link(server, sessions, key, *who)
+    await user.wait_for_message_async(contains="Selamat datang")
+    return user
+
+
 async def forward_mini_case_to_budi(cases, direktur) -> None:
     """Open a case on the mini SOP with the Direktur, who forwards it to Budi Kasubdit by buttons;
     step 2 of the mini SOP lasts 2 seconds, so its reminder falls due almost at once."""

@@ -5,7 +5,7 @@ project's Bot API server."""
 
 import asyncio
 
-from tests.bot.conftest import link, running_bot
+from tests.bot.conftest import linked, running_bot
 from tests.conftest import PIN, letter
 from tests.driving import audit_rows, drive_to, outbox
 from workflow.db.models import PendingInputRow
@@ -13,12 +13,6 @@ from workflow.states import CaseState
 
 DIR, OP2 = (1001, "Andi"), (1005, "Gita")
 DOCX = b"PK\x03\x04 not a scan"
-
-
-async def linked(server, sessions, key: str, who: tuple[int, str]):
-    user = link(server, sessions, key, *who)
-    await user.wait_for_message_async(contains="Selamat datang")
-    return user
 
 
 def pending_row(sessions, telegram_id: int) -> PendingInputRow | None:

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from sqlalchemy import select
 
-from tests.bot.conftest import link, running_bot
+from tests.bot.conftest import linked, running_bot
 from tests.conftest import letter
 from tests.driving import MANIFEST, audit_rows, drive_to
 from workflow.commands import AcceptManifest, Forward, Return, SubmitManifest
@@ -19,12 +19,6 @@ from workflow.states import Instruction
 
 DIR, KSD1, KASI1, OP2, TU1 = (1001, "Andi"), (1002, "Budi"), (1003, "Dewi"), (1005, "Gita"), (1009, "Indah")
 LIMIT = 4096
-
-
-async def linked(server, sessions, key: str, who: tuple[int, str]):
-    user = link(server, sessions, key, *who)
-    await user.wait_for_message_async(contains="Selamat datang")
-    return user
 
 
 def rows(sessions, **where) -> list[OutboxRow]:

@@ -38,20 +38,25 @@ def test_anything_shaped_like_a_bot_token_is_redacted_even_if_unknown():
     assert "123456789:AA" not in record.getMessage()
 
 
+def at_debug(scenario):
+    """Run ``scenario`` with the logging ``disposisi run`` sets up at LOG_LEVEL=DEBUG; its result."""
+    setup_logging("DEBUG", TOKEN)
+    try:
+        return asyncio.run(scenario())
+    finally:
+        logging.getLogger().handlers.clear()
+        logging.getLogger().setLevel(logging.WARNING)
+
+
 def test_a_debug_session_of_the_real_bot_never_logs_the_token(server, office, capfd):
     _, sessions, settings = office
-    setup_logging("DEBUG", TOKEN)
 
     async def scenario():
         async with running_bot(settings):
             user = link(server, sessions, "dir", 1001, "Andi")
             await user.wait_for_message_async(contains="Selamat datang")
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        logging.getLogger().handlers.clear()
-        logging.getLogger().setLevel(logging.WARNING)
+    at_debug(scenario)
 
     err = capfd.readouterr().err
     assert "getUpdates" in err or "sendMessage" in err  # it did log, at DEBUG
@@ -61,7 +66,6 @@ def test_a_debug_session_of_the_real_bot_never_logs_the_token(server, office, ca
 
 def test_a_debug_session_never_logs_a_pin_or_a_one_time_code(server, office, capfd):
     _, sessions, settings = office
-    setup_logging("DEBUG", TOKEN)
 
     async def scenario():
         async with running_bot(settings):
@@ -75,11 +79,7 @@ def test_a_debug_session_never_logs_a_pin_or_a_one_time_code(server, office, cap
             await user.wait_for_message_async(contains="PIN penandatanganan disimpan")
             return code
 
-    try:
-        code = asyncio.run(scenario())
-    finally:
-        logging.getLogger().handlers.clear()
-        logging.getLogger().setLevel(logging.WARNING)
+    code = at_debug(scenario)
 
     err = capfd.readouterr().err
     assert "sendMessage" in err  # it did log, at DEBUG

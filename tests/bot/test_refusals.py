@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.bot.conftest import forge_press, link, running_bot
+from tests.bot.conftest import forge_press, linked, running_bot
 from tests.conftest import Clock, letter
 from tests.driving import audit_rows, drive_to, outbox
 from workflow.commands import Acknowledge
@@ -21,12 +21,6 @@ from workflow.service.roster import RosterService
 DIR, KSD1, OP3, ADM = (1001, "Andi"), (1002, "Budi"), (1008, "Hadi"), (1010, "Joko")
 STRANGER = (6666, "Orang Asing")
 WHEN = r"\d\d-\d\d-\d{4} \d\d:\d\d WIB"
-
-
-async def linked(server, sessions, key: str, who: tuple[int, str]):
-    user = link(server, sessions, key, *who)
-    await user.wait_for_message_async(contains="Selamat datang")
-    return user
 
 
 def refusals(sessions, actor: str):

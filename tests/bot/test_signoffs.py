@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tests.bot.conftest import forge_press, link, running_bot
+from tests.bot.conftest import forge_press, linked, running_bot
 from tests.conftest import PIN, letter
 from tests.driving import MANIFEST, audit_rows, drive_to
 from workflow.db.models import OfficialRow, StandInRow
@@ -18,12 +18,6 @@ from workflow.service.roster import RosterService
 
 DIR, KSD1, KASI1, OP2, ADM = (1001, "Andi"), (1002, "Budi"), (1003, "Dewi"), (1005, "Gita"), (1010, "Joko")
 SCAN = b"%PDF-1.4 surat izin pemanfaatan data"
-
-
-async def linked(server, sessions, key: str, who: tuple[int, str]):
-    user = link(server, sessions, key, *who)
-    await user.wait_for_message_async(contains="Selamat datang")
-    return user
 
 
 def stand_in_now(sessions, official: str, for_key: str, sp: str = "SP-7/2026") -> None:
