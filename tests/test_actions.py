@@ -104,7 +104,7 @@ def test_a_second_acknowledge_is_refused(cases, sessions, clock):
         cases.act(number, "dir", Acknowledge())
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("acknowledge", "refused", "action_not_allowed")
+    assert last_audit(sessions) == ("acknowledge", "refused", "already_acknowledged")
 
 
 # -- who may act ----------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def test_an_official_who_does_not_hold_the_step_is_refused(cases, sessions):
         cases.act(number, "ksd1", Forward(instruction=PROCESS))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("forward", "refused", "not_authorised")
+    assert last_audit(sessions) == ("forward", "refused", "not_holder")
 
 
 def test_an_actor_missing_from_the_roster_is_refused(cases, sessions):
@@ -205,7 +205,7 @@ def test_an_action_aimed_at_a_step_of_another_case_is_stale(cases, sessions):
         cases.act(number, "dir", Forward(step_id=other.current.id, instruction=PROCESS, to="ksd1"))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("forward", "refused", "stale")
+    assert last_audit(sessions) == ("forward", "refused", "wrong_case_step")
 
 
 def test_accepting_a_manifest_that_changed_since_it_was_shown_is_stale(cases, sessions, clock):
@@ -220,7 +220,7 @@ def test_accepting_a_manifest_that_changed_since_it_was_shown_is_stale(cases, se
         cases.act(number, "kasi1", AcceptManifest(manifest_hash=MANIFEST.digest()))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("accept_manifest", "refused", "stale")
+    assert last_audit(sessions) == ("accept_manifest", "refused", "manifest_changed")
 
 
 # -- closed cases ---------------------------------------------------------------------------------
@@ -334,7 +334,7 @@ def test_a_letter_dated_in_the_future_is_refused(cases, sessions):
         cases.open_case(tomorrow, "tu1")
 
     assert case_count(sessions) == 0
-    assert last_audit(sessions) == ("open_case", "refused", "invalid_input")
+    assert last_audit(sessions) == ("open_case", "refused", "letter_date_future")
 
 
 def test_the_letter_date_is_judged_by_the_office_day_in_jakarta(cases, clock):
@@ -407,7 +407,7 @@ def test_a_jfu_cannot_reject_even_at_a_step_that_allows_rejecting(sessions, cloc
         cases.act(number, "op1", Reject(reason="Bukan wewenang saya"))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("reject", "refused", "action_not_allowed")
+    assert last_audit(sessions) == ("reject", "refused", "reject_not_allowed")
 
 
 # -- return ---------------------------------------------------------------------------------------
@@ -421,7 +421,7 @@ def test_step_1_cannot_be_returned(cases, sessions):
         cases.act(number, "dir", Return(reason="Salah alamat"))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("return", "refused", "action_not_allowed")
+    assert last_audit(sessions) == ("return", "refused", "first_step_no_return")
 
 
 def test_a_return_at_step_2_goes_back_to_the_direktur_with_the_reason(cases, sessions, clock):
@@ -471,7 +471,7 @@ def test_after_a_return_from_step_8_the_operator_cannot_tick_anything(cases, ses
         cases.act(number, "op2", TickItem(ChecklistItem.DUPLICATED))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("tick_item", "refused", "not_authorised")
+    assert last_audit(sessions) == ("tick_item", "refused", "not_holder")
 
 
 def test_after_a_return_from_step_8_the_direktur_signs_again_and_dispatch_resumes(cases, clock):
@@ -497,7 +497,7 @@ def test_a_return_from_step_8_is_refused_once_the_data_was_sent(cases, sessions)
         cases.act(number, "op2", Return(reason="Penerima salah"))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("return", "refused", "action_not_allowed")
+    assert last_audit(sessions) == ("return", "refused", "already_sent")
 
 
 # -- the dispatch checklist ----------------------------------------------------------------------
@@ -526,19 +526,19 @@ def test_ticking_an_item_twice_is_refused_naming_who_ticked_it(cases, sessions):
         cases.act(number, "op2", TickItem(ChecklistItem.DUPLICATED))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("tick_item", "refused", "action_not_allowed")
+    assert last_audit(sessions) == ("tick_item", "refused", "already_ticked")
 
 
 @pytest.mark.parametrize(
-    ("tick", "message"),
+    ("tick", "message", "code"),
     [
-        (TickItem(ChecklistItem.ARCHIVED), "needs the archive number"),
-        (TickItem(ChecklistItem.SENT, "  "), "needs the channel"),
-        (TickItem(ChecklistItem.DUPLICATED, "x" * 201), "longer than 200 characters"),
+        (TickItem(ChecklistItem.ARCHIVED), "needs the archive number", "archive_number_missing"),
+        (TickItem(ChecklistItem.SENT, "  "), "needs the channel", "channel_missing"),
+        (TickItem(ChecklistItem.DUPLICATED, "x" * 201), "longer than 200 characters", "value_too_long"),
     ],
     ids=["archived without number", "sent without channel", "value too long"],
 )
-def test_a_tick_without_the_value_it_needs_is_refused(cases, sessions, tick, message):
+def test_a_tick_without_the_value_it_needs_is_refused(cases, sessions, tick, message, code):
     number = open_ldk(cases)
     drive_to(cases, number, 8)
     before = cases.view(number).case
@@ -547,7 +547,7 @@ def test_a_tick_without_the_value_it_needs_is_refused(cases, sessions, tick, mes
         cases.act(number, "op2", tick)
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("tick_item", "refused", "invalid_input")
+    assert last_audit(sessions) == ("tick_item", "refused", code)
 
 
 def test_the_receipt_cannot_be_ticked_before_the_data_was_sent(cases, sessions):
@@ -559,7 +559,7 @@ def test_the_receipt_cannot_be_ticked_before_the_data_was_sent(cases, sessions):
         cases.act(number, "op2", TickItem(ChecklistItem.RECEIPT, "TT-009"))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("tick_item", "refused", "action_not_allowed")
+    assert last_audit(sessions) == ("tick_item", "refused", "tick_order")
 
 
 def test_a_receipt_checksum_that_is_not_a_sha256_is_refused(cases, sessions):
@@ -572,7 +572,7 @@ def test_a_receipt_checksum_that_is_not_a_sha256_is_refused(cases, sessions):
         cases.act(number, "op2", TickItem(ChecklistItem.RECEIPT, receipt_sha256="C" * 64))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("tick_item", "refused", "invalid_input")
+    assert last_audit(sessions) == ("tick_item", "refused", "receipt_sha_invalid")
 
 
 # -- reassign -------------------------------------------------------------------------------------
@@ -607,7 +607,7 @@ def test_an_official_who_is_not_the_holders_superior_cannot_reassign(cases, sess
         cases.act(number, "kasi2", Reassign(to="op3"))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("reassign", "refused", "not_authorised")
+    assert last_audit(sessions) == ("reassign", "refused", "not_holder")
 
 
 def test_a_step_can_only_be_reassigned_to_a_holder_of_its_role(cases, sessions):
@@ -619,7 +619,7 @@ def test_a_step_can_only_be_reassigned_to_a_holder_of_its_role(cases, sessions):
         cases.act(number, "kasi1", Reassign(to="kasi2"))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("reassign", "refused", "invalid_input")
+    assert last_audit(sessions) == ("reassign", "refused", "not_a_candidate")
 
 
 # -- cancel ---------------------------------------------------------------------------------------
@@ -649,7 +649,7 @@ def test_the_tu_cannot_cancel_once_the_kasi_has_the_case(cases, sessions, step_n
         cases.cancel(number, "tu1", "Pemohon menarik permohonan")
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("cancel", "refused", "action_not_allowed")
+    assert last_audit(sessions) == ("cancel", "refused", "cancel_too_late")
 
 
 def test_the_admin_may_cancel_too(cases):
@@ -668,7 +668,7 @@ def test_only_the_tu_or_the_admin_may_cancel(cases, sessions):
         cases.cancel(number, "dir", "Tidak jadi")
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("cancel", "refused", "not_authorised")
+    assert last_audit(sessions) == ("cancel", "refused", "cancel_not_allowed")
 
 
 # -- a case nobody can be routed to ---------------------------------------------------------------
@@ -729,7 +729,7 @@ def test_nobody_can_act_on_a_waiting_step_before_it_is_assigned(cases, sessions,
         cases.act(number, "op3", SubmitManifest(MANIFEST))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("submit_manifest", "refused", "not_authorised")
+    assert last_audit(sessions) == ("submit_manifest", "refused", "step_unassigned")
 
 
 @pytest.mark.parametrize("assigner", ["kasi1", "tu1"])
@@ -759,4 +759,4 @@ def test_a_waiting_case_cannot_be_assigned_by_an_official_outside_the_superior_r
         cases.act(number, "op3", Reassign(to="op3"))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("reassign", "refused", "not_authorised")
+    assert last_audit(sessions) == ("reassign", "refused", "step_unassigned")

@@ -111,7 +111,7 @@ def test_a_kasubdit_cannot_send_the_case_to_a_kasi_of_another_line(cases, sessio
         cases.act(number, "ksd1", Forward(instruction=Instruction.PROCESS, to="kasi2"))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("forward", "refused", "invalid_input")
+    assert last_audit(sessions) == ("forward", "refused", "not_a_candidate")
 
 
 def test_the_kasi_must_choose_which_of_their_operators_gets_access(cases, sessions):
@@ -204,7 +204,7 @@ def test_the_direktur_cannot_send_the_signed_case_to_someone_outside_the_jfu(cas
         cases.act(number, "dir", Sign(to="ksd2", pin=PIN))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("sign", "refused", "invalid_input")
+    assert last_audit(sessions) == ("sign", "refused", "not_a_candidate")
 
 
 # -- other SOPs ------------------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def test_require_release_names_every_blocker(sops):
     with pytest.raises(ReleaseNotAuthorised) as refused:
         require_release(case, sops["ldk"], SEAL)
 
-    assert refused.value.params["blockers"] == [NOT_ON_RECORD, NOT_SIGNED]
+    assert refused.value.params["blockers"] == ["permit_not_on_record", "not_signed"]
     assert str(refused.value) == f"release not authorised: {NOT_ON_RECORD}; {NOT_SIGNED}"
 
 
@@ -183,7 +183,7 @@ def test_the_direktur_cannot_sign_while_the_permit_scan_is_missing(cases, sessio
         cases.act(number, "dir", Sign(pin=PIN))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("sign", "refused", "release_not_authorised")
+    assert last_audit(sessions) == ("sign", "refused", "permit_not_on_record")
 
 
 def test_attaching_the_permit_scan_lets_the_direktur_sign(cases, sessions):
@@ -222,7 +222,7 @@ def test_a_kasubdit_who_does_not_stand_in_cannot_sign(cases, sessions, kasubdit)
         cases.act(number, kasubdit, Sign(pin=PIN))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("sign", "refused", "not_authorised")
+    assert last_audit(sessions) == ("sign", "refused", "not_holder")
 
 
 def test_a_kasubdit_made_holder_of_the_signing_step_still_cannot_sign(cases, sessions):
@@ -235,7 +235,7 @@ def test_a_kasubdit_made_holder_of_the_signing_step_still_cannot_sign(cases, ses
         cases.act(number, "ksd1", Sign(pin=PIN))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("sign", "refused", "not_authorised")
+    assert last_audit(sessions) == ("sign", "refused", "not_signer")
 
 
 @pytest.mark.parametrize(
@@ -275,7 +275,7 @@ def test_the_stand_in_cannot_sign_outside_their_dates(cases, sessions, clock, at
         cases.act(number, "ksd1", Sign(pin=PIN))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("sign", "refused", "not_authorised")
+    assert last_audit(sessions) == ("sign", "refused", "not_holder")
 
 
 def test_the_direktur_signs_only_the_manifest_they_were_shown(cases, sessions):
@@ -287,7 +287,7 @@ def test_the_direktur_signs_only_the_manifest_they_were_shown(cases, sessions):
         cases.act(number, "dir", Sign(manifest_hash=OTHER_MANIFEST.digest(), pin=PIN))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("sign", "refused", "stale")
+    assert last_audit(sessions) == ("sign", "refused", "manifest_changed")
 
 
 # -- a manifest changed behind the engine's back --------------------------------------------------
@@ -303,7 +303,7 @@ def test_a_manifest_changed_after_signing_blocks_every_tick(cases, sessions, ite
     with pytest.raises(ReleaseNotAuthorised, match=NOT_THE_SIGNED_MANIFEST) as refused:
         cases.act(number, "op2", TickItem(item, TICK_VALUES[item]))
 
-    assert refused.value.params["blockers"] == [NOT_THE_SIGNED_MANIFEST]
+    assert refused.value.params["blockers"] == ["manifest_not_signed"]
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("tick_item", "refused", "release_not_authorised")
 
@@ -331,7 +331,7 @@ def test_a_manifest_changed_after_the_check_cannot_be_signed(cases, sessions):
         cases.act(number, "dir", Sign(pin=PIN))
 
     assert cases.view(number).case == before
-    assert last_audit(sessions) == ("sign", "refused", "release_not_authorised")
+    assert last_audit(sessions) == ("sign", "refused", "nothing_to_sign")
 
 
 def test_a_permit_scan_removed_after_signing_blocks_every_tick(cases, sessions):

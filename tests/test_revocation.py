@@ -181,7 +181,7 @@ def test_refusals_through_the_service_change_nothing_and_are_audited(cases, serv
     assert cases.view(closed).case == confirmed
     refused = audit_rows(sessions, action="access_revoked", result="refused")
     assert [(r.actor, r.reason_code) for r in refused] == [
-        ("kasi2", "not_authorised"),
-        ("kasi1", "already_handled"),
+        ("kasi2", "not_granter"),
+        ("kasi1", "revocation_confirmed"),
     ]
     assert cases.allowed(closed, "kasi1") == []

@@ -80,7 +80,9 @@ def decide(case: Case, actor: str, command: Command, ctx: Context) -> Decision:
         check_transition(case.state, decision.case.state, record_on_closed=True)
         return _bumped(case, decision)
     if is_terminal(case.state):
-        raise CaseClosed(f"case {case.number} is {case.state}; nothing more can be done on it")
+        raise CaseClosed(
+            f"case {case.number} is {case.state}; nothing more can be done on it", state=str(case.state)
+        )
     if isinstance(command, Cancel):
         decision = transitions.cancel(case, actor, command, ctx)
     else:
@@ -104,7 +106,7 @@ def check(case: Case, actor: str, kind: type, ctx: Context) -> str | None:
     """
     step = case.current
     if step is None:
-        raise CaseClosed(f"case {case.number} has no open step")
+        raise CaseClosed(f"case {case.number} has no open step", code="no_open_step")
     acting_for = authority(case, step, actor, kind, ctx)
     check_allowed(case, step, kind, ctx.sop)
     if kind is main_action(ctx.sop.step(step.step_no).kind):
@@ -169,7 +171,9 @@ def authority(case: Case, step: StepRecord, actor: str, kind: type, ctx: Context
     if step.assignee is None:
         if kind is Reassign and _may_assign_unheld(actor, role, ctx):
             return None
-        raise NotAuthorised(f"step {step.step_no} of {case.number} waits for a superior to assign it")
+        raise NotAuthorised(
+            f"step {step.step_no} of {case.number} waits for a superior to assign it", code="step_unassigned"
+        )
     if actor == step.assignee:
         return None
     if d.standing_in_for(actor, step.assignee, now):
@@ -182,7 +186,10 @@ def authority(case: Case, step: StepRecord, actor: str, kind: type, ctx: Context
                 return boss
     raise NotAuthorised(
         f"{d.name(actor)} does not hold step {step.step_no} of {case.number} "
-        f"(held by {d.name(step.assignee)})"
+        f"(held by {d.name(step.assignee)})",
+        code="not_holder",
+        holder=d.name(step.assignee),
+        step_no=step.step_no,
     )
 
 
@@ -194,17 +201,25 @@ def check_allowed(case: Case, step: StepRecord, kind: type, sop: Sop) -> None:
     """
     spec = sop.step(step.step_no)
     if kind not in (*_BY_KIND[spec.kind], *_COMMON):
-        raise ActionNotAllowed(f"step {spec.no} ({spec.kind}) does not allow {kind.__name__.lower()}")
+        raise ActionNotAllowed(
+            f"step {spec.no} ({spec.kind}) does not allow {kind.__name__.lower()}", code="action_not_allowed"
+        )
     if kind is Return and spec.no == 1:
-        raise ActionNotAllowed("step 1 has no previous step to return to")
+        raise ActionNotAllowed("step 1 has no previous step to return to", code="first_step_no_return")
     if kind is Reject and not sop.role(spec.role).may_reject:
-        raise ActionNotAllowed(f"a {sop.role(spec.role).name} cannot reject a request")
+        raise ActionNotAllowed(
+            f"a {sop.role(spec.role).name} cannot reject a request",
+            code="reject_not_allowed",
+            role=sop.role(spec.role).name,
+        )
     if kind is Return and spec.kind is StepKind.DISPATCH and "sent" in case.checklist:
-        raise ActionNotAllowed("the data was sent already; it can no longer be returned")
+        raise ActionNotAllowed("the data was sent already; it can no longer be returned", code="already_sent")
     if kind is Acknowledge and step.acknowledged_at is not None:
-        raise ActionNotAllowed(f"step {spec.no} was acknowledged already")
+        raise ActionNotAllowed(f"step {spec.no} was acknowledged already", code="already_acknowledged")
     if step.assignee is None and kind is not Reassign:
-        raise ActionNotAllowed(f"step {spec.no} has nobody assigned; a superior must assign it first")
+        raise ActionNotAllowed(
+            f"step {spec.no} has nobody assigned; a superior must assign it first", code="step_unassigned"
+        )
 
 
 def _may_assign_unheld(actor: str, role: str, ctx: Context) -> bool:
@@ -222,8 +237,8 @@ def _check_aim(case: Case, step: StepRecord | None, step_id: int | None, d: Dire
         return
     target = case.step_by_id(step_id)
     if target is None:
-        raise StaleAction(f"step #{step_id} does not belong to case {case.number}")
+        raise StaleAction(f"step #{step_id} does not belong to case {case.number}", code="wrong_case_step")
     if target.finished_at is not None:
         who = d.name(target.actor)
         raise StepAlreadyHandled(who, target.finished_at)
-    raise StaleAction(f"step #{step_id} is no longer the current step of {case.number}")
+    raise StaleAction(f"step #{step_id} is no longer the current step of {case.number}", code="stale")

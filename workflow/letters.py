@@ -30,17 +30,31 @@ def check_letter(letter: Letter, today: date) -> None:
     """
     for field in ("number", "institution", "purpose"):
         if not (getattr(letter, field) or "").strip():
-            raise InvalidInput(f"the letter's {field.replace('_', ' ')} is required")
+            raise InvalidInput(
+                f"the letter's {field.replace('_', ' ')} is required",
+                code="letter_field_missing",
+                field=field,
+            )
     for field, limit in FIELD_LIMITS.items():
         value = getattr(letter, field)
         if value is not None and len(value) > limit:
-            raise InvalidInput(f"the letter's {field.replace('_', ' ')} is longer than {limit} characters")
+            raise InvalidInput(
+                f"the letter's {field.replace('_', ' ')} is longer than {limit} characters",
+                code="letter_field_too_long",
+                field=field,
+                limit=limit,
+            )
     if letter.date > today:
-        raise InvalidInput(f"the letter date {letter.date.isoformat()} is in the future")
+        raise InvalidInput(
+            f"the letter date {letter.date.isoformat()} is in the future", code="letter_date_future"
+        )
     if letter.scan_sha256 is not None and not is_sha256(letter.scan_sha256):
-        raise InvalidInput("the scan's SHA-256 must be 64 lowercase hex digits")
+        raise InvalidInput("the scan's SHA-256 must be 64 lowercase hex digits", code="scan_sha_invalid")
     if _CONTROL.search(letter.number + letter.institution):
-        raise InvalidInput("the letter number and institution must not contain control characters")
+        raise InvalidInput(
+            "the letter number and institution must not contain control characters",
+            code="letter_control_chars",
+        )
 
 
 def letter_facts(letter: Letter) -> dict:

@@ -35,25 +35,30 @@ class Manifest:
 
     def __post_init__(self) -> None:
         if self.form not in ("file", "hardcopy"):
-            raise InvalidInput("manifest form must be 'file' or 'hardcopy'")
+            raise InvalidInput("manifest form must be 'file' or 'hardcopy'", code="manifest_invalid")
         if not self.description.strip() or len(self.description) > 1000:
-            raise InvalidInput("manifest description must be 1 to 1,000 characters")
+            raise InvalidInput("manifest description must be 1 to 1,000 characters", code="manifest_invalid")
         if self.records is not None and self.records < 0:
-            raise InvalidInput("record count cannot be negative")
+            raise InvalidInput("record count cannot be negative", code="manifest_invalid")
         if self.form == "file":
             if self.records is None:
-                raise InvalidInput("a file manifest needs its record count")
+                raise InvalidInput("a file manifest needs its record count", code="manifest_invalid")
             if not is_sha256(self.sha256):
-                raise InvalidInput("a file manifest needs the file's SHA-256 (64 lowercase hex digits)")
+                raise InvalidInput(
+                    "a file manifest needs the file's SHA-256 (64 lowercase hex digits)",
+                    code="manifest_invalid",
+                )
             if not self.location or not self.location.strip():
-                raise InvalidInput("a file manifest needs the storage location")
+                raise InvalidInput("a file manifest needs the storage location", code="manifest_invalid")
             if self.pages is not None:
-                raise InvalidInput("a file manifest has no page count")
+                raise InvalidInput("a file manifest has no page count", code="manifest_invalid")
         else:
             if self.pages is None or self.pages < 1:
-                raise InvalidInput("a hardcopy manifest needs a page count of at least 1")
+                raise InvalidInput(
+                    "a hardcopy manifest needs a page count of at least 1", code="manifest_invalid"
+                )
             if self.sha256 is not None:
-                raise InvalidInput("a hardcopy manifest has no file checksum")
+                raise InvalidInput("a hardcopy manifest has no file checksum", code="manifest_invalid")
 
     def to_dict(self) -> dict:
         """All fields, for storage."""

@@ -21,6 +21,8 @@ __all__ = ["RevocationConfirmed", "confirm", "granted_to", "granters", "grants",
 class RevocationConfirmed(StepAlreadyHandled):
     """The revocation was confirmed already (a double tap, or a second official)."""
 
+    code = "revocation_confirmed"
+
     def __init__(self, by: str, at: datetime) -> None:
         when = at.isoformat(timespec="seconds")
         message = f"the operator's access was confirmed revoked already, by {by} at {when}"
@@ -68,11 +70,15 @@ def confirm(case: Case, actor: str, ctx: Context) -> Decision:
     d = ctx.directory
     if case.state is not CaseState.CLOSED:
         raise ActionNotAllowed(
-            f"case {case.number} is {case.state}; access revocation is confirmed after the case is closed"
+            f"case {case.number} is {case.state}; access revocation is confirmed after the case is closed",
+            code="revocation_not_due",
         )
     who = granters(case, ctx.sop)
     if not who:
-        raise ActionNotAllowed(f"no operator was granted access on case {case.number}; nothing to revoke")
+        raise ActionNotAllowed(
+            f"no operator was granted access on case {case.number}; nothing to revoke",
+            code="nothing_to_revoke",
+        )
     if case.access_revoked_at is not None:
         raise RevocationConfirmed(d.name(case.access_revoked_by), case.access_revoked_at)
     acting_for = _authority(case, actor, who, ctx)
@@ -89,5 +95,7 @@ def _authority(case: Case, actor: str, who: list[str], ctx: Context) -> str | No
             return granter
     names = ", ".join(ctx.directory.name(k) for k in who)
     raise NotAuthorised(
-        f"{ctx.directory.name(actor)} did not grant access on {case.number} (granted by {names})"
+        f"{ctx.directory.name(actor)} did not grant access on {case.number} (granted by {names})",
+        code="not_granter",
+        granters=names,
     )

@@ -119,7 +119,9 @@ def pick(
             require_apart(*barred, {chosen})
         if chosen not in candidates:
             raise InvalidInput(
-                f"{chosen!r} cannot take {what}; choose one of: {', '.join(candidates) or 'nobody'}"
+                f"{chosen!r} cannot take {what}; choose one of: {', '.join(candidates) or 'nobody'}",
+                code="not_a_candidate",
+                candidates=candidates,
             )
         return chosen
     if default is not None:

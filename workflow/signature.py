@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from workflow.case import Case, Signature
+from workflow.errors import Reason
 from workflow.roster import StandIn
 from workflow.sop import Sop
 
@@ -63,7 +64,7 @@ def binding(
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def signature_problems(case: Case, seal: Seal | None) -> list[str]:
+def signature_problems(case: Case, seal: Seal | None) -> list[Reason]:
     """Why the case's signature does not hold for the case as it is now; empty when it does."""
     sig = case.signature
     if sig is None:
@@ -71,18 +72,33 @@ def signature_problems(case: Case, seal: Seal | None) -> list[str]:
     if sig.legacy:
         if sig.attested:
             return []
-        return ["the signature was recorded before signing keys and no intact audit row attests it"]
+        return [
+            Reason(
+                "legacy_unattested",
+                "the signature was recorded before signing keys and no intact audit row attests it",
+            )
+        ]
     try:
         bound = json.loads(sig.binding)
         fields = bound["registration"]
     except (ValueError, KeyError, TypeError):
-        return ["the signature's binding is unreadable: it was altered"]
+        return [Reason("signature_unreadable", "the signature's binding is unreadable: it was altered")]
     if seal is None:
-        return ["no signing key is configured to verify the signature (SIGNING_KEY_FILE)"]
+        return [
+            Reason(
+                "signature_key_missing",
+                "no signing key is configured to verify the signature (SIGNING_KEY_FILE)",
+            )
+        ]
     if not seal.knows(sig.key_id):
-        return [f"the signature names key {sig.key_id or '(none)'}, which is not a trusted signing key"]
+        return [
+            Reason(
+                "signature_key_unknown",
+                f"the signature names key {sig.key_id or '(none)'}, which is not a trusted signing key",
+            )
+        ]
     if not seal.verify(sig.key_id, sig.binding.encode(), sig.value):
-        return ["the signature does not verify: it was forged or altered"]
+        return [Reason("signature_forged", "the signature does not verify: it was forged or altered")]
     expected = {**_case_part(case, case.sop_id, case.sop_version, tuple(fields)), **_signature_part(sig)}
     # the binding's manifest hash is compared with the signature record's (above); whether that is
     # the case's current manifest is the release rule's own blocker
@@ -90,7 +106,9 @@ def signature_problems(case: Case, seal: Seal | None) -> list[str]:
     changed = [k for k, v in expected.items() if bound.get(k) != v]
     changed += [f"registration.{k}" for k, v in registration.items() if fields.get(k) != v]
     if changed:
-        return [f"the case no longer matches what was signed ({', '.join(changed)})"]
+        return [
+            Reason("signature_mismatch", f"the case no longer matches what was signed ({', '.join(changed)})")
+        ]
     return []
 
 

@@ -63,9 +63,12 @@ def open_first(case: Case, ctx: Context, assignee: str | None) -> Decision:
 def cancel(case: Case, actor: str, command: Cancel, ctx: Context) -> Decision:
     """Withdraw a case while only disposition steps have been opened."""
     if ctx.directory.get(actor).role not in ("tu", "admin"):
-        raise NotAuthorised("only the TU or the admin may cancel a case")
+        raise NotAuthorised("only the TU or the admin may cancel a case", code="cancel_not_allowed")
     if any(ctx.sop.step(s.step_no).kind is not StepKind.DISPOSITION for s in case.steps):
-        raise ActionNotAllowed(f"case {case.number} can no longer be cancelled: access was granted already")
+        raise ActionNotAllowed(
+            f"case {case.number} can no longer be cancelled: access was granted already",
+            code="cancel_too_late",
+        )
     reason = text(command.reason, "reason", required=True)
     new_case = end(case, StepOutcome.CANCELLED, actor, None, reason, CaseState.CANCELLED, ctx)
     notices = to_all(new_case, ctx, "case_cancelled", extra=ctx.directory.holders("tu"))
@@ -80,7 +83,7 @@ def _acknowledge(case, step, actor, acting_for, command: Acknowledge, ctx):
 def _forward(case, step, actor, acting_for, command: Forward, ctx):
     note = text(command.note, "note")
     if not note and command.instruction is None:
-        raise ReasonMissing("forwarding needs an instruction or a note")
+        raise ReasonMissing("forwarding needs an instruction or a note", code="instruction_missing")
     return advance(case, step, actor, acting_for, ctx, command.to, note, command.instruction, {})
 
 
@@ -94,10 +97,14 @@ def _submit_manifest(case, step, actor, acting_for, command: SubmitManifest, ctx
 
 def _accept_manifest(case, step, actor, acting_for, command: AcceptManifest, ctx):
     if case.manifest is None:
-        raise ActionNotAllowed("there is no manifest to accept; return the case to the operator")
+        raise ActionNotAllowed(
+            "there is no manifest to accept; return the case to the operator", code="no_manifest"
+        )
     digest = case.manifest.digest()
     if command.manifest_hash is not None and command.manifest_hash != digest:
-        raise StaleAction("the manifest changed since it was shown to you; look at it again")
+        raise StaleAction(
+            "the manifest changed since it was shown to you; look at it again", code="manifest_changed"
+        )
     note = text(command.note, "note")
     changed = case.evolve(accepted_hash=digest)
     return advance(changed, step, actor, acting_for, ctx, command.to, note, None, {"manifest_hash": digest})
@@ -106,19 +113,30 @@ def _accept_manifest(case, step, actor, acting_for, command: AcceptManifest, ctx
 def _sign(case, step, actor, acting_for, command: Sign, ctx):
     if not case.letter.scan_sha256:
         raise ReleaseNotAuthorised(
-            f"the permit letter's scan of {case.number} is not on record; attach it before signing"
+            f"the permit letter's scan of {case.number} is not on record; attach it before signing",
+            code="permit_not_on_record",
         )
     digest = case.manifest.digest() if case.manifest is not None else None
     if digest is None or case.accepted_hash != digest:
-        raise ReleaseNotAuthorised("there is no checked and accepted manifest to sign")
+        raise ReleaseNotAuthorised(
+            "there is no checked and accepted manifest to sign", code="nothing_to_sign"
+        )
     if command.manifest_hash is not None and command.manifest_hash != digest:
-        raise StaleAction("the manifest changed since it was shown to you; look at it again")
+        raise StaleAction(
+            "the manifest changed since it was shown to you; look at it again", code="manifest_changed"
+        )
     role = ctx.sop.step(step.step_no).role
     if ctx.directory.get(acting_for or actor).role != role:
-        raise NotAuthorised(f"only the {ctx.sop.role(role).name} or their stand-in may sign")
+        raise NotAuthorised(
+            f"only the {ctx.sop.role(role).name} or their stand-in may sign",
+            code="not_signer",
+            role=ctx.sop.role(role).name,
+        )
     seal = ctx.seal
     if seal is None or not seal.key_id:
-        raise ReleaseNotAuthorised("no signing key is configured (SIGNING_KEY_FILE); the admin must set one")
+        raise ReleaseNotAuthorised(
+            "no signing key is configured (SIGNING_KEY_FILE); the admin must set one", code="no_signing_key"
+        )
     note = text(command.note, "note")
     order = ctx.directory.standing_in_for(actor, acting_for, ctx.now) if acting_for else None
     bound = binding(
@@ -147,21 +165,36 @@ def _tick(case, step, actor, acting_for, command: TickItem, ctx):
     item = ChecklistItem(command.item)
     done = case.checklist.get(item)
     if done is not None:
-        raise ActionNotAllowed(f"'{item}' was ticked already by {ctx.directory.name(done.by)}")
+        raise ActionNotAllowed(
+            f"'{item}' was ticked already by {ctx.directory.name(done.by)}",
+            code="already_ticked",
+            item=str(item),
+            by=ctx.directory.name(done.by),
+            at=done.at,
+        )
     value = text(command.value, "value")
     if len(value) > _VALUE_LIMIT:
-        raise InvalidInput(f"the value of '{item}' is longer than {_VALUE_LIMIT} characters")
+        raise InvalidInput(
+            f"the value of '{item}' is longer than {_VALUE_LIMIT} characters",
+            code="value_too_long",
+            limit=_VALUE_LIMIT,
+        )
     if item is ChecklistItem.ARCHIVED and not value:
-        raise InvalidInput("ticking 'archived' needs the archive number")
+        raise InvalidInput("ticking 'archived' needs the archive number", code="archive_number_missing")
     if item is ChecklistItem.SENT and not value:
-        raise InvalidInput("ticking 'sent' needs the channel it was sent by")
+        raise InvalidInput("ticking 'sent' needs the channel it was sent by", code="channel_missing")
     if item is ChecklistItem.RECEIPT:
         if ChecklistItem.SENT not in case.checklist:
-            raise ActionNotAllowed("tick 'sent' before the receipt")
+            raise ActionNotAllowed("tick 'sent' before the receipt", code="tick_order")
         if command.receipt_sha256 is not None and not is_sha256(command.receipt_sha256):
-            raise InvalidInput("the receipt's SHA-256 must be 64 lowercase hex digits")
+            raise InvalidInput(
+                "the receipt's SHA-256 must be 64 lowercase hex digits", code="receipt_sha_invalid"
+            )
         if not value and command.receipt_sha256 is None:
-            raise InvalidInput("ticking 'receipt' needs the receipt number or the receipt scan's SHA-256")
+            raise InvalidInput(
+                "ticking 'receipt' needs the receipt number or the receipt scan's SHA-256",
+                code="receipt_missing",
+            )
     receipt = item is ChecklistItem.RECEIPT
     tick = Tick(
         actor,

@@ -30,9 +30,8 @@ async def on_note(update: Update, context: BotContext, official: Official, pendi
     rt, lang = context.runtime, await language(context.runtime, official)
     note = (update.effective_message.text or "").strip()
     if not note or len(note) > 1000:
-        refusal = (NoteTooLong if note else InvalidInput)(
-            f"a note has 1 to 1,000 characters, not {len(note)}", length=len(note)
-        )
+        why = f"a note has 1 to 1,000 characters, not {len(note)}"
+        refusal = NoteTooLong(why, length=len(note)) if note else InvalidInput(why, code="answer_invalid")
         await refuse_answer(rt, official, pending, refusal)
         await reask(update, rt, pending, render_html("note_invalid", lang, rt.settings.tz, length=len(note)))
         return

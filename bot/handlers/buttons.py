@@ -41,9 +41,13 @@ async def on_press(update: Update, context: BotContext) -> None:
         outcome = await asyncio.to_thread(handle, rt, official, press, lang)
     except BadPayload as exc:
         await asyncio.to_thread(
-            rt.cases.refuse, None, official.key, "press", InvalidInput(f"bad callback data: {exc}")
+            rt.cases.refuse,
+            None,
+            official.key,
+            "press",
+            InvalidInput(f"bad callback data: {exc}", code="bad_payload"),
         )
-        await _answer(query, refusal_alert(InvalidInput("bad callback data"), lang, rt, code="bad_payload"))
+        await _answer(query, refusal_alert(InvalidInput("bad callback data", code="bad_payload"), lang, rt))
         return
     except DomainError as refusal:
         await _answer(query, refusal_alert(refusal, lang, rt))

@@ -35,7 +35,9 @@ async def on_pin(update: Update, context: BotContext) -> None:
     directory = await asyncio.to_thread(rt.roster.directory)
     standing_for = {o.for_key for o in directory.stand_ins if o.official == official.key}
     if official.role not in signers and not any(directory.get(k).role in signers for k in standing_for):
-        refusal = NotAuthorised(f"{official.key} ({official.role}) does not sign, nor stand in for a signer")
+        refusal = NotAuthorised(
+            f"{official.key} ({official.role}) does not sign, nor stand in for a signer", code="not_signer"
+        )
         await refuse_command(rt, official.key, "pin", refusal)
         await update.effective_message.reply_text(render_html("pin_not_for_you", lang, rt.settings.tz))
         return
@@ -90,7 +92,9 @@ async def on_pin_entry(update: Update, context: BotContext, official: Official, 
         await _ask_next(chat, rt, pending, "pin_confirm", "ask_pin_again", lang, hash=new_hash)
         return
     if not await asyncio.to_thread(pin_matches, secret, pending.data["hash"]):
-        await refuse_answer(rt, official, pending, InvalidInput("the new PIN was not the same twice"))
+        await refuse_answer(
+            rt, official, pending, InvalidInput("the new PIN was not the same twice", code="pin_mismatch")
+        )
         await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
         await chat.send_message(render_html("pin_mismatch", lang, tz))
         return
@@ -121,7 +125,10 @@ async def on_language(update: Update, context: BotContext) -> None:
     choice = (context.args or [""])[0].lower()
     if choice not in LANGUAGES:
         await refuse_command(
-            rt, official.key, "bahasa", InvalidInput(f"/bahasa takes {' or '.join(LANGUAGES)}")
+            rt,
+            official.key,
+            "bahasa",
+            InvalidInput(f"/bahasa takes {' or '.join(LANGUAGES)}", code="command_usage"),
         )
         await update.effective_message.reply_text(render_html("language_usage", lang, rt.settings.tz))
         return
@@ -137,7 +144,10 @@ async def on_receipt(update: Update, context: BotContext) -> None:
         return
     if len(context.args or []) < 2:
         await refuse_command(
-            rt, official.key, "terima", InvalidInput("/terima takes a case and a receipt number")
+            rt,
+            official.key,
+            "terima",
+            InvalidInput("/terima takes a case and a receipt number", code="command_usage"),
         )
         await update.effective_message.reply_text(render_html("receipt_usage", lang, rt.settings.tz))
         return

@@ -21,7 +21,7 @@ async def on_digest(update: Update, context: BotContext) -> None:
     if official is None:
         return
     if not (official.digest or official.role == "admin"):
-        refusal = NotAuthorised(f"{official.key} does not receive the digest")
+        refusal = NotAuthorised(f"{official.key} does not receive the digest", code="no_digest")
         await refuse_command(rt, official.key, "digest", refusal)
         await message.reply_text(render_html("digest_refused", lang, tz))
         return

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.documents import filename, render_pdf
 from bot.handlers.identify import official_of
-from bot.handlers.replies import refuse_command
+from bot.handlers.replies import refuse_command, why
 from bot.templating import render_html
 from workflow.errors import DomainError, InvalidInput, NotAuthorised
 from workflow.visibility import may_see
@@ -26,7 +26,9 @@ async def on_print(update: Update, context: BotContext) -> None:
     if official is None:
         return
     if len(context.args or []) != 1:
-        await refuse_command(rt, official.key, "cetak", InvalidInput("/cetak takes one case number"))
+        await refuse_command(
+            rt, official.key, "cetak", InvalidInput("/cetak takes one case number", code="command_usage")
+        )
         await message.reply_text(render_html("print_usage", lang, tz))
         return
     ref = number = context.args[0].upper()
@@ -35,7 +37,7 @@ async def on_print(update: Update, context: BotContext) -> None:
         number = view.case.number
         directory = await asyncio.to_thread(rt.roster.directory)
         if not may_see(view.case, view.sop, directory, official.key, datetime.now(UTC)):
-            raise NotAuthorised(f"{official.key} may not see case {number}")
+            raise NotAuthorised(f"{official.key} may not see case {number}", code="not_your_case")
     except DomainError as refusal:
         await asyncio.to_thread(rt.cases.refuse, ref, official.key, "print", refusal)
         await message.reply_text(_refused(refusal, number, lang, tz))
@@ -47,15 +49,4 @@ async def on_print(update: Update, context: BotContext) -> None:
 
 def _refused(refusal: DomainError, number: str, lang: str, tz: ZoneInfo) -> str:
     """``print_refused``: the case, then why, as ``refused`` says it for a button."""
-    params = refusal.params
-    return render_html(
-        "print_refused",
-        lang,
-        tz,
-        case_number=number,
-        code=refusal.code,
-        by=params.get("by"),
-        at=params.get("at"),
-        left=params.get("tries_left"),
-        detail=str(refusal),
-    )
+    return render_html("print_refused", lang, tz, case_number=number, **why(refusal))

@@ -25,6 +25,7 @@ from workflow.service.pins import looks_like_pin
 
 __all__ = ["on_cancel", "on_message"]
 
+
 async def on_message(update: Update, context: BotContext) -> None:
     """Route a message to the consumer of the question it answers; refuse strangers."""
     rt, user, message = context.runtime, update.effective_user, update.effective_message
@@ -49,7 +50,9 @@ async def on_message(update: Update, context: BotContext) -> None:
         await _unanswered(update, context, official, lang, pending, refusal)
         return
     if is_file and question.kind not in TAKE_FILES:
-        await refuse_answer(rt, official, question, InvalidInput("a file where the question needs text"))
+        await refuse_answer(
+            rt, official, question, InvalidInput("a file where the question needs text", code="text_expected")
+        )
         await reask(update, rt, question, await _told(rt, lang, "text_expected", question))
         return
     await CONSUMERS[question.kind](update, context, official, question)

@@ -103,7 +103,7 @@ async def on_force(update: Update, context: BotContext) -> None:
     pending = await asyncio.to_thread(rt.pending.get, query.from_user.id)
     token = (query.data or "").removeprefix(FORCE_PREFIX)
     if pending is None or pending.kind != KIND or pending.data.get("force") != token:
-        stale = StaleAction("this duplicate-letter button is no longer pending")
+        stale = StaleAction("this duplicate-letter button is no longer pending", code="stale")
         await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake:force", stale)
         await query.answer(render_plain("intake_stale", lang, tz), show_alert=True)
         return
@@ -116,7 +116,9 @@ async def _allowed(update: Update, rt: Runtime, official: Official, lang: str) -
     """The service's rule, checked before the first question; a refusal is audited."""
     if official.role in (*_REGISTRARS, *(sop.step(1).role for sop in rt.sops.values())):
         return True
-    refusal = NotAuthorised(f"{official.name} ({official.role}) may not register letters")
+    refusal = NotAuthorised(
+        f"{official.name} ({official.role}) may not register letters", code="not_registrar"
+    )
     await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake", refusal)
     await update.effective_message.reply_text(render_html("intake_refused", lang, rt.settings.tz))
     return False
@@ -129,7 +131,9 @@ async def _advance(
     rt, message = context.runtime, update.effective_message
     uploads = rt.settings.allow_scan_uploads
     if turn.errors:  # what was refused, by field and why; never the text itself
-        refusal = InvalidInput(f"intake answers refused: {turn.errors}", fields=turn.errors)
+        refusal = InvalidInput(
+            f"intake answers refused: {turn.errors}", code="answer_invalid", fields=turn.errors
+        )
         await refuse_answer(rt, official, Pending(official.telegram_id, official.key, KIND), refusal)
     field = intake.next_question(data, scan=uploads)
     if field is None:

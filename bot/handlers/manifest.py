@@ -62,7 +62,9 @@ async def on_manifest_answer(
     try:
         values[field] = _manifest_value(field, text)
     except ValueError:
-        refusal = InvalidInput(f"the manifest's {field} was not accepted", field=field, length=len(text))
+        refusal = InvalidInput(
+            f"the manifest's {field} was not accepted", code="answer_invalid", field=field, length=len(text)
+        )
         await refuse_answer(rt, official, pending, refusal)
         await reask(update, rt, pending, render_html(f"invalid_manifest_{field}", lang, tz))
         return

@@ -69,7 +69,12 @@ def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
         return Outcome(alert=render_plain("hashes", lang, rt.settings.tz, manifest=manifest))
     if press.action == "sc":
         if not scan_offered(view, rt.settings.allow_scan_uploads):
-            refuse(rt, official.key, press, ActionNotAllowed("the permit scan is not kept in Telegram"))
+            refuse(
+                rt,
+                official.key,
+                press,
+                ActionNotAllowed("the permit scan is not kept in Telegram", code="scan_not_kept"),
+            )
         return Outcome(document=view.case.letter.scan_file_id)
     if press.action == "ar":  # on a closed case, so no step to be fresh against: the engine decides
         return access_revoked(rt, official, press, view, lang)
@@ -79,7 +84,13 @@ def handle(rt: Runtime, official: Official, press: Press, lang: str) -> Outcome:
     if need is not None and need not in allowed:
         # The holder (or their stand-in) always has a step action; a superior may only reassign.
         holds = bool(set(allowed) - {"reassign"})
-        refusal = (ActionNotAllowed if holds else NotAuthorised)(f"{need} is not open to {official.name} now")
+        why = f"{need} is not open to {official.name} now"
+        if holds:
+            refusal = ActionNotAllowed(why, code="action_not_allowed")
+        else:
+            step = view.case.current
+            holder = view.directory.name(step.assignee) if step and step.assignee else None
+            refusal = NotAuthorised(why, code="not_holder", holder=holder, step_no=step and step.step_no)
         refuse(rt, official.key, press, refusal)
     return _PRESSES[press.action](rt, official, press, view, allowed, lang)
 
@@ -133,7 +144,12 @@ def _next_holder(rt, official, press, args: tuple[str, ...]) -> tuple[str | None
     if args:
         chosen = next((k for k in candidates if key_tag(k) == args[0]), None)
         if chosen is None:
-            refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
+            refuse(
+                rt,
+                official.key,
+                press,
+                StaleAction("that official can no longer take the next step", code="not_a_candidate"),
+            )
         return chosen, []
     if default is None and len(candidates) > 1:
         return None, candidates
@@ -159,17 +175,24 @@ def _manifest(rt, official, press, view, allowed, lang) -> Outcome:
         return _submit_picked(rt, official, press, view, lang)
     form = {"f": "file", "h": "hardcopy"}.get(press.args[0])
     if form is None:
-        refuse(rt, official.key, press, InvalidInput("unknown manifest form in the button"))
+        refuse(
+            rt, official.key, press, InvalidInput("unknown manifest form in the button", code="bad_payload")
+        )
     return Outcome(ask=first_manifest_question(form, lang, rt.settings.tz, view.case))
 
 
 def _submit_picked(rt, official, press, view, lang) -> Outcome:
     pending = rt.pending.get(_telegram_id(official))
     if pending is None or pending.kind != "manifest" or pending.step_id != press.step_id:
-        refuse(rt, official.key, press, StaleAction("the manifest answers are gone; report the data again"))
+        refuse(
+            rt,
+            official.key,
+            press,
+            StaleAction("the manifest answers are gone; report the data again", code="manifest_answers_gone"),
+        )
     to, choose = _next_holder(rt, official, press, press.args[1:])
     if choose:  # a forged press without the tag
-        refuse(rt, official.key, press, InvalidInput("choose who checks the data"))
+        refuse(rt, official.key, press, InvalidInput("choose who checks the data", code="choice_required"))
     manifest = Manifest(form=pending.data["form"], **pending.data["values"])
     outcome = _act(
         rt,
@@ -190,13 +213,20 @@ def _reassign(rt, official, press, view, allowed, lang) -> Outcome:
         return Outcome(keyboard=people_keyboard(view, holders, lang, action="ra"))
     to = next((k for k in holders if key_tag(k) == press.args[0]), None)
     if to is None:
-        refuse(rt, official.key, press, StaleAction("that official can no longer take this step"))
+        refuse(
+            rt,
+            official.key,
+            press,
+            StaleAction("that official can no longer take this step", code="not_a_candidate"),
+        )
     return _act(rt, official, press, view, Reassign(to=to, step_id=press.step_id), "reassign", lang)
 
 
 def _tick(rt, official, press, view, allowed, lang) -> Outcome:
     if not press.args or not press.args[0].isdigit() or int(press.args[0]) >= len(CHECKLIST):
-        refuse(rt, official.key, press, InvalidInput("unknown checklist item in the button"))
+        refuse(
+            rt, official.key, press, InvalidInput("unknown checklist item in the button", code="bad_payload")
+        )
     item = CHECKLIST[int(press.args[0])]
     if item is ChecklistItem.DUPLICATED:
         command = TickItem(item, step_id=press.step_id)
@@ -239,7 +269,12 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
         )
     digest = view.case.manifest.digest() if view.case.manifest else ""
     if not press.args or not digest.startswith(press.args[0]):
-        refuse(rt, official.key, press, StaleAction("the manifest changed since this button was made"))
+        refuse(
+            rt,
+            official.key,
+            press,
+            StaleAction("the manifest changed since this button was made", code="manifest_changed"),
+        )
     to, choose = _next_holder(rt, official, press, press.args[1:])
     if choose:
         return Outcome(keyboard=people_keyboard(view, choose, lang, action="am", first=press.args[:1]))
@@ -250,14 +285,19 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
 def _forward(rt, official, press, view, allowed, lang) -> Outcome:
     arg = press.args[0] if press.args else ""
     if arg != "x" and (not arg.isdigit() or int(arg) >= len(INSTRUCTIONS)):
-        refuse(rt, official.key, press, InvalidInput("unknown instruction in the button"))
+        refuse(rt, official.key, press, InvalidInput("unknown instruction in the button", code="bad_payload"))
     instruction = None if arg == "x" else INSTRUCTIONS[int(arg)]
     candidates, default = rt.cases.candidates(press.case_id, official.key)
     to = default
     if len(press.args) > 1:
         to = next((k for k in candidates if key_tag(k) == press.args[1]), None)
         if to is None:
-            refuse(rt, official.key, press, StaleAction("that official can no longer take the next step"))
+            refuse(
+                rt,
+                official.key,
+                press,
+                StaleAction("that official can no longer take the next step", code="not_a_candidate"),
+            )
     elif default is None and len(candidates) > 1:
         return Outcome(keyboard=people_keyboard(view, candidates, lang, first=(arg,)))
     pending = rt.pending.get(_telegram_id(official))

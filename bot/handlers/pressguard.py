@@ -28,7 +28,9 @@ def visible(rt: Runtime, key: str, press: Press) -> CaseView:
     except CaseNotFound as refusal:
         refuse(rt, key, press, refusal)
     if not may_see(view.case, view.sop, view.directory, key, datetime.now(UTC)):
-        refuse(rt, key, press, NotAuthorised(f"{key} may not see case {view.case.number}"))
+        refuse(
+            rt, key, press, NotAuthorised(f"{key} may not see case {view.case.number}", code="not_your_case")
+        )
     return view
 
 
@@ -45,7 +47,7 @@ def fresh(rt: Runtime, key: str, press: Press, view: CaseView) -> None:
     elif is_terminal(view.case.state):
         refusal = CaseClosed(f"case {view.case.number} is {view.case.state}")
     else:
-        refusal = StaleAction(f"{view.case.number} changed since this button was made")
+        refusal = StaleAction(f"{view.case.number} changed since this button was made", code="case_changed")
     refuse(rt, key, press, refusal)
     raise AssertionError("unreachable")
 

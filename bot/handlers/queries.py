@@ -46,7 +46,9 @@ async def on_status(update: Update, context: BotContext) -> None:
     if official is None:
         return
     if len(context.args or []) != 1:
-        await refuse_command(rt, official.key, "status", InvalidInput("/status takes one case number"))
+        await refuse_command(
+            rt, official.key, "status", InvalidInput("/status takes one case number", code="command_usage")
+        )
         await update.effective_message.reply_text(render_html("status_usage", lang, rt.settings.tz))
         return
     try:
@@ -84,7 +86,9 @@ async def on_search(update: Update, context: BotContext) -> None:
         return
     text = " ".join(context.args or []).strip()
     if len(text) < 2:
-        await refuse_command(rt, official.key, "cari", InvalidInput("/cari takes at least 2 characters"))
+        await refuse_command(
+            rt, official.key, "cari", InvalidInput("/cari takes at least 2 characters", code="command_usage")
+        )
         await update.effective_message.reply_text(render_html("search_usage", lang, rt.settings.tz))
         return
     views = await asyncio.to_thread(rt.queries.search, text, official.key)

@@ -1,6 +1,7 @@
 """What a press or an answer leads to, and the texts shared by the handlers that reply."""
 
 import asyncio
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup
@@ -22,6 +23,7 @@ __all__ = [
     "refusal_text",
     "refuse_command",
     "show_later",
+    "why",
 ]
 
 
@@ -76,25 +78,23 @@ async def refuse_command(rt: Runtime, official_key: str, command: str, refusal: 
     await asyncio.to_thread(rt.cases.refuse, None, official_key, f"command:/{command}", refusal)
 
 
-def refusal_text(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:
+def refusal_text(refusal: DomainError, lang: str, rt: Runtime) -> str:
     """Why an action was refused, as a message (Telegram HTML)."""
-    return render_html("refused", lang, rt.settings.tz, **_why(refusal, code))
+    return render_html("refused", lang, rt.settings.tz, **why(refusal))
 
 
-def refusal_alert(refusal: DomainError, lang: str, rt: Runtime, code: str | None = None) -> str:
+def refusal_alert(refusal: DomainError, lang: str, rt: Runtime) -> str:
     """Why a press was refused, as its alert: plain text, names and details as they were written."""
-    return render_plain("refused", lang, rt.settings.tz, **_why(refusal, code))
+    return render_plain("refused", lang, rt.settings.tz, **why(refusal))
 
 
-def _why(refusal: DomainError, code: str | None) -> dict:
-    params = refusal.params
+def why(refusal: DomainError) -> dict:
+    """What the ``refused`` template needs to say why ``refusal`` happened."""
+    params = defaultdict(lambda: None, refusal.params)  # a sentence may name what its refusal did not carry
     return {
-        "code": code or refusal.code,
-        "by": params.get("by"),
-        "at": params.get("at"),
-        "left": params.get("tries_left"),
-        "rule": {"kind": params.get("kind"), "by": params.get("by")},
-        "detail": str(refusal),
+        "code": refusal.code,
+        "p": params,
+        "rule": {"kind": params["kind"], "by": params["by"]},
     }
 
 

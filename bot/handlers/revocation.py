@@ -20,7 +20,7 @@ def access_revoked(rt: Runtime, official: Official, press: Press, view: CaseView
     refused by the engine, which names who confirmed it and when; the service audits the refusal.
     """
     if view.case.step_by_id(press.step_id) is None:  # callback data is client input
-        refusal = StaleAction(f"step #{press.step_id} is not on {view.case.number}")
+        refusal = StaleAction(f"step #{press.step_id} is not on {view.case.number}", code="wrong_case_step")
         rt.cases.refuse(press.case_id, official.key, f"press:{press.action}", refusal)
         raise refusal
     case = rt.cases.act(press.case_id, official.key, ConfirmRevoked())

@@ -160,7 +160,7 @@ def test_an_empty_or_over_long_note_and_an_answer_to_a_closed_prompt_are_audited
     assert cases.view(number).case == before
     assert refused_answers(sessions, "dir") == [
         ("answer:note", "note_too_long"),
-        ("answer:note", "invalid_input"),
+        ("answer:note", "answer_invalid"),
         ("answer", "prompt_closed"),
     ]
     rows = audit_rows(sessions, actor="dir", result="refused")
@@ -195,8 +195,8 @@ def test_a_malformed_manifest_answer_and_a_photo_for_a_text_question_are_audited
     assert f"Pertanyaan yang terbuka: laporan data (manifest) untuk {number}" in photo.text
     assert cases.view(number).case == before
     assert refused_answers(sessions, "op2") == [
-        ("answer:manifest", "invalid_input"),
-        ("answer:manifest", "invalid_input"),
+        ("answer:manifest", "answer_invalid"),
+        ("answer:manifest", "text_expected"),
     ]
 
 
@@ -224,7 +224,7 @@ def test_a_receipt_file_of_the_wrong_type_is_refused_unread_audited_and_ticks_no
     assert "Tanda terima tidak dicatat" in told.text
     assert cases.view(number).case == before
     assert server.count("file") == 0 and server.count("getFile") == 0  # never downloaded
-    assert refused_answers(sessions, "op2") == [("answer:tick_receipt", "invalid_input")]
+    assert refused_answers(sessions, "op2") == [("answer:tick_receipt", "scan_type")]
 
 
 def test_a_scan_of_the_wrong_type_and_a_bad_date_in_the_intake_are_audited(server, office):
@@ -251,8 +251,8 @@ def test_a_scan_of_the_wrong_type_and_a_bad_date_in_the_intake_are_audited(serve
     assert pending_row(sessions, 1009).data["date"] == "2026-11-20"
 
     assert refused_answers(sessions, "tu1") == [
-        ("answer:intake", "invalid_input"),
-        ("answer:intake", "invalid_input"),
+        ("answer:intake", "answer_invalid"),
+        ("answer:intake", "answer_invalid"),
     ]
     rows = audit_rows(sessions, actor="tu1", result="refused")
     assert [r.detail["fields"] for r in rows] == [{"date": "date_format"}, {"scan": "scan_type"}]

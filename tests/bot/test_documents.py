@@ -54,13 +54,13 @@ def test_cetak_refuses_and_audits_an_official_outside_the_case(server, office):
 
     kasi, refused, unknown, usage = asyncio.run(scenario())
 
-    assert "tidak berwenang" in refused.text and number in refused.text
+    assert "tidak terlibat dalam berkas ini" in refused.text and number in refused.text
     assert "Berkas tidak ditemukan" in unknown.text
     assert "/cetak NOMOR-BERKAS" in usage.text
     assert not any(m.document for m in kasi.messages)
     rows = audit_rows(sessions, action="print")
     assert [(r.actor, r.result, r.reason_code) for r in rows] == [
-        ("kasi2", "refused", "not_authorised"),
+        ("kasi2", "refused", "not_your_case"),
         ("kasi2", "refused", "case_not_found"),
     ]
     assert rows[0].case_id == cases.view(number).case.id

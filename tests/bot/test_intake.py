@@ -161,7 +161,7 @@ def test_an_operator_may_not_register_and_the_refusal_is_audited(server, office)
     with sessions() as s:
         refusals = list(s.scalars(select(AuditRow).filter_by(actor="op1", action="intake")))
     assert not by_command.force_reply and not by_scan.force_reply
-    assert [(r.result, r.reason_code) for r in refusals] == [("refused", "not_authorised")] * 2
+    assert [(r.result, r.reason_code) for r in refusals] == [("refused", "not_registrar")] * 2
     assert pending_row(sessions, 1006) is None and case_count(sessions) == 0
     assert server.count("getFile") == 0
 

@@ -26,7 +26,7 @@ def test_tasks_status_search_and_help(server, office):
             direktur.send("/status 2")
             status = await direktur.wait_for_message_async(contains="📋")
             kasi2.send(f"/status {second}")
-            refused = await kasi2.wait_for_message_async(contains="tidak berwenang")
+            refused = await kasi2.wait_for_message_async(contains="tidak terlibat dalam berkas ini")
             direktur.send("/status")
             usage = await direktur.wait_for_message_async(contains="Cara pakai")
             direktur.send("/cari statistik")

@@ -40,38 +40,46 @@ def arabic(number: int) -> str:
 
 
 FORGED = {
-    "not ours": (lambda c: "hack;DROP TABLE cases", "Tombol tidak dikenal.", ("press", "invalid_input")),
+    "not ours": (
+        lambda c: "hack;DROP TABLE cases",
+        "Tombol tidak dikenal. Gunakan tombol pada pesan terbaru.",
+        ("press", "bad_payload"),
+    ),
     "unknown instruction": (
         lambda c: f"1.fw.{c.id}.{c.current.id}.{c.version}.9",
-        "Isian tidak dapat diterima. (unknown instruction in the button)",
-        ("press:fw", "invalid_input"),
+        "Tombol tidak dikenal. Gunakan tombol pada pesan terbaru.",
+        ("press:fw", "bad_payload"),
     ),
-    "unknown case": (lambda c: "1.ak.99999.1.1", "Berkas tidak ditemukan.", ("press:ak", "case_not_found")),
+    "unknown case": (
+        lambda c: "1.ak.99999.1.1",
+        "Berkas tidak ditemukan. Periksa nomornya (contoh: LDK-2026-0001).",
+        ("press:ak", "case_not_found"),
+    ),
     # The right case, step and version, written as encode never writes them.
     "arabic-indic digits": (
         lambda c: f"1.ak.{arabic(c.id)}.{arabic(c.current.id)}.{arabic(c.version)}",
-        "Tombol tidak dikenal.",
-        ("press", "invalid_input"),
+        "Tombol tidak dikenal. Gunakan tombol pada pesan terbaru.",
+        ("press", "bad_payload"),
     ),
     "a leading zero": (
         lambda c: f"1.ak.0{c.id}.{c.current.id}.{c.version}",
-        "Tombol tidak dikenal.",
-        ("press", "invalid_input"),
+        "Tombol tidak dikenal. Gunakan tombol pada pesan terbaru.",
+        ("press", "bad_payload"),
     ),
     "a superscript digit": (
         lambda c: f"1.ak.{c.id}.{c.current.id}.{c.version}\u00b2",
-        "Tombol tidak dikenal.",
-        ("press", "invalid_input"),
+        "Tombol tidak dikenal. Gunakan tombol pada pesan terbaru.",
+        ("press", "bad_payload"),
     ),
     "an argument acknowledge never carries": (
         lambda c: f"1.ak.{c.id}.{c.current.id}.{c.version}.0",
-        "Tombol tidak dikenal.",
-        ("press", "invalid_input"),
+        "Tombol tidak dikenal. Gunakan tombol pada pesan terbaru.",
+        ("press", "bad_payload"),
     ),
     "another step": (
         lambda c: f"1.ak.{c.id}.{c.current.id + 40}.{c.version}",
-        "Tombol ini sudah tidak berlaku; lihat pesan terbaru.",
-        ("press:ak", "stale"),
+        "Berkas sudah berubah sejak tombol ini dibuat. Gunakan pesan terbaru atau kirim /tugas.",
+        ("press:ak", "case_changed"),
     ),
 }
 
@@ -126,8 +134,8 @@ def test_a_kasubdit_pressing_the_direktur_s_forward_button_is_not_authorised(ser
 
     number, before, answer = asyncio.run(scenario())
 
-    assert answer.show_alert and answer.text == "Anda tidak berwenang atas tindakan ini."
-    assert refusals(sessions, "ksd1") == [("press:fw", "not_authorised")]
+    assert answer.show_alert and answer.text.startswith("Anda tidak terlibat dalam berkas ini")
+    assert refusals(sessions, "ksd1") == [("press:fw", "not_your_case")]
     assert cases.view(number).case == before
     assert cases.view(number).case.current.assignee == "dir"
 
@@ -150,8 +158,10 @@ def test_a_kasubdit_who_handled_the_case_still_may_not_press_the_direktur_s_sign
 
     number, before, answer, kasubdit_messages = asyncio.run(scenario())
 
-    assert answer.show_alert and answer.text == "Anda tidak berwenang atas tindakan ini."
-    assert refusals(sessions, "ksd1") == [("press:sg", "not_authorised")]
+    assert answer.show_alert and answer.text.startswith(
+        "Langkah 7 dipegang oleh Dr. Andi Direktur, bukan Anda."
+    )
+    assert refusals(sessions, "ksd1") == [("press:sg", "not_holder")]
     assert cases.view(number).case == before
     assert not any("kirim PIN" in m.body for m in kasubdit_messages)
 
@@ -173,8 +183,8 @@ def test_an_operator_of_another_line_cannot_read_a_case_s_history_with_a_forged_
 
     number, answer, operator_messages = asyncio.run(scenario())
 
-    assert answer.show_alert and answer.text == "Anda tidak berwenang atas tindakan ini."
-    assert refusals(sessions, "op3") == [("press:hi", "not_authorised")]
+    assert answer.show_alert and answer.text.startswith("Anda tidak terlibat dalam berkas ini")
+    assert refusals(sessions, "op3") == [("press:hi", "not_your_case")]
     assert not any(number in m.body or "BPJS" in m.body for m in operator_messages)
 
 
@@ -198,8 +208,12 @@ def test_a_button_made_before_the_case_changed_is_refused_as_stale(server, offic
 
     number, before, answer = asyncio.run(scenario())
 
-    assert answer.show_alert and answer.text == "Tombol ini sudah tidak berlaku; lihat pesan terbaru."
-    assert refusals(sessions, "dir") == [("press:pi", "stale")]
+    assert (
+        answer.show_alert
+        and answer.text
+        == "Berkas sudah berubah sejak tombol ini dibuat. Gunakan pesan terbaru atau kirim /tugas."
+    )
+    assert refusals(sessions, "dir") == [("press:pi", "case_changed")]
     assert cases.view(number).case == before
 
 
@@ -295,13 +309,13 @@ def test_a_command_with_bad_input_says_what_was_wrong_changes_nothing_and_is_aud
     assert cases.view(number).case == before
     assert "/bahasa id" in told[0] and "/terima" in told[4]
     assert refusals(sessions, "op3") == [
-        ("command:/bahasa", "invalid_input"),
-        ("command:/status", "invalid_input"),
-        ("command:/cari", "invalid_input"),
-        ("command:/cetak", "invalid_input"),
-        ("command:/terima", "invalid_input"),
-        ("command:/pin", "not_authorised"),
-        ("command:/digest", "not_authorised"),
+        ("command:/bahasa", "command_usage"),
+        ("command:/status", "command_usage"),
+        ("command:/cari", "command_usage"),
+        ("command:/cetak", "command_usage"),
+        ("command:/terima", "command_usage"),
+        ("command:/pin", "not_signer"),
+        ("command:/digest", "no_digest"),
     ]
 
 

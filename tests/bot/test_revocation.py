@@ -55,9 +55,12 @@ def test_the_granting_kasi_confirms_the_revocation_from_the_closing_notice_once(
     assert case.access_revoked_by == "kasi1" and case.access_revoked_at is not None
     assert not first.show_alert
     assert second.show_alert
-    assert re.fullmatch(rf"Sudah ditangani oleh Dewi Kasi pada {WHEN}\.", second.text)
+    assert re.fullmatch(rf"Pencabutan hak akses sudah dikonfirmasi oleh Dewi Kasi pada {WHEN}\.", second.text)
     assert re.search(rf"Pencabutan hak akses operator dikonfirmasi oleh Dewi Kasi pada {WHEN}", done.text)
     assert not done.buttons
     assert "pencabutan dikonfirmasi oleh Dewi Kasi" in after.text and not after.buttons
     assert [r.result for r in audit_rows(sessions, action="access_revoked")] == ["ok", "refused"]
-    assert audit_rows(sessions, action="access_revoked", result="refused")[0].reason_code == "already_handled"
+    assert (
+        audit_rows(sessions, action="access_revoked", result="refused")[0].reason_code
+        == "revocation_confirmed"
+    )

@@ -122,7 +122,7 @@ def test_with_uploads_off_the_permit_shows_its_hash_and_where_it_is_kept_and_is_
     assert "Pindaian surat izin: SHA-256 aaaaaaaaaaaaaaaa…, disimpan di arsip TU, map 2026/XI" in first.text
     assert "Surat izin" not in first.button_texts
     assert refused.show_alert and not any(m.document for m in direktur.messages)
-    assert audit_rows(sessions, result="refused")[-1].reason_code == "action_not_allowed"
+    assert audit_rows(sessions, result="refused")[-1].reason_code == "scan_not_kept"
 
 
 # -- a PIN that is a second factor ----------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_changing_the_pin_without_the_old_one_is_refused_counted_and_leaves_the_
 
     told, history = asyncio.run(scenario())
 
-    assert told.text == "PIN salah; sisa 4 kali percobaan."
+    assert told.text == "PIN salah; sisa 4 kali percobaan sebelum penandatanganan dikunci."
     with sessions() as session:
         row = session.get(OfficialRow, "dir")
     assert pin_matches(PIN, row.pin_hash) and row.pin_failures == 1
@@ -209,7 +209,9 @@ def test_five_wrong_pins_lock_signing_and_only_the_admins_reset_and_code_let_a_n
 
     number, told, alert, locked, reset, signed, history, code = asyncio.run(scenario())
 
-    assert told[:4] == [f"PIN salah; sisa {n} kali percobaan." for n in (4, 3, 2, 1)]
+    assert told[:4] == [
+        f"PIN salah; sisa {n} kali percobaan sebelum penandatanganan dikunci." for n in (4, 3, 2, 1)
+    ]
     assert told[4].startswith("Penandatanganan dikunci setelah 5 kali PIN salah; admin telah diberi tahu.")
     assert "Dr. Andi Direktur" in alert.text and "disposisi roster unlock-pin dir" in alert.text
     assert locked.show_alert and locked.text.startswith("Penandatanganan dikunci")

@@ -25,6 +25,7 @@ from workflow.errors import (
     NotAuthorised,
     StaleAction,
     StepAlreadyHandled,
+    UnknownOfficial,
 )
 from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
@@ -253,11 +254,16 @@ class CaseService:
             case, sop, directory = self._load(session, ref, actor, where)
             self._check_registrar(directory, actor, sop)
             if is_terminal(case.state):
-                raise CaseClosed(f"case {case.number} is {case.state}")
+                raise CaseClosed(f"case {case.number} is {case.state}", state=str(case.state))
             if case.letter.scan_sha256:
-                raise InvalidInput(f"case {case.number} already has a scan ({case.letter.scan_sha256[:12]}…)")
+                raise InvalidInput(
+                    f"case {case.number} already has a scan ({case.letter.scan_sha256[:12]}…)",
+                    code="scan_already_set",
+                )
             if not is_sha256(sha256):
-                raise InvalidInput("the scan's SHA-256 must be 64 lowercase hex digits")
+                raise InvalidInput(
+                    "the scan's SHA-256 must be 64 lowercase hex digits", code="scan_sha_invalid"
+                )
             now = self._clock()
             letter = replace(case.letter, scan_sha256=sha256, scan_location=location.strip() or None)
             saved = repo.save_case(session, case, case.evolve(letter=letter, version=case.version + 1), now)
@@ -305,17 +311,20 @@ class CaseService:
         if sop_id is None:
             sop_id = next(iter(self._sops)) if len(self._sops) == 1 else "ldk"
         if sop_id not in self._sops:
-            raise InvalidInput(f"unknown SOP {sop_id!r}; loaded: {', '.join(sorted(self._sops))}")
+            raise InvalidInput(
+                f"unknown SOP {sop_id!r}; loaded: {', '.join(sorted(self._sops))}", code="unknown_sop"
+            )
         return self._sops[sop_id]
 
     def _check_registrar(self, directory: Directory, actor: str, sop: Sop) -> None:
         official = directory.get(actor)
         if official is None or not official.active:
-            raise NotAuthorised(f"{actor!r} is not an active official on the roster")
+            raise UnknownOfficial(f"{actor!r} is not an active official on the roster")
         if official.role not in (*_REGISTRARS, sop.step(1).role):
             raise NotAuthorised(
                 f"{official.name} may not register letters (the TU, the admin or the "
-                f"{sop.role(sop.step(1).role).name} may)"
+                f"{sop.role(sop.step(1).role).name} may)",
+                code="not_registrar",
             )
 
     def _audited(self, work, action: str, actor: str, where: dict):
@@ -359,4 +368,7 @@ def _check_stale(case: Case, command: Command, directory: Directory) -> None:
     target = case.step_by_id(step_id) if step_id is not None else None
     if target is not None and target.finished_at is not None:
         raise StepAlreadyHandled(directory.name(target.actor), target.finished_at)
-    raise StaleAction(f"case {case.number} changed since this button was made; look at the latest message")
+    raise StaleAction(
+        f"case {case.number} changed since this button was made; look at the latest message",
+        code="case_changed",
+    )

@@ -76,14 +76,19 @@ class IdentityService:
             invite = session.scalar(select(InviteRow).where(InviteRow.code_sha256 == _digest(code)))
             if invite is None or invite.used_at is not None or invite.expires_at <= now:
                 raise InvalidInput(
-                    "this invitation is unknown, already used or expired; ask the admin for a new one"
+                    "this invitation is unknown, already used or expired; ask the admin for a new one",
+                    code="invite_invalid",
                 )
             holder = session.scalar(select(OfficialRow).where(OfficialRow.telegram_id == telegram_id))
             if holder is not None and holder.key != invite.official_key:
-                raise InvalidInput("this Telegram account is already linked to another official")
+                raise InvalidInput(
+                    "this Telegram account is already linked to another official", code="already_linked"
+                )
             official = session.get(OfficialRow, invite.official_key)
             if not official.active:
-                raise InvalidInput("the official of this invitation is no longer active")
+                raise InvalidInput(
+                    "the official of this invitation is no longer active", code="invite_official_inactive"
+                )
             invite.used_at, invite.used_by = now, telegram_id
             official.telegram_id, official.unreachable_at, official.updated_at = telegram_id, None, now
             repo.add_audit(
@@ -144,7 +149,10 @@ class IdentityService:
     def set_language(self, key: str, language: str) -> None:
         """Choose the language of the bot's messages (``id`` or ``en``)."""
         if language not in LANGUAGES:
-            raise InvalidInput(f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}")
+            raise InvalidInput(
+                f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}",
+                code="unknown_language",
+            )
         now = self._clock()
 
         def work(session: Session) -> None:

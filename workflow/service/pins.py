@@ -90,7 +90,7 @@ class PinStatus:
 def check_pin_format(pin: str) -> None:
     """Raise ``InvalidInput`` unless ``pin`` is 4 to 8 ASCII digits."""
     if not _PIN.match(pin or ""):
-        raise InvalidInput("a PIN is 4 to 8 digits")
+        raise InvalidInput("a PIN is 4 to 8 digits", code="pin_format")
 
 
 def looks_like_pin(text: str | None) -> bool:

@@ -81,7 +81,7 @@ class CaseQueries:
         """
         view = self._cases.view(ref)
         if not may_see(view.case, view.sop, view.directory, key, self._clock()):
-            raise NotAuthorised(f"{key} may not see case {view.case.number}")
+            raise NotAuthorised(f"{key} may not see case {view.case.number}", code="not_your_case")
         return view
 
     def search(self, text: str, key: str, limit: int = 10) -> list[CaseView]:

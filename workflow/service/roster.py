@@ -128,5 +128,6 @@ def _check_telegram_ids(roster: Roster, rows: dict[str, OfficialRow]) -> None:
         if official.telegram_id is not None and owner not in (None, official.key):
             raise InvalidInput(
                 f"official {official.key!r}: Telegram id {official.telegram_id} "
-                f"is already linked to {owner!r}"
+                f"is already linked to {owner!r}",
+                code="already_linked",
             )
