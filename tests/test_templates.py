@@ -13,7 +13,7 @@ from bot.botapi.html import parse_html
 from bot.callbacks import decode
 from bot.intake import LIMITS
 from bot.messages import history_text, step_keyboard, step_text
-from bot.templating import LIMIT, _html_environment, labels, render_html, render_plain, templates_dir
+from bot.templating import LIMIT, _html_environment, labels, languages, render_html, render_plain, templates_dir
 from tests.conftest import WIB, Clock, build_services, letter
 from tests.driving import MANIFEST, TICK_VALUES, step_action
 from tests.test_digest_text import digest as sample_digest
@@ -23,11 +23,11 @@ from workflow.sop import StepKind
 from workflow.states import CHECKLIST
 
 TELEGRAM = templates_dir() / "telegram"
-LANGUAGES = ("id", "en")
+LANGUAGES = languages()
 #: Text an official or a letter might carry that Telegram's HTML would otherwise take as markup.
 HOSTILE = "<script>alert(\"x\")</script> & 'kutip' <b>tebal</b>"
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;kutip&#39; &lt;b&gt;tebal&lt;/b&gt;"
-TEMPLATES = sorted(p.stem for p in (TELEGRAM / "id").glob("*.html"))
+TEMPLATES = sorted(p.stem for p in TELEGRAM.glob("*.html"))
 
 
 @pytest.fixture(scope="module")
@@ -143,11 +143,13 @@ def assert_safe(html: str) -> None:
         assert ESCAPED in html
 
 
-def test_the_indonesian_and_english_folders_hold_the_same_templates():
-    names = {lang: sorted(p.name for p in (TELEGRAM / lang).iterdir()) for lang in LANGUAGES}
-
-    assert names["id"] == names["en"]
-    assert labels("id").keys() == labels("en").keys()
+def test_indonesian_comes_first_and_every_language_labels_the_same_buttons_and_commands():
+    assert LANGUAGES[0] == "id" and "en" in LANGUAGES
+    for table in ("buttons", "commands"):
+        keys = {lang: labels(lang, table).keys() for lang in LANGUAGES}
+        assert all(keys[lang] == keys["id"] for lang in LANGUAGES), table
+        texts = [text for lang in LANGUAGES for text in labels(lang, table).values()]
+        assert all(texts) and not any("{" in text for text in texts), table
 
 
 def test_the_case_views_cover_every_step_kind_of_the_seed_sop(views):
@@ -159,8 +161,9 @@ def test_the_case_views_cover_every_step_kind_of_the_seed_sop(views):
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_every_template_renders_strictly_at_every_step_with_user_text_escaped(views, template, lang):
-    source = (TELEGRAM / lang / f"{template}.html").read_text(encoding="utf-8")
-    asked = meta.find_undeclared_variables(_html_environment().parse(source)) - {"tz"}
+    source = (TELEGRAM / f"{template}.html").read_text(encoding="utf-8")
+    env = _html_environment(lang)
+    asked = meta.find_undeclared_variables(env.parse(source)) - {"tz"} - env.globals.keys()
     assert asked <= values(views["step1"]).keys(), f"give values() in this file a value for {asked}"
 
     rendered = {name: render_html(template, lang, WIB, **values(view)) for name, view in views.items()}
