@@ -66,7 +66,8 @@ def _text_environment() -> Environment:
 def languages() -> tuple[str, ...]:
     """The languages the bot speaks: one per catalog ``templates/locale/<lang>/LC_MESSAGES/messages.po``,
     Indonesian first (the default), then the others by code. Adding a language is adding a catalog."""
-    found = {path.parent.parent.name for path in (templates_dir() / "locale").glob("*/LC_MESSAGES/messages.po")}
+    catalogs = (templates_dir() / "locale").glob("*/LC_MESSAGES/messages.po")
+    found = {path.parent.parent.name for path in catalogs}
     return tuple(sorted(found, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang)))
 
 
@@ -180,7 +181,7 @@ def _number(value: float, digits: int, lang: str) -> str:
 
 
 def _local_babel(value: datetime | None, tz: ZoneInfo, lang: str) -> str:
-    """A moment as ``dd-MM-yyyy HH:mm`` in ``tz`` with the zone's abbreviation (WIB), as ``lang`` writes it."""
+    """A moment as ``dd-MM-yyyy HH:mm`` in ``tz`` as ``lang`` writes it, and the zone (WIB)."""
     if value is None:
         return "-"
     local = value.astimezone(tz)

@@ -13,7 +13,15 @@ from bot.botapi.html import parse_html
 from bot.callbacks import decode
 from bot.intake import LIMITS
 from bot.messages import history_text, step_keyboard, step_text
-from bot.templating import LIMIT, _html_environment, labels, languages, render_html, render_plain, templates_dir
+from bot.templating import (
+    LIMIT,
+    _html_environment,
+    labels,
+    languages,
+    render_html,
+    render_plain,
+    templates_dir,
+)
 from tests.conftest import WIB, Clock, build_services, letter
 from tests.driving import MANIFEST, TICK_VALUES, step_action
 from tests.test_digest_text import digest as sample_digest
