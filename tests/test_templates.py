@@ -1,6 +1,7 @@
 """Every Telegram template renders in Indonesian and English at every step kind of the seed SOP,
 from real case views, with officials' text escaped for Telegram's HTML. No network."""
 
+import re
 import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -28,7 +29,7 @@ from tests.test_digest_text import digest as sample_digest
 from workflow.commands import Reject, Return, SubmitManifest, TickItem
 from workflow.service.cases import CaseView
 from workflow.sop import StepKind
-from workflow.states import CHECKLIST
+from workflow.states import CHECKLIST, Instruction
 
 TELEGRAM = templates_dir() / "telegram"
 LANGUAGES = languages()
@@ -234,3 +235,104 @@ def test_plain_text_fields_carry_no_markup_and_show_user_text_as_written(views, 
         assert "<b>" not in text.replace(HOSTILE, "")  # no tag of the template's own
     if template == "refused":  # the detail of a refused input, worded by the engine in English
         assert all((HOSTILE in text) == (lang == "en") for text in shown.values())
+
+
+#: What varies a message besides the case: every refusal and intake code, question, field, count …
+CODES = [
+    "already_handled", "stale", "not_authorised", "action_not_allowed", "case_closed", "case_not_found",
+    "bad_payload", "choice_required", "release_not_authorised", "note_too_long", "reason_missing",
+    "wrong_pin", "pin_locked", "pin_not_set", "no_pin_code", "unknown_official", "invalid_input",
+    "duties_apart", "empty", "too_long", "one_line", "control", "date_format", "date_future",
+    "scan_expected", "scan_type", "scan_too_large", "uploads_forbidden", "prompt_closed", "text_expected",
+    "nothing_pending", "something_new",
+]  # fmt: skip
+FIELDS = ["number", "date", "institution", "purpose", "pks", "scan"]
+QUESTIONS = [
+    "note", "return", "reject", "sign", "manifest", "tick_archived", "tick_sent", "tick_receipt",
+    "pin_new", "pin_confirm", "pin_proof", "intake", None,
+]  # fmt: skip
+VARIANTS = [
+    *({"code": code} for code in CODES),
+    *({"errors": {field: code}, "field": field} for field in FIELDS for code in CODES[18:28]),
+    *({"field": field} for field in FIELDS),
+    *({"intro": intro, "taken": [], "scan_received": None} for intro in ("scan", None)),
+    *({"open": question, "case_number": None} for question in QUESTIONS),
+    *({"item": item.value} for item in CHECKLIST),
+    *({"count": count} for count in (0, 1, 3)),
+    {"change": None, "by": None, "at": None, "to": None, "hash": None, "forced": False, "left": 1},
+    {"deleted": False, "locked": False, "manifest": None, "name": None, "acting_for": None},
+    {"rule": {"kind": "sign", "by": None}, "sp_number": None, "errors": {}},
+    {"rule": None},
+]
+
+
+def renderings(views, lang: str):
+    """(template, visible text) of every template in ``lang``, at every step, in every variant it uses."""
+    env = _html_environment(lang)
+    for template in TEMPLATES:
+        source = (TELEGRAM / f"{template}.html").read_text(encoding="utf-8")
+        asked = meta.find_undeclared_variables(env.parse(source))
+        variants = [{}, *(v for v in VARIANTS if v.keys() <= asked)]
+        if template == "_duties":  # its includers render it only with a rule
+            variants = [v for v in variants if v.get("rule", True)]
+        for view in views.values():
+            base = values(view) | {
+                "outcome": labels(lang)["done_forward"],
+                "button": render_plain("intake_force_button", lang, WIB),
+            }
+            for variant in variants:
+                yield template, parse_html(render_html(template, lang, WIB, **(base | variant))).text
+    for table in ("buttons", "commands"):
+        for text in labels(lang, table).values():
+            yield table, text
+
+
+def words_of(text: str, views) -> set[str]:
+    """The words of a rendered message that the catalogs chose: not the officials' text, the names,
+    the SOP's own words, the commands or what is meant to be typed (``disposisi case scan …``)."""
+    for view in views.values():
+        data = [view.directory.name(o) for o in ("tu1", "dir", "ksd1", "kasi1", "op1", "op2", "jfu1")]
+        data += [s.action for s in view.sop.steps] + [r for s in view.sop.steps for r in s.requires]
+        data += [s.name for s in sample_digest().month.steps] + [i.value for i in Instruction]
+        for value in sorted(filter(None, data), key=len, reverse=True):
+            text = text.replace(value, " ")
+    text = text.replace(HOSTILE, " ")
+    text = re.sub(r"disposisi (case|roster) [\w-]+( \S+)*?( FILE)?\b", " ", text)
+    text = re.sub(r"/\w+", " ", text)  # the commands: /batal, /terima …
+    return set(re.findall(r"[A-Za-z]+", text))
+
+
+#: English a translator might leave in an Indonesian message (words Indonesian officials also use,
+#: such as SOP, PIN, SHA-256, PKS/MoU, admin, manifest, record, hash, hardcopy, are not here).
+ENGLISH = {
+    "the", "of", "by", "and", "is", "was", "not", "to", "from", "at", "for", "with", "your", "you", "or",
+    "Step", "step", "steps", "Letter", "letter", "Case", "case", "cases", "Reminder", "Due", "due",
+    "Required", "recorded", "Reassign", "closed", "open", "waiting", "done", "History", "Received",
+    "Please", "Send", "send", "Sorry", "Usage", "unknown", "Records", "Pages", "Permit", "permit",
+    "Signing", "signing", "button", "buttons", "Scan", "scan", "late", "none", "yet", "min", "Reason",
+    "Note", "note", "Returned", "returned", "Rejected", "rejected", "cancelled", "Escalation", "Purpose",
+    "Requester", "Institution", "Forward", "Forwarded", "Sign", "Signed", "Ticked", "Access", "access",
+    "Language", "Choose", "Search", "Help", "Cancel", "Register", "cannot", "must", "already", "in",
+}  # fmt: skip
+#: Indonesian an English message should not carry (the SOP's own words, names and the instructions
+#: of the lembar disposisi, which stay Indonesian in every language, are taken out first).
+INDONESIAN = {
+    "yang", "dan", "dari", "untuk", "oleh", "pada", "berkas", "Berkas", "langkah", "Langkah", "surat",
+    "Surat", "tidak", "Tidak", "sudah", "belum", "Anda", "kirim", "Kirim", "dengan", "atau", "ini",
+    "itu", "telah", "akan", "menit", "jam", "detik", "selesai", "ditolak", "dikembalikan", "Riwayat",
+    "Kembali", "Catatan", "Tolak", "Alihkan", "Teruskan", "Diterima", "Pemohon", "Keperluan", "Batas",
+    "Pengingat", "Mohon", "Maaf", "Silakan", "tombol", "pejabat", "pindaian", "Pindaian", "bahasa",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "foreign"), [("id", ENGLISH), ("en", INDONESIAN)])
+def test_no_message_carries_stock_words_of_the_other_language(views, lang, foreign):
+    found: dict[str, set[str]] = {}
+    for template, text in renderings(views, lang):
+        words = words_of(text, views) & foreign
+        if lang == "id" and "(closed)" in text:  # a case's state, as the engine names it
+            words.add("(closed)")
+        if words:
+            found.setdefault(template, set()).update(words)
+
+    assert not found, f"{lang} messages with words of the other language: {found}"
