@@ -26,6 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "templates" / "locale"
 #: The language the messages are written in: its catalog is filled from them.
 SOURCE_LANGUAGE = "en"
+_POT_HEADER = """\
+# The messages of the disposisi Telegram bot, in English: the template of every catalog.
+# Made by: python -m bot.catalogs update (do not edit by hand)
+#"""
 
 
 def catalog_path(lang: str) -> Path:
@@ -36,7 +40,7 @@ def extract() -> Catalog:
     """Every message of the Telegram templates and of ``bot/templating.py``, as a template catalog."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    pot = Catalog(project="disposisi", fuzzy=False)
+    pot = Catalog(project="disposisi", fuzzy=False, header_comment=_POT_HEADER)
     for filename, lineno, message, comments, context in extract_from_dir(
         ROOT, method_map, options_map, strip_comment_tags=True
     ):
@@ -49,11 +53,17 @@ def _read(path: Path, lang: str) -> Catalog:
         return read_po(po, locale=lang)
 
 
+#: Header lines that change with every run or Babel release: left out, so that two branches that
+#: each change a message do not conflict on them.
+_VOLATILE = (b'"POT-Creation-Date:', b'"PO-Revision-Date:', b'"Generated-By:')
+
+
 def _write(path: Path, catalog: Catalog) -> None:
     out = BytesIO()
-    write_po(out, catalog, width=110, ignore_obsolete=True, include_previous=True)
+    write_po(out, catalog, width=110, ignore_obsolete=True, include_previous=True, include_lineno=False)
+    lines = out.getvalue().splitlines(keepends=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(b"".join(line for line in lines if not line.startswith(_VOLATILE)))
 
 
 def _fill_source(catalog: Catalog) -> None:
