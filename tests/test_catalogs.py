@@ -84,7 +84,7 @@ def test_translations_keep_the_placeholders_and_the_markup(pot, lang):
         if not message.id or (found := translated.get(message.id, message.context)) is None:
             continue
         ids = forms(message.id)
-        for string in forms(found.string):
+        for string in filter(None, forms(found.string)):  # an empty one is untranslated: tested above
             if all(placeholders(string) != placeholders(i) for i in ids):
                 wrong.append(("placeholders", ids[0], string))
             if sorted(TAG.findall(string)) != sorted(TAG.findall(ids[0])):
@@ -106,7 +106,7 @@ def test_a_third_language_is_one_more_catalog(tmp_path, monkeypatch):
     for function in cached:
         function.cache_clear()
     try:
-        assert templating.languages() == ("id", "en", "fr")
+        assert templating.languages() == (*LANGUAGES, "fr")
         assert "/bahasa fr (français)" in render_html("language_usage", "id", WIB)
         assert render_html("language_set", "fr", WIB) == "Langue choisie : français."
         assert "/bahasa fr" in templating.labels("en", "commands")["bahasa"]
@@ -114,4 +114,4 @@ def test_a_third_language_is_one_more_catalog(tmp_path, monkeypatch):
         monkeypatch.undo()
         for function in cached:
             function.cache_clear()
-    assert templating.languages() == ("id", "en")
+    assert templating.languages() == LANGUAGES
