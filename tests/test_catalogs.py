@@ -55,7 +55,7 @@ def test_every_message_is_translated_and_not_fuzzy(pot, lang):
         )
     ]
 
-    assert not missing, f"{lang}: untranslated or fuzzy (python -m bot.catalogs update, then translate): {missing}"
+    assert not missing, f"{lang}: untranslated or fuzzy (translate them in its .po): {missing}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -106,7 +106,7 @@ def test_a_third_language_is_one_more_catalog(tmp_path, monkeypatch):
     for function in cached:
         function.cache_clear()
     try:
-        assert templating.languages() == (*LANGUAGES, "fr")
+        assert templating.languages()[0] == "id" and set(templating.languages()) == {*LANGUAGES, "fr"}
         assert "/bahasa fr (français)" in render_html("language_usage", "id", WIB)
         assert render_html("language_set", "fr", WIB) == "Langue choisie : français."
         assert "/bahasa fr" in templating.labels("en", "commands")["bahasa"]
