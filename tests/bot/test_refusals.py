@@ -43,7 +43,7 @@ FORGED = {
     "not ours": (lambda c: "hack;DROP TABLE cases", "Tombol tidak dikenal.", ("press", "invalid_input")),
     "unknown instruction": (
         lambda c: f"1.fw.{c.id}.{c.current.id}.{c.version}.9",
-        "Isian tidak dapat diterima. (unknown instruction in the button)",
+        "Isian tidak dapat diterima.",  # the engine's English detail: English messages only
         ("press:fw", "invalid_input"),
     ),
     "unknown case": (lambda c: "1.ak.99999.1.1", "Berkas tidak ditemukan.", ("press:ak", "case_not_found")),
