@@ -35,7 +35,7 @@ from bot.handlers.queries import on_help, on_search, on_status, on_tasks
 from bot.handlers.start import on_start
 from bot.runtime import open_runtime
 from bot.settings import Settings
-from bot.templating import labels, render_html
+from bot.templating import labels, languages, render_html
 from bot.updates import UPDATES
 from bot.web import health_app, webhook_app
 from workflow.service.operations import Operations
@@ -78,7 +78,7 @@ def build_application(
         app.bot_data.delivery = Delivery(
             runtime, per_chat_interval=per_chat_interval, global_rate=settings.telegram_send_rate
         )
-        for lang in ("id", "en"):  # Indonesian is also the default for every other language
+        for lang in languages():  # Indonesian (the first) is also the default for every other language
             commands = [BotCommand(name, text) for name, text in labels(lang, "commands").items()]
             await app.bot.set_my_commands(commands, language_code=None if lang == "id" else lang)
         if sweep_interval is not None:  # None: no SLA sweep (tests whose cases run on a fake clock)

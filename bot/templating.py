@@ -3,27 +3,41 @@
 import re
 from datetime import datetime, timedelta
 from functools import cache
+from gettext import GNUTranslations
 from html import unescape
+from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from workflow.duration import format_duration
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
     "LIMIT",
     "labels",
+    "languages",
     "render_html",
     "render_plain",
     "render_text",
     "templates_dir",
     "text_macros",
+    "translations",
     "visible_length",
 ]
 
 #: Telegram's limit on a message's visible text, in UTF-16 code units.
 LIMIT = 4096
+#: The language of every official who has not chosen another, and of anyone unknown.
+DEFAULT_LANGUAGE = "id"
 
 
 def templates_dir() -> Path:
@@ -49,25 +63,68 @@ def _text_environment() -> Environment:
 
 
 @cache
-def _html_environment() -> Environment:
+def languages() -> tuple[str, ...]:
+    """The languages the bot speaks: one per catalog ``templates/locale/<lang>/LC_MESSAGES/messages.po``,
+    Indonesian first (the default), then the others by code. Adding a language is adding a catalog."""
+    catalogs = (templates_dir() / "locale").glob("*/LC_MESSAGES/messages.po")
+    found = {path.parent.parent.name for path in catalogs}
+    return tuple(sorted(found, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang)))
+
+
+@cache
+def translations(lang: str) -> GNUTranslations:
+    """The catalog of ``lang``, compiled in memory from its ``.po`` (no compile step; fuzzy entries
+    are left out, so their messages show the English ``msgid``)."""
+    path = templates_dir() / "locale" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    mo = BytesIO()
+    write_mo(mo, catalog)
+    mo.seek(0)
+    return GNUTranslations(mo)
+
+
+class Language(NamedTuple):
+    code: str
+    name: str  # in the language itself, as a picker shows it: "Indonesia", "English"
+
+
+@cache
+def _html_environment(lang: str = DEFAULT_LANGUAGE) -> Environment:
+    """The Telegram templates' environment of one language: its catalog installed, its formats."""
+    words = translations(lang)
     env = Environment(
         loader=FileSystemLoader(templates_dir()),
         undefined=StrictUndefined,
-        autoescape=True,  # officials' notes and letter facts are user text: escaped for Telegram HTML
+        # officials' notes and letter facts are user text: escaped for Telegram HTML; the .txt label
+        # tables are plain text
+        autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["local"] = _local
-    env.filters["minutes_id"] = lambda d: _minutes(d, "menit")
-    env.filters["minutes_en"] = lambda d: _minutes(d, "min")
+    env.install_gettext_translations(words, newstyle=True)
+    env.filters["local"] = lambda value, tz: _local_babel(value, tz, lang)
+    env.filters["day"] = lambda value: format_date(value, "dd-MM-yyyy", locale=lang)
+    env.filters["number"] = lambda value, digits=0: _number(value, digits, lang)
+    env.filters["minutes"] = lambda value: _minutes(value, words)
+    env.filters["or_list"] = lambda items: format_list(list(items), style="or", locale=lang)
+    # The SOP names each step's action in Indonesian and in English (workflow/sop.py).
+    env.filters["action"] = lambda step: step.action if lang == DEFAULT_LANGUAGE else step.action_en
+    env.globals["languages"] = [Language(code, Locale.parse(code).display_name) for code in languages()]
+    env.globals["lang"] = lang
     return env
 
 
+def _speaks(lang: str) -> str:
+    """``lang`` if it has a catalog, else the default (Indonesian)."""
+    return lang if lang in languages() else DEFAULT_LANGUAGE
+
+
 def render_html(template: str, lang: str, tz: ZoneInfo, **values) -> str:
-    """Render ``templates/telegram/<lang>/<template>.html`` for Telegram's HTML parse mode."""
-    return (
-        _html_environment().get_template(f"telegram/{lang}/{template}.html").render(tz=tz, **values).strip()
-    )
+    """Render ``templates/telegram/<template>.html`` in ``lang`` for Telegram's HTML parse mode."""
+    env = _html_environment(_speaks(lang))
+    return env.get_template(f"telegram/{template}.html").render(tz=tz, **values).strip()
 
 
 def render_plain(template: str, lang: str, tz: ZoneInfo, **values) -> str:
@@ -79,9 +136,10 @@ def render_plain(template: str, lang: str, tz: ZoneInfo, **values) -> str:
 
 @cache
 def labels(lang: str, table: str = "buttons") -> dict[str, str]:
-    """A ``key = text`` table of a language: button labels (``buttons.txt``), ``commands.txt`` …"""
-    text = (templates_dir() / "telegram" / lang / f"{table}.txt").read_text(encoding="utf-8")
-    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("{#"))
+    """A ``key = text`` table in ``lang``: button labels (``telegram/buttons.txt``), the command
+    menu (``telegram/commands.txt``) …, each text from the catalogs."""
+    text = _html_environment(_speaks(lang)).get_template(f"telegram/{table}.txt").render()
+    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line)
     return {key.strip(): value.strip() for key, value in pairs}
 
 
@@ -109,9 +167,25 @@ def _visible(html: str) -> str:
     return unescape(_TAG.sub("", html))
 
 
-def _minutes(value: timedelta, unit: str) -> str:
+def _minutes(value: timedelta, words: GNUTranslations) -> str:
+    """A duration in whole minutes ("17 menit", "17 min"), or seconds under a minute."""
     seconds = int(value.total_seconds())
-    return f"{seconds // 60} {unit}" if value >= _MINUTE else f"{seconds} s"
+    if value >= _MINUTE:
+        return words.ngettext("%(num)d min", "%(num)d min", seconds // 60) % {"num": seconds // 60}
+    return words.ngettext("%(num)d s", "%(num)d s", seconds) % {"num": seconds}
+
+
+def _number(value: float, digits: int, lang: str) -> str:
+    """A count or ratio as the locale writes it: 1.000 and 1,5 in Indonesian, 1,000 and 1.5 in English."""
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""), locale=lang)
+
+
+def _local_babel(value: datetime | None, tz: ZoneInfo, lang: str) -> str:
+    """A moment as ``dd-MM-yyyy HH:mm`` in ``tz`` as ``lang`` writes it, and the zone (WIB)."""
+    if value is None:
+        return "-"
+    local = value.astimezone(tz)
+    return f"{format_datetime(local, 'dd-MM-yyyy HH:mm', tzinfo=tz, locale=lang)} {local.tzname()}"
 
 
 def _duration(value: timedelta) -> str:

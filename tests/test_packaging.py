@@ -42,7 +42,8 @@ def test_wheel_contains_sops_templates_and_migrations(wheel):
     assert any(n.startswith("workflow/db/migrations/versions/0001_") for n in names)
     assert "workflow/db/migrations/env.py" in names
     assert "bot/demo/roster.toml" in names
-    assert "bot/templates/telegram/id/step_assigned.html" in names
+    assert "bot/templates/telegram/step_assigned.html" in names
+    assert "bot/templates/locale/id/LC_MESSAGES/messages.po" in names
 
 
 def test_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):

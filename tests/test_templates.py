@@ -1,7 +1,9 @@
 """Every Telegram template renders in Indonesian and English at every step kind of the seed SOP,
 from real case views, with officials' text escaped for Telegram's HTML. No network."""
 
+import re
 import shutil
+from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,21 +15,30 @@ from bot.botapi.html import parse_html
 from bot.callbacks import decode
 from bot.intake import LIMITS
 from bot.messages import history_text, step_keyboard, step_text
-from bot.templating import LIMIT, _html_environment, labels, render_html, render_plain, templates_dir
+from bot.templating import (
+    LIMIT,
+    _html_environment,
+    labels,
+    languages,
+    render_html,
+    render_plain,
+    templates_dir,
+)
 from tests.conftest import WIB, Clock, build_services, letter
 from tests.driving import MANIFEST, TICK_VALUES, step_action
 from tests.test_digest_text import digest as sample_digest
 from workflow.commands import Reject, Return, SubmitManifest, TickItem
+from workflow.errors import REFUSALS
 from workflow.service.cases import CaseView
 from workflow.sop import StepKind
-from workflow.states import CHECKLIST
+from workflow.states import CHECKLIST, Instruction
 
 TELEGRAM = templates_dir() / "telegram"
-LANGUAGES = ("id", "en")
+LANGUAGES = languages()
 #: Text an official or a letter might carry that Telegram's HTML would otherwise take as markup.
 HOSTILE = "<script>alert(\"x\")</script> & 'kutip' <b>tebal</b>"
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;kutip&#39; &lt;b&gt;tebal&lt;/b&gt;"
-TEMPLATES = sorted(p.stem for p in (TELEGRAM / "id").glob("*.html"))
+TEMPLATES = sorted(p.stem for p in TELEGRAM.glob("*.html"))
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +87,19 @@ def views(walk) -> dict[str, CaseView]:
     return walk[0]
 
 
+def refusal_params(at) -> defaultdict:
+    """A refusal's params as ``bot.handlers.replies.why`` passes them, names hostile."""
+    params = {
+        "by": HOSTILE,
+        "holder": HOSTILE,
+        "granters": HOSTILE,
+        "at": at,
+        "role": "Direktur",
+        "step_no": 3,
+    }
+    return defaultdict(lambda: None, params | {"state": "rejected", "limit": 200, "tries_left": 3})
+
+
 def values(view: CaseView) -> dict:
     """Every value any Telegram template asks for, user text hostile wherever a person writes it."""
     record = view.case.current or view.case.steps[-1]
@@ -100,8 +124,9 @@ def values(view: CaseView) -> dict:
         "item": "archived",
         "closed": view.case.current is None,
         "hash": "b" * 64,
-        "code": "invalid_input",
+        "code": "not_holder",
         "left": 3,
+        "p": refusal_params(record.started_at),
         "detail": HOSTILE,
         "letter": view.case.letter,
         "errors": {"purpose": "too_long"},
@@ -143,11 +168,13 @@ def assert_safe(html: str) -> None:
         assert ESCAPED in html
 
 
-def test_the_indonesian_and_english_folders_hold_the_same_templates():
-    names = {lang: sorted(p.name for p in (TELEGRAM / lang).iterdir()) for lang in LANGUAGES}
-
-    assert names["id"] == names["en"]
-    assert labels("id").keys() == labels("en").keys()
+def test_indonesian_comes_first_and_every_language_labels_the_same_buttons_and_commands():
+    assert LANGUAGES[0] == "id" and "en" in LANGUAGES
+    for table in ("buttons", "commands"):
+        keys = {lang: labels(lang, table).keys() for lang in LANGUAGES}
+        assert all(keys[lang] == keys["id"] for lang in LANGUAGES), table
+        texts = [text for lang in LANGUAGES for text in labels(lang, table).values()]
+        assert all(texts) and not any("{" in text for text in texts), table
 
 
 def test_the_case_views_cover_every_step_kind_of_the_seed_sop(views):
@@ -159,8 +186,9 @@ def test_the_case_views_cover_every_step_kind_of_the_seed_sop(views):
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_every_template_renders_strictly_at_every_step_with_user_text_escaped(views, template, lang):
-    source = (TELEGRAM / lang / f"{template}.html").read_text(encoding="utf-8")
-    asked = meta.find_undeclared_variables(_html_environment().parse(source)) - {"tz"}
+    source = (TELEGRAM / f"{template}.html").read_text(encoding="utf-8")
+    env = _html_environment(lang)
+    asked = meta.find_undeclared_variables(env.parse(source)) - {"tz"} - env.globals.keys()
     assert asked <= values(views["step1"]).keys(), f"give values() in this file a value for {asked}"
 
     rendered = {name: render_html(template, lang, WIB, **values(view)) for name, view in views.items()}
@@ -221,5 +249,105 @@ def test_plain_text_fields_carry_no_markup_and_show_user_text_as_written(views, 
     for text in shown.values():
         assert "&lt;" not in text and "&amp;" not in text and "&#" not in text
         assert "<b>" not in text.replace(HOSTILE, "")  # no tag of the template's own
-    if template == "refused":  # the detail of a refused input, as the official wrote it
+    if template == "refused":  # the holder's name, as it was written
         assert all(HOSTILE in text for text in shown.values())
+
+
+#: What varies a message besides the case: every refusal and intake code, question, field, count …
+INTAKE_CODES = [
+    "empty", "too_long", "one_line", "control", "date_format", "date_future", "scan_expected", "scan_type",
+    "scan_too_large", "uploads_forbidden",
+]  # fmt: skip
+CODES = [*REFUSALS, *INTAKE_CODES, "something_new"]
+FIELDS = ["number", "date", "institution", "purpose", "pks", "scan"]
+QUESTIONS = [
+    "note", "return", "reject", "sign", "manifest", "tick_archived", "tick_sent", "tick_receipt",
+    "pin_new", "pin_confirm", "pin_proof", "intake", None,
+]  # fmt: skip
+VARIANTS = [
+    *({"code": code} for code in CODES),
+    *({"errors": {field: code}, "field": field} for field in FIELDS for code in INTAKE_CODES),
+    *({"field": field} for field in FIELDS),
+    *({"intro": intro, "taken": [], "scan_received": None} for intro in ("scan", None)),
+    *({"open": question, "case_number": None} for question in QUESTIONS),
+    *({"item": item.value} for item in CHECKLIST),
+    *({"count": count} for count in (0, 1, 3)),
+    {"change": None, "by": None, "at": None, "to": None, "hash": None, "forced": False, "left": 1},
+    {"deleted": False, "locked": False, "manifest": None, "name": None, "acting_for": None},
+    {"rule": {"kind": "sign", "by": None}, "sp_number": None, "errors": {}},
+    {"rule": None},
+]
+
+
+def renderings(views, lang: str):
+    """(template, visible text) of every template in ``lang``, at every step, in every variant it uses."""
+    env = _html_environment(lang)
+    for template in TEMPLATES:
+        source = (TELEGRAM / f"{template}.html").read_text(encoding="utf-8")
+        asked = meta.find_undeclared_variables(env.parse(source))
+        variants = [{}, *(v for v in VARIANTS if v.keys() <= asked)]
+        if "refused" in template:  # a refusal's sentence is looked up by its code: only REFUSALS has one
+            variants = [v for v in variants if v.get("code", "not_holder") in REFUSALS]
+        if template == "_duties":  # its includers render it only with a rule
+            variants = [v for v in variants if v.get("rule", True)]
+        for view in views.values():
+            base = values(view) | {
+                "outcome": labels(lang)["done_forward"],
+                "button": render_plain("intake_force_button", lang, WIB),
+            }
+            for variant in variants:
+                yield template, parse_html(render_html(template, lang, WIB, **(base | variant))).text
+    for table in ("buttons", "commands"):
+        for text in labels(lang, table).values():
+            yield table, text
+
+
+def words_of(text: str, views) -> set[str]:
+    """The words of a rendered message that the catalogs chose: not the officials' text, the names,
+    the SOP's own words, the commands or what is meant to be typed (``disposisi case scan …``)."""
+    for view in views.values():
+        data = [view.directory.name(o) for o in ("tu1", "dir", "ksd1", "kasi1", "op1", "op2", "jfu1")]
+        data += [s.action for s in view.sop.steps] + [r for s in view.sop.steps for r in s.requires]
+        data += [s.name for s in sample_digest().month.steps] + [i.value for i in Instruction]
+        for value in sorted(filter(None, data), key=len, reverse=True):
+            text = text.replace(value, " ")
+    text = text.replace(HOSTILE, " ")
+    text = re.sub(r"disposisi (case|roster) [\w-]+( \S+)*?( FILE)?\b", " ", text)
+    text = re.sub(r"/\w+", " ", text)  # the commands: /batal, /terima …
+    return set(re.findall(r"[A-Za-z]+", text))
+
+
+#: English a translator might leave in an Indonesian message (words Indonesian officials also use,
+#: such as SOP, PIN, SHA-256, PKS/MoU, admin, manifest, record, hash, hardcopy, are not here).
+ENGLISH = {
+    "the", "of", "by", "and", "is", "was", "not", "to", "from", "at", "for", "with", "your", "you", "or",
+    "Step", "step", "steps", "Letter", "letter", "Case", "case", "cases", "Reminder", "Due", "due",
+    "Required", "recorded", "Reassign", "closed", "open", "waiting", "done", "History", "Received",
+    "Please", "Send", "send", "Sorry", "Usage", "unknown", "Records", "Pages", "Permit", "permit",
+    "Signing", "signing", "button", "buttons", "Scan", "scan", "late", "none", "yet", "min", "Reason",
+    "Note", "note", "Returned", "returned", "Rejected", "rejected", "cancelled", "Escalation", "Purpose",
+    "Requester", "Institution", "Forward", "Forwarded", "Sign", "Signed", "Ticked", "Access", "access",
+    "Language", "Choose", "Search", "Help", "Cancel", "Register", "cannot", "must", "already", "in",
+}  # fmt: skip
+#: Indonesian an English message should not carry (the SOP's own words, names and the instructions
+#: of the lembar disposisi, which stay Indonesian in every language, are taken out first).
+INDONESIAN = {
+    "yang", "dan", "dari", "untuk", "oleh", "pada", "berkas", "Berkas", "langkah", "Langkah", "surat",
+    "Surat", "tidak", "Tidak", "sudah", "belum", "Anda", "kirim", "Kirim", "dengan", "atau", "ini",
+    "itu", "telah", "akan", "menit", "jam", "detik", "selesai", "ditolak", "dikembalikan", "Riwayat",
+    "Kembali", "Catatan", "Tolak", "Alihkan", "Teruskan", "Diterima", "Pemohon", "Keperluan", "Batas",
+    "Pengingat", "Mohon", "Maaf", "Silakan", "tombol", "pejabat", "pindaian", "Pindaian", "bahasa",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "foreign"), [("id", ENGLISH), ("en", INDONESIAN)])
+def test_no_message_carries_stock_words_of_the_other_language(views, lang, foreign):
+    found: dict[str, set[str]] = {}
+    for template, text in renderings(views, lang):
+        words = words_of(text, views) & foreign
+        if lang == "id" and "(closed)" in text:  # a case's state, as the engine names it
+            words.add("(closed)")
+        if words:
+            found.setdefault(template, set()).update(words)
+
+    assert not found, f"{lang} messages with words of the other language: {found}"

@@ -8,11 +8,10 @@ from bot.context import BotContext
 from bot.handlers.identify import official_of
 from bot.handlers.questions import consumer, reask, refuse_answer
 from bot.handlers.replies import deliver_now, refusal_text, refuse_command
-from bot.templating import render_html
+from bot.templating import languages, render_html
 from workflow.commands import TickItem
 from workflow.errors import DomainError, InvalidInput, NotAuthorised
 from workflow.roster import Official
-from workflow.service.identity import LANGUAGES
 from workflow.service.pending import Pending
 from workflow.service.pins import check_pin_format, pin_matches
 from workflow.states import ChecklistItem
@@ -123,16 +122,16 @@ async def on_language(update: Update, context: BotContext) -> None:
     if official is None:
         return
     choice = (context.args or [""])[0].lower()
-    if choice not in LANGUAGES:
+    if choice not in languages():
         await refuse_command(
             rt,
             official.key,
             "bahasa",
-            InvalidInput(f"/bahasa takes {' or '.join(LANGUAGES)}", code="command_usage"),
+            InvalidInput(f"/bahasa takes {' or '.join(languages())}", code="command_usage"),
         )
         await update.effective_message.reply_text(render_html("language_usage", lang, rt.settings.tz))
         return
-    await asyncio.to_thread(rt.identity.set_language, official.key, choice)
+    await asyncio.to_thread(rt.identity.set_language, official.key, choice, languages())
     await update.effective_message.reply_text(render_html("language_set", choice, rt.settings.tz))
 
 

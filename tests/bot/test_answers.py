@@ -155,7 +155,7 @@ def test_an_empty_or_over_long_note_and_an_answer_to_a_closed_prompt_are_audited
 
     number, before, too_long, empty, closed = asyncio.run(scenario())
 
-    assert "1001" in too_long.text and "(yang Anda kirim: 0)" in empty.text
+    assert "1.001" in too_long.text and "(yang Anda kirim: 0)" in empty.text
     assert "sudah tidak terbuka" in closed.text and "Tidak ada yang sedang menunggu" in closed.text
     assert cases.view(number).case == before
     assert refused_answers(sessions, "dir") == [

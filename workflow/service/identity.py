@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -18,6 +18,7 @@ __all__ = ["IdentityService"]
 
 #: A stranger's repeated attempts are audited at most once per this interval.
 STRANGER_AUDIT_INTERVAL = timedelta(hours=1)
+#: The languages when the caller names none; the bot passes those it has a catalog for.
 LANGUAGES = ("id", "en")
 
 
@@ -146,12 +147,11 @@ class IdentityService:
         """The official's language: ``id`` unless they chose ``en``."""
         return run_in_transaction(self._sessions, lambda s: s.get(OfficialRow, key).language)
 
-    def set_language(self, key: str, language: str) -> None:
-        """Choose the language of the bot's messages (``id`` or ``en``)."""
-        if language not in LANGUAGES:
+    def set_language(self, key: str, language: str, offered: Sequence[str] = LANGUAGES) -> None:
+        """Choose the language of the bot's messages, one of ``offered`` (``id``, ``en`` …)."""
+        if language not in offered:
             raise InvalidInput(
-                f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}",
-                code="unknown_language",
+                f"unknown language {language!r}; choose one of: {', '.join(offered)}", code="unknown_language"
             )
         now = self._clock()
 
