@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot.context import BotContext, BotData
 from bot.delivery import Delivery
+from bot.failures import SetupError
 from bot.handlers import answers, manifest  # noqa: F401  (registers the answer consumers)
 from bot.handlers.buttons import on_press
 from bot.handlers.commands import on_language, on_pin, on_receipt
@@ -152,7 +153,10 @@ async def running(app: Application, *, polling: bool = True) -> AsyncIterator[Ap
         await app.post_init(app)
         await app.start()
         if polling:
-            await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=UPDATES)
+            # Long polling: each getUpdates waits up to POLL_TIMEOUT_SECONDS for an update; PTB adds
+            # that to the HTTP read timeout, and stop() cancels the request in flight.
+            timeout = app.bot_data.runtime.settings.poll_timeout_seconds
+            await app.updater.start_polling(poll_interval=0.0, timeout=timeout, allowed_updates=UPDATES)
         try:
             yield app
         finally:
@@ -177,7 +181,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         runner = web.AppRunner(site_app, access_log=None)
         await runner.setup()
         if port:
-            await web.TCPSite(runner, settings.webhook_listen, port).start()
+            await _listen(runner, settings.webhook_listen, port, "WEBHOOK_PORT" if webhook else "HEALTH_PORT")
             log.info(
                 "listening on %s:%s (%s)", settings.webhook_listen, port, "webhook" if webhook else "health"
             )
@@ -185,6 +189,16 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             await stop.wait()
         finally:
             await runner.cleanup()
+
+
+async def _listen(runner: web.AppRunner, host: str, port: int, setting: str) -> None:
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        raise SetupError(
+            f"cannot listen on {host}:{port} (WEBHOOK_LISTEN, {setting}): {exc.strerror or exc}; "
+            f"another program uses the port, or choose another {setting}"
+        ) from exc
 
 
 def last_sweep(app: Application) -> datetime | None:

@@ -94,7 +94,9 @@ def test_sop_check_names_file_step_and_field_of_a_bad_file(cli, tmp_path):
     assert f"{bad}: step 4, field 'sla': bad duration '30 menit'" in result.output
 
 
-def test_commands_on_an_unmigrated_database_name_the_command(cli):
+def test_commands_on_an_unmigrated_database_name_the_command(cli, tmp_path):
+    (tmp_path / "cli.db").touch()  # a database file without the schema
+
     result = cli("case", "show", "1")
 
     assert result.exit_code == 2
