@@ -209,14 +209,15 @@ def last_sweep(app: Application) -> datetime | None:
 async def _sweep(context: BotContext) -> None:
     """Queue the reminders and escalations that fell due (rows; exactly once), then send them.
 
-    One INFO line per sweep that queued something; a quiet sweep (every few seconds) logs at DEBUG.
+    Each reminder and escalation is one INFO line of its own (``workflow.db.caselog``); the sweep
+    itself logs at DEBUG, so a quiet hour logs nothing at INFO.
     """
     started = perf_counter()
     created = await asyncio.to_thread(context.bot_data.extra["sweep"].run)
     context.bot_data.extra["sweep_finished_at"] = datetime.now(UTC)
     took = (perf_counter() - started) * 1000
     if created:
-        log.info("SLA sweep: %d notices queued in %.0f ms", created, took)
+        log.debug("SLA sweep: %d notices queued in %.0f ms", created, took)
         await context.bot_data.delivery.run_once(context.bot)
     else:
         log.debug("SLA sweep: nothing due (%.0f ms)", took)
