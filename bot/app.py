@@ -10,6 +10,7 @@ from time import perf_counter
 from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -24,7 +25,7 @@ from telegram.ext import (
 
 from bot.context import BotContext, BotData
 from bot.delivery import Delivery
-from bot.failures import SetupError
+from bot.failures import SetupError, explain
 from bot.handlers import answers, manifest  # noqa: F401  (registers the answer consumers)
 from bot.handlers.buttons import on_press
 from bot.handlers.commands import on_language, on_pin, on_receipt
@@ -156,7 +157,12 @@ async def running(app: Application, *, polling: bool = True) -> AsyncIterator[Ap
             # Long polling: each getUpdates waits up to POLL_TIMEOUT_SECONDS for an update; PTB adds
             # that to the HTTP read timeout, and stop() cancels the request in flight.
             timeout = app.bot_data.runtime.settings.poll_timeout_seconds
-            await app.updater.start_polling(poll_interval=0.0, timeout=timeout, allowed_updates=UPDATES)
+            await app.updater.start_polling(
+                poll_interval=0.0,
+                timeout=timeout,
+                allowed_updates=UPDATES,
+                error_callback=_polling_failed(app.bot_data.runtime.settings),
+            )
         try:
             yield app
         finally:
@@ -189,6 +195,17 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             await stop.wait()
         finally:
             await runner.cleanup()
+
+
+def _polling_failed(settings: Settings):
+    """Say in one line why a poll failed (PTB tries again with a growing pause); the traceback at DEBUG."""
+
+    def report(exc: TelegramError) -> None:
+        problem = explain(exc, settings)
+        log.error("polling for updates failed: %s", problem if problem is not None else exc)
+        log.debug("polling for updates failed", exc_info=exc)
+
+    return report
 
 
 async def _listen(runner: web.AppRunner, host: str, port: int, setting: str) -> None:

@@ -130,8 +130,7 @@ def _one(exc: BaseException, settings: Settings) -> SetupError | None:
     if isinstance(exc, Conflict):
         return SetupError(
             f"the Bot API at {base} refused to hand this bot its updates ({exc.message}): another process "
-            "runs with the same TELEGRAM_BOT_TOKEN, or a webhook is set while WEBHOOK_URL is empty; stop "
-            "the other process, or set WEBHOOK_URL"
+            "polls with the same TELEGRAM_BOT_TOKEN; stop it (one process per token when polling)"
         )
     if isinstance(exc, BadRequest) and settings.webhook_url:
         return SetupError(
