@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
-from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError
 
 from bot.logs import redact
 from bot.settings import Settings
@@ -94,10 +94,12 @@ def database_failure(exc: BaseException, url: str) -> SetupError | None:
         password = _password(url)
         if password:
             reason = reason.replace(password, "***")
-        return SetupError(
-            f"cannot open the database at DATABASE_URL={masked_url(url)}: {reason}; check that the "
-            "server runs and that host, port, user, password and database name are right"
+        advice = (
+            "check that the file's folder exists and that this user may write there"
+            if _is_sqlite(url)
+            else "check that the server runs and that host, port, user, password and database name are right"
         )
+        return SetupError(f"cannot open the database at DATABASE_URL={masked_url(url)}: {reason}; {advice}")
     return None
 
 
@@ -138,12 +140,19 @@ def _one(exc: BaseException, settings: Settings) -> SetupError | None:
             "public https:// URL on port 443, 80, 88 or 8443 that reaches this host, and WEBHOOK_SECRET "
             "1-256 characters of A-Z, a-z, 0-9, _ and -"
         )
-    if isinstance(exc, (NetworkError, Forbidden)) and not isinstance(exc, BadRequest):
+    if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
         return SetupError(
             f"cannot reach the Bot API at {base} ({exc.message}): check the network, a firewall or proxy, "
             "and the setting"
         )
     return database_failure(exc, settings.database_url)
+
+
+def _is_sqlite(url: str) -> bool:
+    try:
+        return make_url(url).get_backend_name() == "sqlite"
+    except ArgumentError:
+        return False
 
 
 def _password(url: str) -> str | None:

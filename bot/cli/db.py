@@ -29,6 +29,10 @@ def upgrade() -> None:
             run_upgrade(engine)
         finally:
             engine.dispose()
+    except OSError as exc:  # the folder of a new SQLite file cannot be made
+        fail(
+            f"cannot create the database folder for DATABASE_URL={masked_url(url)}: {exc.strerror or exc}", 2
+        )
     except Exception as exc:
         problem = exc if isinstance(exc, SetupError) else database_failure(exc, url)
         if problem is None:
