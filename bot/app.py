@@ -10,6 +10,7 @@ from time import perf_counter
 from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -24,6 +25,7 @@ from telegram.ext import (
 
 from bot.context import BotContext, BotData
 from bot.delivery import Delivery
+from bot.failures import SetupError, explain
 from bot.handlers import answers, manifest  # noqa: F401  (registers the answer consumers)
 from bot.handlers.buttons import on_press
 from bot.handlers.commands import on_language, on_pin, on_receipt
@@ -152,7 +154,15 @@ async def running(app: Application, *, polling: bool = True) -> AsyncIterator[Ap
         await app.post_init(app)
         await app.start()
         if polling:
-            await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=UPDATES)
+            # Long polling: each getUpdates waits up to POLL_TIMEOUT_SECONDS for an update; PTB adds
+            # that to the HTTP read timeout, and stop() cancels the request in flight.
+            timeout = app.bot_data.runtime.settings.poll_timeout_seconds
+            await app.updater.start_polling(
+                poll_interval=0.0,
+                timeout=timeout,
+                allowed_updates=UPDATES,
+                error_callback=_polling_failed(app.bot_data.runtime.settings),
+            )
         try:
             yield app
         finally:
@@ -177,7 +187,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         runner = web.AppRunner(site_app, access_log=None)
         await runner.setup()
         if port:
-            await web.TCPSite(runner, settings.webhook_listen, port).start()
+            await _listen(runner, settings.webhook_listen, port, "WEBHOOK_PORT" if webhook else "HEALTH_PORT")
             log.info(
                 "listening on %s:%s (%s)", settings.webhook_listen, port, "webhook" if webhook else "health"
             )
@@ -185,6 +195,27 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             await stop.wait()
         finally:
             await runner.cleanup()
+
+
+def _polling_failed(settings: Settings):
+    """Say in one line why a poll failed (PTB tries again with a growing pause); the traceback at DEBUG."""
+
+    def report(exc: TelegramError) -> None:
+        problem = explain(exc, settings)
+        log.error("polling for updates failed: %s", problem if problem is not None else exc)
+        log.debug("polling for updates failed", exc_info=exc)
+
+    return report
+
+
+async def _listen(runner: web.AppRunner, host: str, port: int, setting: str) -> None:
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        raise SetupError(
+            f"cannot listen on {host}:{port} (WEBHOOK_LISTEN, {setting}): {exc.strerror or exc}; "
+            f"another program uses the port, or choose another {setting}"
+        ) from exc
 
 
 def last_sweep(app: Application) -> datetime | None:
@@ -195,14 +226,15 @@ def last_sweep(app: Application) -> datetime | None:
 async def _sweep(context: BotContext) -> None:
     """Queue the reminders and escalations that fell due (rows; exactly once), then send them.
 
-    One INFO line per sweep that queued something; a quiet sweep (every few seconds) logs at DEBUG.
+    Each reminder and escalation is one INFO line of its own (``workflow.db.caselog``); the sweep
+    itself logs at DEBUG, so a quiet hour logs nothing at INFO.
     """
     started = perf_counter()
     created = await asyncio.to_thread(context.bot_data.extra["sweep"].run)
     context.bot_data.extra["sweep_finished_at"] = datetime.now(UTC)
     took = (perf_counter() - started) * 1000
     if created:
-        log.info("SLA sweep: %d notices queued in %.0f ms", created, took)
+        log.debug("SLA sweep: %d notices queued in %.0f ms", created, took)
         await context.bot_data.delivery.run_once(context.bot)
     else:
         log.debug("SLA sweep: nothing due (%.0f ms)", took)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.failures import SetupError, database_failure, require_database
 from bot.settings import Settings
 from workflow.calendar import Continuous, WorkCalendar
 from workflow.calendar_config import SHIPPED_CALENDAR, load_calendar
@@ -52,7 +53,7 @@ class Runtime:
         self.engine.dispose()
 
 
-class MissingAuditKey(RuntimeError):
+class MissingAuditKey(SetupError):
     """A command that changes data was started without ``AUDIT_KEY``."""
 
 
@@ -91,6 +92,8 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         CalendarError: the calendar file is bad.
         KeyFileError: a signing key file is bad.
         NotMigrated: the schema is not at head; the message names ``command_name``.
+        SetupError: ``DATABASE_URL`` is malformed, names a SQLite file that does not exist, or a
+            server that does not answer.
     """
     key = settings.audit_key.get_secret_value().encode() if settings.audit_key else None
     if writes and key is None:
@@ -101,12 +104,19 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
     sops = load_sops(settings.sop_path)
     calendar = office_calendar(settings)
     seal = signing_keys(settings)
-    engine = make_engine(settings.database_url)
+    require_database(settings.database_url, command_name)  # a missing SQLite file is never created here
     try:
-        check_migrated(engine, command_name)
-    except Exception:
-        engine.dispose()
-        raise
+        engine = make_engine(settings.database_url)
+        try:
+            check_migrated(engine, command_name)
+        except Exception:
+            engine.dispose()
+            raise
+    except Exception as exc:
+        problem = database_failure(exc, settings.database_url)
+        if problem is None:
+            raise
+        raise problem from exc
     previous = tuple(k.get_secret_value().encode() for k in settings.audit_previous_keys)
     sessions = make_session_factory(engine, key, previous)
     cases = CaseService(

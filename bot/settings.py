@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     )
     case_prefix: str = Field(default="LDK", pattern=r"^[A-Za-z]{1,10}$", description="Case number prefix")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    log_format: str = Field(
+        default="text",
+        pattern=r"^(text|json)$",
+        description="text: one readable line per record; json: one JSON object per line (journald, shippers)",
+    )
     audit_key: SecretStr | None = Field(
         default=None,
         description="Secret key of the audit chain's HMAC (32+ characters), kept outside the database",
@@ -82,6 +87,12 @@ class Settings(BaseSettings):
     )
     invite_ttl_hours: int = Field(
         default=72, ge=1, le=24 * 30, description="How long an invitation link is valid"
+    )
+    poll_timeout_seconds: int = Field(
+        default=30,
+        ge=1,
+        le=50,
+        description="Long polling: how long each getUpdates waits for an update before it returns empty",
     )
     telegram_send_rate: int = Field(
         default=25,

@@ -91,6 +91,12 @@ def build_services(url, sops, roster, clock, migrate=False):
     return CaseService(sessions, sops, tz=WIB, clock=clock, seal=SEAL), sessions, engine
 
 
+def reimport(sessions, roster, actor: str = "cli:admin", clock=None):
+    """Import ``roster`` as an admin who saw the plan and confirmed its deactivations (``--yes``)."""
+    service = RosterService(sessions, clock) if clock is not None else RosterService(sessions)
+    return service.import_roster(roster, actor, approved=service.plan(roster))
+
+
 def give_pins(sessions, pin_hash: str = _PIN_HASH) -> None:
     """Every official signs with ``PIN``, as if each had chosen it with the admin's one-time code."""
     with sessions.begin() as session:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import HERE, PIN, SEAL, WIB, letter
+from tests.conftest import HERE, PIN, SEAL, WIB, letter, reimport
 from tests.driving import (
     MANIFEST,
     OTHER_MANIFEST,
@@ -52,7 +52,6 @@ from workflow.errors import (
 from workflow.release import release_blockers
 from workflow.roster import parse_roster
 from workflow.service.cases import CaseService
-from workflow.service.roster import RosterService
 from workflow.sop import parse_sop
 from workflow.states import CaseState, ChecklistItem, Instruction, StepOutcome
 
@@ -77,7 +76,7 @@ def deactivate(sessions, clock, sops, *keys: str) -> None:
             official["active"] = False
     roles = {r.key for s in sops.values() for r in s.roles}
     roster = parse_roster(data, "roster.toml", roles, WIB)
-    RosterService(sessions, clock).import_roster(roster, "cli:test")
+    reimport(sessions, roster, "cli:test", clock)
 
 
 # -- acknowledge ----------------------------------------------------------------------------------

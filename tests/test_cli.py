@@ -1,5 +1,6 @@
 """The ``disposisi`` command line, run in-process against a temporary database."""
 
+import getpass
 import hashlib
 import hmac
 import re
@@ -94,7 +95,9 @@ def test_sop_check_names_file_step_and_field_of_a_bad_file(cli, tmp_path):
     assert f"{bad}: step 4, field 'sla': bad duration '30 menit'" in result.output
 
 
-def test_commands_on_an_unmigrated_database_name_the_command(cli):
+def test_commands_on_an_unmigrated_database_name_the_command(cli, tmp_path):
+    (tmp_path / "cli.db").touch()  # a database file without the schema
+
     result = cli("case", "show", "1")
 
     assert result.exit_code == 2
@@ -476,3 +479,53 @@ def test_sla_show_lists_open_steps_with_due_times(ready):
     assert empty.exit_code == 0 and "No open steps." in empty.output
     assert listed.exit_code == 0
     assert "LDK-" in listed.output and "Dr. Andi Direktur" in listed.output and "WIB" in listed.output
+
+
+def roster_without_dir(tmp_path) -> Path:
+    """The test roster with the Direktur marked inactive."""
+    text = ROSTER.read_text(encoding="utf-8")
+    head, rest = text.split('key = "dir"', 1)
+    path = tmp_path / "roster-without-dir.toml"
+    path.write_text(head + 'key = "dir"\nactive = false' + rest, encoding="utf-8")
+    return path
+
+
+def test_roster_import_dry_run_prints_the_plan_and_changes_nothing(ready, tmp_path):
+    before = len(audit_rows(tmp_path))
+
+    result = ready("roster", "import", str(roster_without_dir(tmp_path)), "--dry-run")
+
+    assert result.exit_code == 0
+    assert "dry run, nothing changed" in result.output and "deactivate: dir" in result.output
+    assert len(audit_rows(tmp_path)) == before
+
+
+def test_roster_import_that_deactivates_needs_yes_and_names_the_open_steps(ready, tmp_path):
+    number = re.search(r"LDK-\d{4}-\d{4}", new_case(ready).output)[0]
+    before = len(audit_rows(tmp_path))
+
+    refused = ready("roster", "import", str(roster_without_dir(tmp_path)))
+
+    assert refused.exit_code == 2
+    assert f"deactivate: dir, who holds the open step {number} step 1" in refused.output
+    assert "needs --yes" in refused.output and len(audit_rows(tmp_path)) == before
+
+    done = ready("roster", "import", str(roster_without_dir(tmp_path)), "--yes")
+
+    assert done.exit_code == 0
+    assert ("cli:" + getpass.getuser(), "roster_deactivated", "ok") in audit_rows(tmp_path)
+
+
+@pytest.mark.parametrize(("answer", "code", "deactivated"), [("n", 1, False), ("y", 0, True)])
+def test_roster_import_in_a_terminal_asks_before_deactivating(
+    ready, tmp_path, monkeypatch, answer, code, deactivated
+):
+    monkeypatch.setattr("bot.cli.roster._interactive", lambda: True)
+
+    result = CliRunner().invoke(
+        app, ["roster", "import", str(roster_without_dir(tmp_path))], input=f"{answer}\n"
+    )
+
+    assert result.exit_code == code
+    assert "Deactivate dir?" in result.output
+    assert any(a == "roster_deactivated" for _, a, _ in audit_rows(tmp_path)) is deactivated

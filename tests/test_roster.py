@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.conftest import WIB
+from tests.conftest import WIB, letter
 from workflow.db.models import AuditRow, OfficialRow, StandInRow
 from workflow.roster import RosterError, load_roster, parse_roster
 from workflow.service.roster import RosterService
+from workflow.service.rosterplan import HeldStep, UnconfirmedDeactivation
 
 ROSTER = Path(__file__).parent / "data" / "roster.toml"
 ROLES = {"direktur", "kasubdit", "kasi", "jfu"}
@@ -107,7 +108,9 @@ def test_official_left_out_of_the_file_is_deactivated_not_deleted(services, cloc
     d = data()
     d["officials"] = [o for o in d["officials"] if o["key"] != "op3"]
 
-    counts = RosterService(sessions, clock).import_roster(parse_roster(d, "r", ROLES, WIB), "cli:test")
+    service, without_op3 = RosterService(sessions, clock), parse_roster(d, "r", ROLES, WIB)
+
+    counts = service.import_roster(without_op3, "cli:test", approved=service.plan(without_op3))
 
     assert counts == {"deactivated": 1}
     assert officials(sessions)["op3"].active is False
@@ -144,8 +147,8 @@ def test_returning_official_is_reactivated(services, roster, clock):
     _, sessions = services
     d = data()
     d["officials"] = [o for o in d["officials"] if o["key"] != "op3"]
-    service = RosterService(sessions, clock)
-    service.import_roster(parse_roster(d, "r", ROLES, WIB), "cli:test")
+    service, without_op3 = RosterService(sessions, clock), parse_roster(d, "r", ROLES, WIB)
+    service.import_roster(without_op3, "cli:test", approved=service.plan(without_op3))
 
     service.import_roster(roster, "cli:test")
 
@@ -175,3 +178,67 @@ def test_telegram_id_already_linked_to_someone_else_is_refused(services, clock):
         RosterService(sessions, clock).import_roster(parse_roster(d, "r", ROLES, WIB), "cli:test")
 
     assert officials(sessions)["ksd1"].telegram_id is None
+
+
+def without(*keys: str, **changes) -> dict:
+    d = data()
+    d["officials"] = [{**o, **changes.get(o["key"], {})} for o in d["officials"] if o["key"] not in keys]
+    return d
+
+
+def test_the_plan_names_what_would_change_and_changes_nothing(services, clock):
+    _, sessions = services
+    d = without("op3", op1={"reports_to": "kasi2"}, kasi2={"active": False})
+    d["officials"].append({"key": "op9", "name": "Op Baru", "role": "jfu"})
+    before = audit_count(sessions)
+
+    plan = RosterService(sessions, clock).plan(parse_roster(d, "r", ROLES, WIB))
+
+    assert (plan.added, plan.changed, plan.deactivated) == (
+        ("op9",),
+        (("op1", ("reports_to",)),),
+        ("kasi2", "op3"),
+    )
+    assert audit_count(sessions) == before and officials(sessions)["op3"].active is True
+
+
+def test_deactivating_without_an_approved_plan_is_refused_naming_the_open_steps(services, clock):
+    cases, sessions = services
+    number = cases.open_case(letter(), "tu1", sop_id="mini", assignee="dir").number
+    before = audit_count(sessions)
+
+    with pytest.raises(UnconfirmedDeactivation) as refused:
+        RosterService(sessions, clock).import_roster(
+            parse_roster(without(dir={"active": False}), "r", ROLES, WIB), "cli:test"
+        )
+
+    assert refused.value.plan.held == (HeldStep("dir", number, 1),)
+    assert f"dir holds {number} step 1" in str(refused.value)
+    assert officials(sessions)["dir"].active is True and audit_count(sessions) == before
+
+
+def test_a_plan_approved_before_a_step_was_opened_no_longer_covers_it(services, clock):
+    cases, sessions = services
+    service = RosterService(sessions, clock)
+    roster = parse_roster(without(dir={"active": False}), "r", ROLES, WIB)
+    approved = service.plan(roster)
+    assert approved.held == ()
+
+    cases.open_case(letter(), "tu1", sop_id="mini", assignee="dir")
+
+    with pytest.raises(UnconfirmedDeactivation):
+        service.import_roster(roster, "cli:test", approved=approved)
+    assert officials(sessions)["dir"].active is True
+
+
+def test_the_deactivation_audit_names_the_open_steps_approved(services, clock):
+    cases, sessions = services
+    number = cases.open_case(letter(), "tu1", sop_id="mini", assignee="dir").number
+    service = RosterService(sessions, clock)
+    roster = parse_roster(without(dir={"active": False}), "r", ROLES, WIB)
+
+    service.import_roster(roster, "cli:test", approved=service.plan(roster))
+
+    with sessions() as s:
+        row = s.scalars(select(AuditRow).where(AuditRow.action == "roster_deactivated")).one()
+    assert row.detail == {"official": "dir", "open_steps": [f"{number} step 1"]}

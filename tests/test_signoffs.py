@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
-from tests.conftest import PIN, SEAL, WIB
+from tests.conftest import PIN, SEAL, WIB, reimport
 from tests.driving import (
     audit_rows,
     dispatch,
@@ -292,7 +292,7 @@ def test_when_the_rules_leave_nobody_the_case_waits_and_the_superiors_and_admin_
     stand_in(sessions, roster, clock, "kasi1", "op2")
     without_kasi2 = replace(roster, officials=tuple(o for o in roster.officials if o.key != "kasi2"))
     order = StandIn("kasi1", "op2", clock.now - timedelta(days=1), clock.now + timedelta(days=1), "SP-9/2026")
-    RosterService(sessions, clock).import_roster(replace(without_kasi2, stand_ins=(order,)), "cli:admin")
+    reimport(sessions, replace(without_kasi2, stand_ins=(order,)), "cli:admin", clock)
     number = open_ldk(cases)
     drive_to(cases, number, 4)
 
@@ -506,9 +506,7 @@ def test_the_checker_picks_who_takes_the_data_on_when_its_earlier_holder_left(ca
     number = open_ldk(cases)
     drive_to(cases, number, 5)
     changed = (*(o for o in roster.officials if o.key != "ksd1"), third)
-    RosterService(sessions, clock).import_roster(
-        replace(roster, officials=changed, stand_ins=()), "cli:admin"
-    )
+    reimport(sessions, replace(roster, officials=changed, stand_ins=()), "cli:admin", clock)
 
     assert cases.candidates(number, "kasi1") == (["ksd2", "ksd3"], None)
     with pytest.raises(ChoiceRequired):

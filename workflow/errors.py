@@ -100,6 +100,7 @@ REFUSALS: dict[str, str] = {
     "scan_already_set": "the case has its permit scan already",
     "duplicate_letter": "the same letter from the same institution is registered already",
     "unknown_sop": "no SOP with that id is loaded",
+    "unconfirmed_deactivation": "a roster import would deactivate officials nobody confirmed",
     "bad_payload": "the button's data is not one the bot made",
     "command_usage": "a command without the arguments it takes",
     "answer_invalid": "an answer to one of the bot's questions was not accepted",

@@ -2,11 +2,14 @@
 
 import logging
 import sys
+import traceback
 
 import typer
 from pydantic import ValidationError
 
 from bot.cli import audit, case, db, demo, digest, keys, report, roster, run, sla, sop
+from bot.failures import SetupError, bad_setting
+from bot.logs import TEXT_FORMAT, redact
 
 __all__ = ["app", "main"]
 
@@ -31,15 +34,20 @@ app.command("run")(run.run)
 
 
 def main() -> None:
-    """Entry point of the ``disposisi`` script and ``python -m bot``."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Entry point of the ``disposisi`` script and ``python -m bot``.
+
+    A setup error is one line and exit 2 (each command says which setting); anything else is a bug,
+    shown with its traceback, bot tokens masked.
+    """
+    logging.basicConfig(level=logging.WARNING, format=TEXT_FORMAT)
     try:
         app()
-    except ValidationError as exc:  # a bad setting in the environment or .env
-        first = exc.errors()[0]
-        typer.secho(
-            f"error: bad setting {str(first['loc'][0]).upper()}: {first['msg']}",
-            err=True,
-            fg=typer.colors.RED,
-        )
+    except ValidationError as exc:  # a bad setting read outside load_settings()
+        typer.secho(f"error: {bad_setting(exc)}", err=True, fg=typer.colors.RED)
         sys.exit(2)
+    except SetupError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(2)
+    except Exception:
+        sys.stderr.write(redact(traceback.format_exc(), None))
+        sys.exit(1)

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
+from pydantic import ValidationError
 
-from bot.runtime import MissingAuditKey, Runtime, open_runtime
+from bot.failures import SetupError, bad_setting
+from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from workflow.calendar_config import CalendarError
 from workflow.db.migrate import NotMigrated
@@ -21,7 +23,7 @@ from workflow.roster import RosterError
 from workflow.service.caseload import CLI_PREFIX
 from workflow.sop import SopError
 
-__all__ = ["actor_option", "cli_actor", "fail", "parse_date", "runtime", "sha256_of"]
+__all__ = ["actor_option", "cli_actor", "fail", "load_settings", "parse_date", "runtime", "sha256_of"]
 
 actor_option = typer.Option(
     None, "--as", metavar="KEY", help="Act as this roster official; default cli:<os user> (the admin)."
@@ -39,12 +41,22 @@ def cli_actor(key: str | None) -> str:
     return key if key else f"{CLI_PREFIX}{getpass.getuser()}"
 
 
+def load_settings() -> Settings:
+    """The settings, or exit 2 naming the first bad one (never its value)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        fail(str(bad_setting(exc)), code=2)
+
+
 @contextmanager
-def runtime(command_name: str, *, writes: bool = False) -> Iterator[Runtime]:
+def runtime(
+    command_name: str, *, writes: bool = False, settings: Settings | None = None
+) -> Iterator[Runtime]:
     """Open the runtime for one command and turn known failures into clear messages."""
     try:
-        rt = open_runtime(Settings(), command_name, writes=writes)
-    except (SopError, NotMigrated, MissingAuditKey, CalendarError, KeyFileError) as exc:
+        rt = open_runtime(settings or load_settings(), command_name, writes=writes)
+    except (SopError, NotMigrated, SetupError, CalendarError, KeyFileError) as exc:
         fail(str(exc), code=2)
     try:
         yield rt

@@ -4,9 +4,8 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import fail
+from bot.cli.common import fail, load_settings
 from bot.runtime import signing_keys
-from bot.settings import Settings
 from workflow.keys import KeyFileError, generate_key, public_pem
 
 app = typer.Typer(help="The signing keys (Ed25519) that seal every signature.", no_args_is_help=True)
@@ -33,7 +32,7 @@ def new(
 @app.command()
 def show() -> None:
     """The signing key in use, the keys trusted to verify, and the current public key to publish."""
-    settings = Settings()
+    settings = load_settings()
     try:
         keys = signing_keys(settings)
     except KeyFileError as exc:

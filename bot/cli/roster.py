@@ -1,5 +1,6 @@
 """``disposisi roster``: officials and stand-ins."""
 
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import typer
 from bot.cli.common import actor_option, cli_actor, fail, runtime
 from bot.templating import render_text
 from workflow.roster import RosterError, load_roster
+from workflow.service.rosterplan import UnconfirmedDeactivation
 
 app = typer.Typer(help="The roster of officials.", no_args_is_help=True)
 
@@ -15,22 +17,52 @@ app = typer.Typer(help="The roster of officials.", no_args_is_help=True)
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., help="The roster TOML file."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print what would change; change nothing."),
+    yes: bool = typer.Option(False, "--yes", help="Deactivate those no longer listed without asking."),
     as_: str | None = actor_option,
 ) -> None:
     """Import the roster: add and update officials, deactivate those no longer listed.
 
-    Running it again with the same file changes nothing. Telegram links made in
-    the bot are kept when the file gives no telegram_id. Every change is audited.
+    Prints what it adds, changes and deactivates, naming the open steps (case and step) of anyone it
+    deactivates. Deactivating needs --yes, or a yes at the prompt when run in a terminal. Running it
+    again with the same file changes nothing. Telegram links made in the bot are kept when the file
+    gives no telegram_id. Every change is audited.
     """
-    with runtime("roster import", writes=True) as rt:
+    with runtime("roster import", writes=not dry_run) as rt:
         roles = {r.key for s in rt.sops.values() for r in s.roles}
         try:
             roster = load_roster(file, roles, rt.settings.tz)
         except RosterError as exc:
             fail(str(exc), code=2)
-        counts = rt.roster.import_roster(roster, cli_actor(as_))
-    summary = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in sorted(counts.items()))
-    typer.echo(f"roster imported from {file}: {summary or 'no changes'}")
+        plan = rt.roster.plan(roster)
+        typer.echo(
+            render_text("cli/roster_plan.txt", rt.settings.tz, plan=plan, file=file, dry_run=dry_run),
+            nl=False,
+        )
+        if dry_run or plan.empty:
+            return
+        if plan.deactivated and not yes:
+            _confirm_deactivation(plan.deactivated)
+        try:
+            rt.roster.import_roster(roster, cli_actor(as_), approved=plan)
+        except UnconfirmedDeactivation as exc:
+            fail(
+                f"nothing changed: the database changed since the plan above ({exc}); run the import again", 2
+            )
+    typer.echo(f"roster imported from {file}")
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _confirm_deactivation(keys: tuple[str, ...]) -> None:
+    """Ask in a terminal; elsewhere (a script, cron) refuse without --yes."""
+    who = ", ".join(keys)
+    if not _interactive():
+        fail(f"nothing changed: deactivating {who} needs --yes (check the list above first)", code=2)
+    if not typer.confirm(f"Deactivate {who}?", default=False):
+        fail("nothing changed", code=1)
 
 
 @app.command()

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import fail
-from bot.settings import Settings
+from bot.cli.common import fail, load_settings
 from bot.templating import render_text
 from workflow.sop import SopError, load_sop, load_sops
 
@@ -17,7 +16,7 @@ def show(
     file: Path | None = typer.Argument(None, help="An SOP file; default the loaded SOPs (SOP_PATH)."),
 ) -> None:
     """Print the SOP's steps as a table, with the total SOP time."""
-    settings = Settings()
+    settings = load_settings()
     try:
         sops = [load_sop(file)] if file else list(load_sops(settings.sop_path).values())
     except SopError as exc:

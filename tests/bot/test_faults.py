@@ -28,11 +28,11 @@ class BotProcess:
 
     def start(self, server: BotApiServer) -> None:
         self._out = self.log.open("ab")
-        polls = server.count("getUpdates")
+        polls = server.store.poll_generation  # a long poll is logged only when it ends: count starts
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"], env=self.env, stdout=self._out, stderr=subprocess.STDOUT
         )
-        server.wait_for(lambda: server.count("getUpdates") > polls, timeout=20)
+        server.wait_for(lambda: server.store.poll_generation > polls, timeout=20)
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)

@@ -38,8 +38,10 @@ async def at_the_kepada_buttons(server, sessions, cases):
 def test_a_press_too_old_to_answer_after_an_outage_still_acts_and_shows_the_outcome(server, office):
     cases, sessions, settings = office
 
+    short_polls = settings.model_copy(update={"poll_timeout_seconds": 1})  # so the outage meets a poll
+
     async def scenario():
-        async with running_bot(settings):
+        async with running_bot(short_polls):
             direktur, kasubdit, number, people = await at_the_kepada_buttons(server, sessions, cases)
             server.fail("getUpdates", times=None, seconds=2.5)  # the bot cannot hear Telegram
             await server.wait_for_async(lambda: server.count("getUpdates", status=502))

@@ -9,12 +9,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tests.bot.conftest import forge_press, linked, running_bot
-from tests.conftest import PIN, letter
+from tests.conftest import PIN, letter, reimport
 from tests.driving import MANIFEST, audit_rows, drive_to
 from workflow.db.models import OfficialRow, StandInRow
 from workflow.roster import Official
 from workflow.service.pins import Pins, pin_matches
-from workflow.service.roster import RosterService
 
 DIR, KSD1, KASI1, OP2, ADM = (1001, "Andi"), (1002, "Budi"), (1003, "Dewi"), (1005, "Gita"), (1010, "Joko")
 SCAN = b"%PDF-1.4 surat izin pemanfaatan data"
@@ -275,7 +274,7 @@ def test_the_signer_picks_the_dispatching_operator_when_the_one_who_reported_has
             number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
             await asyncio.to_thread(drive_to, cases, number, 7)
             without_op2 = replace(roster, officials=tuple(o for o in roster.officials if o.key != "op2"))
-            await asyncio.to_thread(RosterService(sessions).import_roster, without_op2, "cli:admin")
+            await asyncio.to_thread(reimport, sessions, without_op2)
             signing = await step(direktur, 7)
             direktur.press(signing, "Tandatangani")
             picker = await direktur.wait_for_edit_async(signing)
@@ -304,7 +303,7 @@ def test_the_operator_picks_the_checker_when_the_kasi_who_granted_access_has_lef
             number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
             await asyncio.to_thread(drive_to, cases, number, 4)
             changed = replace(roster, officials=(*(o for o in roster.officials if o.key != "kasi1"), kasi3))
-            await asyncio.to_thread(RosterService(sessions).import_roster, changed, "cli:admin")
+            await asyncio.to_thread(reimport, sessions, changed)
             reporting = await step(operator, 4)
             operator.press(reporting, "Laporkan data")
             operator.press(await operator.wait_for_edit_async(reporting), "Cetakan (hardcopy)")

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow.case import Case, Letter, StepRecord
+from workflow.db import caselog
 from workflow.db.audit import AuditChain
 from workflow.db.casemap import case_from_rows, case_values, jsonable, letter_key, step_values
 from workflow.db.models import CaseRow, OutboxRow, StepRow
@@ -178,6 +179,8 @@ def add_audit(
             "detail": jsonable(detail or {}),
         },
     )
+    if result == "ok" and case_id is not None:
+        caselog.note(session, action, actor, acting_for, case_id, step_id)
 
 
 def add_outbox(session: Session, case: Case, notices: tuple[Notice, ...], now: datetime) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflow.db import caselog
 from workflow.db.audit import AuditChain
 
 __all__ = ["make_engine", "make_session_factory"]
@@ -54,4 +55,6 @@ def make_session_factory(
     ``previous_keys`` are keys rotated out: they only verify the rows they made.
     """
     info = {"audit_chain": AuditChain(audit_key, previous_keys)} if audit_key is not None else {}
-    return sessionmaker(engine, expire_on_commit=False, info=info)
+    sessions = sessionmaker(engine, expire_on_commit=False, info=info)
+    caselog.install(sessions)
+    return sessions

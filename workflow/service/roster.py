@@ -11,13 +11,11 @@ from workflow.db import reference
 from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, StandInRow
 from workflow.directory import Directory
-from workflow.errors import InvalidInput
 from workflow.roster import Roster
+from workflow.service.rosterplan import RosterPlan, UnconfirmedDeactivation, changes, plan_import, values
 from workflow.service.uow import run_in_transaction
 
 __all__ = ["RosterService"]
-
-_FIELDS = ("name", "nip", "role", "reports_to", "digest", "active")
 
 
 class RosterService:
@@ -29,15 +27,36 @@ class RosterService:
         self._sessions = sessions
         self._clock = clock
 
-    def import_roster(self, roster: Roster, actor: str) -> Counter:
+    def plan(self, roster: Roster) -> RosterPlan:
+        """What importing ``roster`` would add, change and deactivate, and the open steps of those it
+        would deactivate; changes nothing (``roster import --dry-run``).
+
+        Raises:
+            InvalidInput: a Telegram id in the file is already linked to another official.
+        """
+        return run_in_transaction(self._sessions, lambda session: plan_import(session, roster))
+
+    def import_roster(self, roster: Roster, actor: str, *, approved: RosterPlan | None = None) -> Counter:
         """Apply the file: add, update, deactivate; Telegram links made in the bot are kept.
+
+        Args:
+            approved: the plan (``plan(roster)``) the caller showed and had confirmed. An import that
+                deactivates anyone runs only if this plan names the same officials and the same open
+                steps as the import finds when it runs.
 
         Returns:
             Counts of what changed, e.g. ``{"added": 3, "deactivated": 1}``; empty when nothing did.
+
+        Raises:
+            UnconfirmedDeactivation: someone would be deactivated without ``approved`` covering it.
+            InvalidInput: a Telegram id in the file is already linked to another official.
         """
         now = self._clock()
 
         def work(session: Session) -> Counter:
+            plan = plan_import(session, roster)
+            if not (approved or RosterPlan()).approves(plan):
+                raise UnconfirmedDeactivation(plan)
             counts: Counter = Counter()
             rows = {r.key: r for r in session.scalars(select(OfficialRow))}
 
@@ -52,27 +71,25 @@ class RosterService:
                     detail={"official": key, **detail},
                 )
 
-            _check_telegram_ids(roster, rows)
             for official in roster.officials:
-                values = {f: getattr(official, f) for f in _FIELDS}
-                if official.telegram_id is not None:  # absent in the file: keep the bot's link
-                    values["telegram_id"] = official.telegram_id
+                wanted = values(official)
                 row = rows.get(official.key)
                 if row is None:
-                    session.add(OfficialRow(key=official.key, created_at=now, updated_at=now, **values))
-                    audit("roster_added", official.key, values)
+                    session.add(OfficialRow(key=official.key, created_at=now, updated_at=now, **wanted))
+                    audit("roster_added", official.key, wanted)
                     continue
-                changes = {f: [getattr(row, f), v] for f, v in values.items() if getattr(row, f) != v}
-                if changes:
-                    for field, (_, new) in changes.items():
+                changed = changes(row, wanted)
+                if official.key in plan.deactivated:  # audited as a deactivation below
+                    changed.pop("active", None)
+                if changed:
+                    for field, (_, new) in changed.items():
                         setattr(row, field, new)
                     row.updated_at = now
-                    audit("roster_updated", official.key, {"changes": changes})
-            listed = {o.key for o in roster.officials}
-            for key, row in rows.items():
-                if key not in listed and row.active:
-                    row.active, row.updated_at = False, now
-                    audit("roster_deactivated", key, {})
+                    audit("roster_updated", official.key, {"changes": changed})
+            for key in plan.deactivated:
+                rows[key].active, rows[key].updated_at = False, now
+                held = [f"{h.case} step {h.step_no}" for h in plan.held if h.official == key]
+                audit("roster_deactivated", key, {"open_steps": held} if held else {})
             session.flush()
             self._sync_stand_ins(session, roster, audit, actor, now)
             return counts
@@ -119,15 +136,3 @@ class RosterService:
             if key not in listed and row.active:
                 row.active = False
                 audit("roster_stand_in_removed", row.official_key, {"for": row.for_key})
-
-
-def _check_telegram_ids(roster: Roster, rows: dict[str, OfficialRow]) -> None:
-    linked = {r.telegram_id: key for key, r in rows.items() if r.telegram_id is not None}
-    for official in roster.officials:
-        owner = linked.get(official.telegram_id)
-        if official.telegram_id is not None and owner not in (None, official.key):
-            raise InvalidInput(
-                f"official {official.key!r}: Telegram id {official.telegram_id} "
-                f"is already linked to {owner!r}",
-                code="already_linked",
-            )
