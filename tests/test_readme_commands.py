@@ -76,7 +76,8 @@ class ByScript:
 CASE_NEW = (
     "case", "new", "--letter-number", "470/1/README", "--letter-date", "{today}", "--institution", "BPS",
     "--purpose", "Statistik", "--pks", "PKS-1/2026", "--agenda", "AG-1", "--srikandi", "SRK-1",
-    "--scan", "{scan}", "--sop", "ldk", "--to", "dir", "--force", "--as", "tu1",
+    "--scan", "{scan}", "--scan-location", "arsip TU, map 2026", "--sop", "ldk", "--to", "dir", "--force",
+    "--as", "tu1",
 )  # fmt: skip
 CASE_NEW_UNSCANNED = (
     "case", "new", "--letter-number", "470/2/README", "--letter-date", "{today}", "--institution", "BPS",
@@ -105,15 +106,16 @@ COVERED: tuple[Run | ByTest | ByScript, ...] = (
     Run(
         (
             "disposisi case new --letter-number … --letter-date YYYY-MM-DD --institution … --purpose … "
-            "[--pks …] [--agenda …] [--srikandi …] [--scan FILE] [--sop ID] [--to KEY] [--force] [--as KEY]",
+            "[--pks …] [--agenda …] [--srikandi …] [--scan FILE] [--scan-location …] [--sop ID] [--to KEY] "
+            "[--force] [--as KEY]",
             "disposisi case new",
             "disposisi case new --scan FILE",
         ),
         argvs=(CASE_NEW,),
     ),
     Run(
-        ("disposisi case scan ID FILE", "disposisi case scan"),
-        argvs=(CASE_NEW_UNSCANNED, ("case", "scan", "2", "{scan}")),
+        ("disposisi case scan ID FILE [--location …]", "disposisi case scan ID FILE", "disposisi case scan"),
+        argvs=(CASE_NEW_UNSCANNED, ("case", "scan", "2", "{scan}", "--location", "arsip TU, map 2026")),
     ),
     Run(("disposisi case show ID", "disposisi case show"), argvs=(("case", "show", "1"),)),
     Run(
