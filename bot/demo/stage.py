@@ -79,7 +79,7 @@ def run_demo(scenario: str) -> int:
             sessions, {sop.id: sop}, tz=settings.tz, prefix=settings.case_prefix, seal=signing_keys(settings)
         )
         try:
-            number, seconds = asyncio.run(_play(scenario, settings, server, sessions, cases))
+            number, seconds = asyncio.run(_play(scenario, settings, server, sessions))
         finally:
             engine.dispose()
         view = cases.view(number)
@@ -93,9 +93,8 @@ def run_demo(scenario: str) -> int:
     return 0
 
 
-async def _play(
-    scenario: str, settings: Settings, server: BotApiServer, sessions, cases
-) -> tuple[str, float]:
+async def _play(scenario: str, settings: Settings, server: BotApiServer, sessions) -> tuple[str, float]:
+    """Link the officials, then play the scenario; the case number and the seconds it took."""
     identity, pins = IdentityService(sessions), Pins(sessions)
     people = {}
     for who, (_, telegram_id) in CAST.items():
