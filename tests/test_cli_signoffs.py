@@ -2,9 +2,12 @@
 code, a release verified from the audit export and the public key alone, and the cross-check of
 every case against its audit rows that catches what a database write changed."""
 
+import base64
 import json
 import re
+import shlex
 import stat
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -153,6 +156,28 @@ def test_an_export_whose_signature_was_forged_or_checked_with_another_key_does_n
     assert altered.exit_code == 1 and "does not verify with that public key" in altered.output
     assert wrong_key.exit_code == 1 and "not with the public key given" in wrong_key.output
     assert garbage.exit_code in (1, 2) and "Traceback" not in garbage.output
+
+
+def test_the_readme_openssl_command_verifies_the_sign_row_without_the_tool(cli, office, tmp_path):
+    """The README's `openssl pkeyutl -verify …`, exactly as written there, checks a sign row."""
+    cases, _ = office
+    number = open_ldk(cases)
+    drive_to(cases, number, 8)
+    export = tmp_path / "export.jsonl"
+    assert cli("audit", "export", "--case", number, "--format", "jsonl", "--out", str(export)).exit_code == 0
+    sign = next(r for r in map(json.loads, export.read_text().splitlines()) if r["action"] == "sign")
+    (tmp_path / "binding.txt").write_text(sign["detail"]["signature"]["binding"], encoding="utf-8")
+    (tmp_path / "sig.bin").write_bytes(base64.b64decode(sign["detail"]["signature"]["value"]))
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = " ".join(re.search(r"`(openssl pkeyutl -verify[^`]*)`", readme).group(1).split())
+    command = shlex.split(shown.replace("FILE.pub", f"{SIGNING_KEY_FILE}.pub"))
+
+    good = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    (tmp_path / "binding.txt").write_text(sign["detail"]["signature"]["binding"].replace("dir", "ksd1"))
+    altered = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+
+    assert good.returncode == 0 and "Signature Verified Successfully" in good.stdout, good.stderr
+    assert altered.returncode != 0 and "Signature Verification Failure" in altered.stdout
 
 
 # -- the cross-check of cases against their audit rows --------------------------------------------

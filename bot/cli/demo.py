@@ -17,7 +17,11 @@ class Scenario(StrEnum):
 
 
 def demo(
-    scenario: Scenario = typer.Option(Scenario.happy, help="happy: letter to receipt; return; reject; late."),
+    scenario: Scenario = typer.Option(
+        Scenario.happy,
+        help="happy: letter (/baru) to receipt; return: the data sent back once; reject: refused at "
+        "step 2; late: step 2 overdue, a reminder and an escalation.",
+    ),
 ) -> None:
     """Run the real bot against a local Bot API server with scripted officials, and narrate it.
 

@@ -5,7 +5,7 @@ import re
 import time
 from html import unescape
 
-from bot.botapi.driver import User
+from bot.botapi.driver import ChatMessage, User
 from bot.templating import text_macros
 
 __all__ = ["Narrator"]
@@ -13,8 +13,11 @@ __all__ = ["Narrator"]
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _first_line(text: str, width: int = 96) -> str:
-    line = unescape(_TAG.sub("", text or "")).strip().splitlines()[0] if text else ""
+def _gist(message: ChatMessage, width: int = 96) -> str:
+    """The first line of a message; of a question (a prompt to reply to), the question itself, its
+    last line."""
+    lines = [line.strip() for line in unescape(_TAG.sub("", message.body)).splitlines() if line.strip()]
+    line = (lines[-1] if message.force_reply else lines[0]) if lines else ""
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
@@ -35,10 +38,14 @@ class Narrator:
     def pressed(self, who: str, label: str) -> None:
         print(self._say.pressed(self.elapsed, who, label), flush=True)
 
+    def sent(self, who: str, text: str) -> None:
+        print(self._say.sent(self.elapsed, who, text), flush=True)
+
     def replied(self, who: str, text: str) -> None:
         print(self._say.replied(self.elapsed, who, text), flush=True)
 
     def note(self, text: str) -> None:
+        self.flush()  # what arrived before the note, first
         print(self._say.note(self.elapsed, text), flush=True)
 
     def flush(self) -> None:
@@ -47,7 +54,7 @@ class Narrator:
             for message in user.messages:
                 if message.message_id > self._seen[who]:
                     self._seen[who] = message.message_id
-                    shown = _first_line(message.text or message.caption)
+                    shown = _gist(message)
                     if message.document:
                         shown = f"📎 {message.document.get('file_name', 'document')} {shown}".strip()
                     print(self._say.received(self.elapsed, who, shown), flush=True)

@@ -1,30 +1,66 @@
-"""The scripted officials: each presses the real buttons and answers the bot's questions."""
+"""The scripted officials: each uses the bot as an official would, by messages and buttons.
+
+The TU registers the letter with ``/baru``; the admin gives the Direktur a one-time code (what
+``disposisi roster unlock-pin`` does) and the Direktur chooses a signing PIN with ``/pin``; then
+the case goes down the chain and back up to the receipt.
+"""
 
 import asyncio
 import hashlib
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 
 from bot.botapi import BotApiServer
 from bot.botapi.driver import ChatMessage, User
 from bot.demo.narrator import Narrator
 
-__all__ = ["PIN", "SCENARIOS", "Office"]
+__all__ = ["PIN", "SCENARIOS", "Office", "Scenario"]
 
 TIMEOUT = 20.0
 #: The demo Direktur's signing PIN.
 PIN = "246810"
+#: The permit letter, as the TU answers the bot's questions.
+LETTER = {
+    "number": "470/2211/DUKCAPIL/XI/2026",
+    "institution": "BPJS Kesehatan",
+    "purpose": "Verifikasi NIK peserta JKN",
+    "pks": "PKS-012/DUKCAPIL/2025",
+}
+SCAN_NAME = "surat-izin-470-2211.pdf"
+#: The scanned letter the TU sends (the bot keeps only its SHA-256).
+SCAN = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+    b"% Surat izin 470/2211/DUKCAPIL/XI/2026, BPJS Kesehatan\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+)
+_CASE_NUMBER = re.compile(r"\b[A-Z]+-\d{4}-\d{4,}\b")
 
 
 @dataclass
 class Office:
-    """The demo's officials on their phones, and the narrator."""
+    """The demo's officials on their phones, the admin at the command line, and the narrator.
+
+    Attributes:
+        unlock_pin: what ``disposisi roster unlock-pin KEY`` does: reset KEY's PIN and return the
+            one-time code, which the admin hands over in person.
+        today: the office's date, for the letter.
+    """
 
     people: dict[str, User]
     narrator: Narrator
     server: BotApiServer
+    unlock_pin: Callable[[str], str]
+    today: date
 
     async def received(self, who: str, contains: str) -> ChatMessage:
         return await self.people[who].wait_for_message_async(contains=contains, timeout=TIMEOUT)
+
+    def send(self, who: str, text: str, shown: str | None = None) -> None:
+        """Send a message (a command) to the bot; the narration shows ``shown`` when given."""
+        self.narrator.flush()
+        self.narrator.sent(who, shown or text)
+        self.people[who].send(text)
 
     async def press(self, who: str, message: ChatMessage, label: str) -> ChatMessage:
         """Press a button; returns the message as it looks once the bot reacted (edited, or followed
@@ -50,17 +86,64 @@ class Office:
         self.narrator.replied(who, shown or text)
         self.people[who].reply(prompt, text)
 
-    async def forward(self, who: str, step: str, instruction: str, to: str | None = None) -> None:
-        message = await self.received(who, step)
+    async def forward(
+        self, who: str, step: str, instruction: str, to: str | None = None, message: ChatMessage | None = None
+    ) -> None:
+        """Forward the step (from its message, or from ``message``, e.g. a reminder)."""
+        message = message or await self.received(who, step)
         message = await self.press(who, message, "Teruskan")
         message = await self.press(who, message, instruction)
         if to is not None:
             await self.press(who, message, f"Kepada {to}")
 
 
+@dataclass(frozen=True)
+class Scenario:
+    """One demo: whether the Direktur signs (and so first chooses a PIN), and what happens once
+    the letter is registered."""
+
+    signs: bool
+    play: Callable[[Office], Awaitable[None]]
+
+
+async def choose_pin(office: Office) -> None:
+    """The admin issues the Direktur a one-time code; the Direktur chooses a PIN with it on /pin."""
+    office.narrator.note(
+        "the admin runs `disposisi roster unlock-pin direktur --as admin` and hands the one-time code"
+        " to the Direktur in person"
+    )
+    code = await asyncio.to_thread(office.unlock_pin, "direktur")
+    await office.received("Direktur", "/pin")
+    office.send("Direktur", "/pin")
+    await office.answer("Direktur", "PIN penandatanganan baru", PIN, shown="•" * len(PIN))
+    await office.answer("Direktur", "PIN yang sama", PIN, shown="•" * len(PIN))
+    await office.answer("Direktur", "kode sekali pakai", code, shown="<one-time code>")
+    await office.received("Direktur", "PIN penandatanganan disimpan")
+
+
+async def register(office: Office) -> str:
+    """The TU registers the permit letter through ``/baru``; returns the case number."""
+    office.send("TU", "/baru")
+    await office.answer("TU", "nomor surat", LETTER["number"])
+    await office.answer("TU", "Tanggal surat", office.today.strftime("%d-%m-%Y"))
+    await office.answer("TU", "Instansi", LETTER["institution"])
+    await office.answer("TU", "Keperluan", LETTER["purpose"])
+    await office.answer("TU", "PKS/MoU", LETTER["pks"])
+    prompt = await office.received("TU", "pindaian surat izin")
+    office.narrator.flush()
+    office.narrator.replied("TU", f"📎 {SCAN_NAME}")
+    office.people["TU"].send_document(SCAN, SCAN_NAME, mime_type="application/pdf", reply_to=prompt)
+    done = await office.received("TU", "terdaftar")
+    return _CASE_NUMBER.search(done.body).group()
+
+
 async def _to_step_5(office: Office) -> None:
     await office.forward("Direktur", "Langkah 1", "Untuk diproses")
     await office.forward("Kasubdit", "Langkah 2", "Untuk diproses")
+    await _from_step_3(office)
+
+
+async def _from_step_3(office: Office) -> None:
     await office.forward("Kasi", "Langkah 3", "Segera", to="Gita Permata")
     await _report(office, "Daftar NIK peserta untuk verifikasi", "1200")
 
@@ -75,11 +158,8 @@ async def _report(office: Office, description: str, records: str, arrival: str =
     await office.answer("Operator", "Lokasi", "/srv/ldk/ekspor/2026-11/verifikasi.csv")
 
 
-async def _from_step_5(office: Office, *, late: bool = False) -> None:
+async def _from_step_5(office: Office) -> None:
     message = await office.received("Kasi", "Langkah 5")
-    if late:
-        office.narrator.note("the Kasi leaves step 5 alone past its SOP time (15 s here)…")
-        await asyncio.sleep(16)
     await office.press("Kasi", message, "Terima data")
     await office.forward("Kasubdit", "Langkah 6", "Untuk diketahui")
     message = await office.received("Direktur", "Langkah 7")
@@ -128,9 +208,20 @@ async def rejected(office: Office) -> None:
 
 
 async def late(office: Office) -> None:
-    """A step runs past its SOP time (reminders arrive with the SLA clock)."""
-    await _to_step_5(office)
-    await _from_step_5(office, late=True)
+    """The Kasubdit leaves step 2 past its SOP time: a reminder comes, then the Direktur is told."""
+    await office.forward("Direktur", "Langkah 1", "Untuk diproses")
+    await office.received("Kasubdit", "Langkah 2")
+    office.narrator.note("the Kasubdit leaves step 2 alone past its SOP time (5 s here)…")
+    reminder = await office.received("Kasubdit", "Pengingat")
+    await office.received("Direktur", "Eskalasi")  # at twice the SOP time, one level up
+    await office.forward("Kasubdit", "Langkah 2", "Untuk diproses", message=reminder)
+    await _from_step_3(office)
+    await _from_step_5(office)
 
 
-SCENARIOS = {"happy": happy, "return": returned, "reject": rejected, "late": late}
+SCENARIOS = {
+    "happy": Scenario(signs=True, play=happy),
+    "return": Scenario(signs=True, play=returned),
+    "reject": Scenario(signs=False, play=rejected),
+    "late": Scenario(signs=True, play=late),
+}

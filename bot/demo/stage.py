@@ -11,11 +11,10 @@ from pathlib import Path
 from bot.app import build_application, running
 from bot.botapi import BotApiServer
 from bot.demo.narrator import Narrator
-from bot.demo.script import PIN, SCENARIOS, Office
+from bot.demo.script import SCENARIOS, Office, choose_pin, register
 from bot.runtime import signing_keys
 from bot.settings import Settings
 from bot.templating import render_text, text_macros
-from workflow.case import Letter
 from workflow.db.migrate import upgrade
 from workflow.db.session import make_engine, make_session_factory
 from workflow.keys import generate_key
@@ -30,6 +29,8 @@ from workflow.timeline import display_name
 
 __all__ = ["run_demo"]
 
+#: How often the demo's SLA sweep looks for late steps, in seconds.
+SWEEP_INTERVAL = 1.0
 TOKEN = "777000:DEMO-token-for-the-local-server-only"
 ROSTER = Path(__file__).parent / "roster.toml"
 #: Who plays which roster entry, by the name the narration uses, with a Telegram user id.
@@ -74,15 +75,11 @@ def run_demo(scenario: str) -> int:
         sessions = make_session_factory(engine, settings.audit_key.get_secret_value().encode())
         roster = load_roster(ROSTER, {r.key for r in sop.roles}, settings.tz)
         RosterService(sessions).import_roster(roster, "demo")
-        pins = Pins(sessions)  # as an office does: the admin's one-time code, then the Direktur's PIN
-        pins.change(
-            "direktur", pins.issue_code("direktur", "demo", timedelta(minutes=10)), pins.new_pin_hash(PIN)
-        )
         cases = CaseService(
             sessions, {sop.id: sop}, tz=settings.tz, prefix=settings.case_prefix, seal=signing_keys(settings)
         )
         try:
-            number, seconds = asyncio.run(_play(scenario, settings, server, sessions, cases))
+            number, seconds = asyncio.run(_play(scenario, settings, server, sessions))
         finally:
             engine.dispose()
         view = cases.view(number)
@@ -96,39 +93,35 @@ def run_demo(scenario: str) -> int:
     return 0
 
 
-async def _play(
-    scenario: str, settings: Settings, server: BotApiServer, sessions, cases
-) -> tuple[str, float]:
-    identity = IdentityService(sessions)
+async def _play(scenario: str, settings: Settings, server: BotApiServer, sessions) -> tuple[str, float]:
+    """Link the officials, then play the scenario; the case number and the seconds it took."""
+    identity, pins = IdentityService(sessions), Pins(sessions)
     people = {}
     for who, (_, telegram_id) in CAST.items():
         people[who] = server.user(telegram_id, who)
     narrator = Narrator(people, settings.tz)
-    office = Office(people, narrator, server)
-    # One case in a few seconds: a daily digest arriving mid-script would only interrupt it.
-    async with running(build_application(settings, digest_interval=None)):
+    ttl = timedelta(hours=settings.invite_ttl_hours)
+    office = Office(
+        people, narrator, server, lambda key: pins.issue_code(key, "admin", ttl), _today(settings)
+    )
+    script = SCENARIOS[scenario]
+    # One case in a few seconds: a daily digest arriving mid-script would only interrupt it; the
+    # SLA sweep looks every second, since a minute of SOP time is a second here.
+    app = build_application(settings, sweep_interval=SWEEP_INTERVAL, digest_interval=None)
+    async with running(app):
         watcher = asyncio.create_task(narrator.watch())
         try:
             for who, (key, _) in CAST.items():
                 code = await asyncio.to_thread(identity.invite, key, "demo", timedelta(minutes=10))
-                people[who].send(f"/start {code}")
-                narrator.replied(who, "/start <invitation>")
+                office.send(who, f"/start {code}", shown="/start <invitation>")
                 await office.received(who, "Selamat datang")
             started = time.monotonic()
-            letter = Letter(
-                number="470/2211/DUKCAPIL/XI/2026",
-                date=_today(settings),
-                institution="BPJS Kesehatan",
-                purpose="Verifikasi NIK peserta JKN",
-                pks_number="PKS-012/DUKCAPIL/2025",
-                scan_sha256=secrets.token_hex(32),
-                scan_location="arsip TU, map 2026/XI",
-            )
-            case = await asyncio.to_thread(cases.open_case, letter, "tu")
-            narrator.note(f"the TU registers letter {letter.number} as {case.number}")
-            await SCENARIOS[scenario](office)
+            if script.signs:
+                await choose_pin(office)
+            number = await register(office)
+            await script.play(office)
             await asyncio.sleep(0.3)
-            return case.number, time.monotonic() - started
+            return number, time.monotonic() - started
         finally:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
