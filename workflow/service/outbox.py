@@ -122,9 +122,7 @@ class OutboxService:
         }
 
         def work(session: Session) -> None:
-            session.execute(
-                update(OutboxRow).where(OutboxRow.id == item.id).values(**values, **_UNCLAIMED)
-            )
+            session.execute(update(OutboxRow).where(OutboxRow.id == item.id).values(**values, **_UNCLAIMED))
             record(session, chat_id, message_id, buttons, now)
 
         run_in_transaction(self._sessions, work)

@@ -30,9 +30,7 @@ def upgrade() -> None:
         sa.Column("case_version", sa.Integer(), nullable=False),
         sa.Column("shown_at", _UTC, nullable=False),
         sa.Column("held_until", _UTC, nullable=True),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_button_messages_case_id_cases")
-        ),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_button_messages_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_button_messages")),
         sa.UniqueConstraint("chat_id", "message_id", name=op.f("uq_button_messages_chat_id")),
     )
