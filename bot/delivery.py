@@ -3,7 +3,8 @@
 Each pass claims whole chats' queues for this replica (``OutboxService.claim``), so several
 replicas on one database send each row once. A row is marked sent only after Telegram accepted
 it, so a crash between the two repeats at most that one message (once the claim's lease expires)
-and never loses it. A 429 waits its ``retry_after``; a network error backs off; a 403 marks the
+and never loses it. Each pass first takes the buttons off the messages whose case moved on
+(``bot.keyboards``). A 429 waits its ``retry_after``; a network error backs off; a 403 marks the
 official unreachable and tells their superior and the TU. Each chat's rows go out strictly in
 order: a row that must wait holds back the later rows of the same chat.
 """
@@ -21,6 +22,7 @@ from jinja2 import TemplateError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.keyboards import clear_outdated, made_for
 from bot.messages import Rendered
 from bot.notices import Notices, Obsolete
 from bot.runtime import Runtime
@@ -63,6 +65,7 @@ class Delivery:
         backlog goes out at the full rate rather than one batch per tick of the delivery job.
         """
         async with self._lock:
+            await clear_outdated(bot, self._runtime, self._global_slot)
             total = 0
             while True:
                 claimed, sent = await self._pass(bot)
@@ -133,12 +136,15 @@ class Delivery:
             await asyncio.to_thread(self._outbox.retry, item, _now() + timedelta(seconds=backoff), str(exc))
             return False
         self._last_sent[item.chat_id] = time.monotonic()
-        await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message_id)
+        buttons = made_for(rendered.keyboard)
+        await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message_id, buttons)
         for chat_id, message_id in rendered.replaces:  # best effort: their buttons are stale anyway
             try:
                 await bot.edit_message_text(rendered.replaced, chat_id=chat_id, message_id=message_id)
             except TelegramError as exc:
                 log.warning("message %s (outbox row %s) not marked replaced: %s", message_id, item.id, exc)
+                continue  # its buttons are taken off with the others of older versions
+            await asyncio.to_thread(self._runtime.buttons.shown, chat_id, message_id, None)
         for name, pdf in rendered.documents:  # best effort: `disposisi case print` writes them too
             await self._global_slot()
             try:

@@ -13,6 +13,7 @@ from workflow.calendar_config import SHIPPED_CALENDAR, load_calendar
 from workflow.db.migrate import check_migrated
 from workflow.db.session import make_engine, make_session_factory
 from workflow.keys import SigningKeys
+from workflow.service.buttons import ButtonMessages
 from workflow.service.cases import CaseService
 from workflow.service.dailydigest import DailyDigests
 from workflow.service.digest import DigestService
@@ -42,6 +43,7 @@ class Runtime:
     identity: IdentityService
     pending: PendingInputs
     outbox: OutboxService
+    buttons: ButtonMessages
     pins: Pins
     queries: CaseQueries
     calendar: WorkCalendar
@@ -135,6 +137,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         identity=IdentityService(sessions),
         pending=PendingInputs(sessions),
         outbox=OutboxService(sessions),
+        buttons=ButtonMessages(sessions),
         pins=Pins(sessions),
         queries=CaseQueries(sessions, cases),
         calendar=calendar,

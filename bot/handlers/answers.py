@@ -10,9 +10,10 @@ from telegram import Update
 
 from bot import intake
 from bot.context import BotContext
-from bot.handlers.acting import FINAL, act, language, show_done
+from bot.handlers.acting import FINAL, act, hold_origin, language, release_origin, show_done
 from bot.handlers.questions import consumer, reask, refuse_answer
 from bot.handlers.replies import deliver_now, done_text, refusal_text
+from bot.keyboards import shown
 from bot.messages import instruction_keyboard, step_keyboard, step_text
 from bot.templating import render_html
 from workflow.commands import Reject, Return, Sign, TickItem
@@ -37,10 +38,11 @@ async def on_note(update: Update, context: BotContext, official: Official, pendi
         return
     await asyncio.to_thread(rt.pending.put, replace(pending, data={**pending.data, "note": note}))
     view = await asyncio.to_thread(rt.cases.view, pending.case_id)
-    await update.effective_message.reply_text(
-        render_html("note_saved", lang, rt.settings.tz),
-        reply_markup=instruction_keyboard(view, lang, with_note=True),
+    keyboard = instruction_keyboard(view, lang, with_note=True)
+    sent = await update.effective_message.reply_text(
+        render_html("note_saved", lang, rt.settings.tz), reply_markup=keyboard
     )
+    await shown(rt, sent.chat_id, sent.message_id, keyboard)
 
 
 @consumer("return")
@@ -66,12 +68,14 @@ async def on_pin(update: Update, context: BotContext, official: Official, pendin
         to=pending.data.get("to"),
         pin=pin,
     )
+    await hold_origin(rt, update, pending)
     try:
         before = await asyncio.to_thread(rt.cases.view, pending.case_id)
         await asyncio.to_thread(
             rt.cases.act, pending.case_id, official.key, command, seen_version=pending.case_version
         )
     except DomainError as refusal:
+        await release_origin(rt, update, pending)
         if refusal.code == "wrong_pin":  # the question stays open: asked again with the tries left
             await reask(update, rt, pending, refusal_text(refusal, lang, rt))
             return
@@ -108,11 +112,13 @@ async def on_tick_value(update: Update, context: BotContext, official: Official,
         sha, file_ref = hashlib.sha256(bytes(data)).hexdigest(), f"telegram:{media.file_id}"
     value = (message.text or message.caption or "").strip()
     command = TickItem(item, value=value, receipt_sha256=sha, receipt_file=file_ref, step_id=pending.step_id)
+    await hold_origin(rt, update, pending)
     try:
         case = await asyncio.to_thread(
             rt.cases.act, pending.case_id, official.key, command, seen_version=pending.case_version
         )
     except DomainError as refusal:
+        await release_origin(rt, update, pending)
         if isinstance(refusal, FINAL):
             await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
             await message.reply_text(refusal_text(refusal, lang, rt))
@@ -125,12 +131,12 @@ async def on_tick_value(update: Update, context: BotContext, official: Official,
     text = await asyncio.to_thread(step_text, view, lang, rt.settings.tz) if view.case.current else None
     origin = pending.data.get("origin")
     if text is not None and origin is not None:  # the checklist updates in place
-        await context.bot.edit_message_text(
-            text,
-            chat_id=update.effective_chat.id,
-            message_id=origin,
-            reply_markup=step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads),
-        )
+        keyboard = step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads)
+        chat = update.effective_chat.id
+        await context.bot.edit_message_text(text, chat_id=chat, message_id=origin, reply_markup=keyboard)
+        await shown(rt, chat, origin, keyboard)
+    elif origin is not None:  # the case closed: its buttons go with the others
+        await release_origin(rt, update, pending)
     await message.reply_text(
         render_html(
             "ticked", lang, rt.settings.tz, item=item.value, closed=view.case.current is None, case=view.case

@@ -5,6 +5,9 @@ alert and is audited. The callback query is always answered.
 Once an action is committed, Telegram's trouble is not the official's failure: a press answered
 too late (the query is too old after an outage) or a network error leaves the action done, and
 its outcome reaches the official anyway, queued to be shown once Telegram answers again.
+
+The pressed message is held meanwhile (``workflow.service.buttons``): the buttons of messages made
+for older versions of the case are taken off by the delivery, but this one shows the outcome.
 """
 
 import asyncio
@@ -17,6 +20,7 @@ from bot.callbacks import BadPayload, decode
 from bot.context import BotContext
 from bot.handlers.presses import handle
 from bot.handlers.replies import Outcome, deliver_now, refusal_alert, show_later
+from bot.keyboards import shown
 from bot.templating import render_plain
 from workflow.errors import DomainError, InvalidInput
 from workflow.service.pending import Pending
@@ -24,6 +28,9 @@ from workflow.service.pending import Pending
 __all__ = ["on_press"]
 
 log = logging.getLogger(__name__)
+
+#: Presses that only show something (history, hashes, the permit scan): they never act.
+_LOOKS = ("hi", "hs", "sc")
 
 
 async def on_press(update: Update, context: BotContext) -> None:
@@ -36,8 +43,11 @@ async def on_press(update: Update, context: BotContext) -> None:
         await asyncio.to_thread(rt.identity.stranger, query.from_user.id)
         return
     lang = await asyncio.to_thread(rt.identity.language, official.key)
+    pressed = query.message
     try:
         press = decode(query.data)
+        if pressed is not None and press.action not in _LOOKS:  # it may act: the outcome is shown here
+            await asyncio.to_thread(rt.buttons.hold, pressed.chat_id, pressed.message_id)
         outcome = await asyncio.to_thread(handle, rt, official, press, lang)
     except BadPayload as exc:
         await asyncio.to_thread(
@@ -50,6 +60,8 @@ async def on_press(update: Update, context: BotContext) -> None:
         await _answer(query, refusal_alert(InvalidInput("bad callback data", code="bad_payload"), lang, rt))
         return
     except DomainError as refusal:
+        if pressed is not None:  # the message stays as it was; its buttons go once the case moves on
+            await asyncio.to_thread(rt.buttons.release, pressed.chat_id, pressed.message_id)
         await _answer(query, refusal_alert(refusal, lang, rt))
         return
     await _answer(query, outcome.alert)
@@ -66,6 +78,11 @@ async def on_press(update: Update, context: BotContext) -> None:
             context, official.key, press.case_id, query.id, outcome.text, outcome.keyboard, message_id
         )
         return
+    if pressed is not None:
+        if outcome.text is not None or outcome.keyboard is not None:  # the message shows the outcome
+            await shown(rt, pressed.chat_id, pressed.message_id, outcome.keyboard)
+        elif press.action not in _LOOKS:
+            await asyncio.to_thread(rt.buttons.release, pressed.chat_id, pressed.message_id)
     if outcome.ask is not None:
         prompt = await query.message.reply_text(outcome.ask.prompt, reply_markup=ForceReply(selective=True))
         pending = Pending(

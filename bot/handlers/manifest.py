@@ -12,6 +12,7 @@ from bot.context import BotContext
 from bot.handlers.acting import act, language
 from bot.handlers.questions import consumer, reask, refuse_answer
 from bot.handlers.replies import Ask, refusal_text
+from bot.keyboards import shown
 from bot.messages import people_keyboard
 from bot.templating import render_html
 from workflow.case import Case
@@ -88,10 +89,11 @@ async def on_manifest_answer(
     if default is None and len(candidates) > 1:  # the checker must be chosen: the answers wait for it
         await asyncio.to_thread(rt.pending.put, replace(pending, data={**pending.data, "values": values}))
         view = await asyncio.to_thread(rt.cases.view, pending.case_id)
-        await update.effective_message.reply_text(
-            render_html("pick_next", lang, tz, case=view.case),
-            reply_markup=people_keyboard(view, candidates, lang, action="mf", first=("p",)),
+        keyboard = people_keyboard(view, candidates, lang, action="mf", first=("p",))
+        sent = await update.effective_message.reply_text(
+            render_html("pick_next", lang, tz, case=view.case), reply_markup=keyboard
         )
+        await shown(rt, sent.chat_id, sent.message_id, keyboard)
         return
     await act(
         update,

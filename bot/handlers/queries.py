@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.handlers.identify import official_of
 from bot.handlers.replies import refusal_text, refuse_command
+from bot.keyboards import shown
 from bot.messages import fit, revoke_keyboard, revoke_operators, step_keyboard, step_text
 from bot.templating import render_html
 from workflow.errors import DomainError, InvalidInput
@@ -34,9 +35,9 @@ async def on_tasks(update: Update, context: BotContext) -> None:
         current = view.case.current
         acting_for = None if current.assignee == official.key else view.directory.name(current.assignee)
         text = step_text(view, lang, tz, acting_for=acting_for, uploads=rt.settings.allow_scan_uploads)
-        await update.effective_message.reply_text(
-            text, reply_markup=step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads)
-        )
+        keyboard = step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads)
+        sent = await update.effective_message.reply_text(text, reply_markup=keyboard)
+        await shown(rt, sent.chat_id, sent.message_id, keyboard)
 
 
 async def on_status(update: Update, context: BotContext) -> None:
@@ -75,7 +76,8 @@ async def on_status(update: Update, context: BotContext) -> None:
         else None
     )
     keyboard = keyboard or revoke_keyboard(view, allowed, lang)  # a closed case: Akses sudah dicabut
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+    sent = await update.effective_message.reply_text(text, reply_markup=keyboard)
+    await shown(rt, sent.chat_id, sent.message_id, keyboard)
 
 
 async def on_search(update: Update, context: BotContext) -> None:

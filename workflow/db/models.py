@@ -26,6 +26,7 @@ __all__ = [
     "AuditHeadRow",
     "AuditRow",
     "Base",
+    "ButtonMessageRow",
     "CaseRow",
     "DigestRow",
     "InviteRow",
@@ -255,6 +256,26 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(64))  # the replica delivering it now
     claimed_until: Mapped[datetime | None]  # the claim's lease; after it another replica may take over
+
+
+class ButtonMessageRow(Base):
+    """A message the bot left carrying buttons of a case, made for one version of it. Once the case
+    has moved past that version the front end takes the buttons off and forgets the row; a message
+    whose buttons change, or go, is written again or forgotten. Chat and message ids are plain
+    numbers."""
+
+    __tablename__ = "button_messages"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_version: Mapped[int]  # the version of the case its buttons were made for
+    shown_at: Mapped[datetime]
+    # An action taken from this message holds it until then: the front end shows the outcome there
+    # itself (a fresh keyboard, maybe), so the clearing must not race it.
+    held_until: Mapped[datetime | None]
 
 
 class InviteRow(Base):

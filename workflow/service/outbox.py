@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, OutboxRow
+from workflow.service.buttons import record
 from workflow.service.uow import run_in_transaction
 
 __all__ = ["LEASE", "STEP_MESSAGES", "OutboxItem", "OutboxService"]
@@ -105,17 +106,26 @@ class OutboxService:
             ),
         )
 
-    def sent(self, item: OutboxItem, chat_id: int, message_id: int) -> None:
-        """Mark delivered, keeping the Telegram message id for later edits."""
-        self._set(
-            item.id,
-            status="sent",
-            sent_at=self._clock(),
-            chat_id=chat_id,
-            telegram_message_id=message_id,
-            attempts=item.attempts + 1,
-            last_error=None,
-        )
+    def sent(
+        self, item: OutboxItem, chat_id: int, message_id: int, buttons: tuple[int, int] | None = None
+    ) -> None:
+        """Mark delivered, keeping the Telegram message id for later edits; ``buttons``: the case
+        id and version its buttons were made for (``workflow.service.buttons``), if it has any."""
+        now = self._clock()
+        values = {
+            "status": "sent",
+            "sent_at": now,
+            "chat_id": chat_id,
+            "telegram_message_id": message_id,
+            "attempts": item.attempts + 1,
+            "last_error": None,
+        }
+
+        def work(session: Session) -> None:
+            session.execute(update(OutboxRow).where(OutboxRow.id == item.id).values(**values, **_UNCLAIMED))
+            record(session, chat_id, message_id, buttons, now)
+
+        run_in_transaction(self._sessions, work)
 
     def retry(self, item: OutboxItem, at: datetime, error: str) -> None:
         """Try again at ``at`` (after a 429's retry_after or a network error)."""
