@@ -301,7 +301,8 @@ def test_an_action_that_needs_a_reason_is_refused_without_one(cases, sessions, a
         cases.act(number, actor, command)
 
     assert cases.view(number).case == before
-    assert last_audit(sessions)[1:] == ("refused", "reason_missing")
+    code = "instruction_missing" if isinstance(command, Forward) else "reason_missing"
+    assert last_audit(sessions)[1:] == ("refused", code)
 
 
 # -- registering letters --------------------------------------------------------------------------

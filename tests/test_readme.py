@@ -37,7 +37,7 @@ def reference_problems(text: str) -> list[str]:
         path = ref.split("::")[0]
         if not (path.split("/")[0] in _TOP and "/" in path) and not match.group(2):
             continue
-        if "{" in path or "*" in path:  # a pattern such as telegram/{id,en}/
+        if "{" in path or "*" in path or "<" in path:  # a pattern such as locale/<lang>/
             continue
         target = ROOT / path
         if not target.exists():

@@ -94,7 +94,15 @@ COVERED: tuple[Run | ByTest | ByScript, ...] = (
         ("disposisi sop show", "disposisi sop show [FILE]"), argvs=(("sop", "show"), ("sop", "show", "{sop}"))
     ),
     Run(("disposisi sop check", "disposisi sop check FILE"), argvs=(("sop", "check", "{sop}"),)),
-    Run(("disposisi roster import FILE",), argvs=(("roster", "import", "{roster}"),)),
+    Run(
+        ("disposisi roster import FILE", "disposisi roster import FILE [--dry-run] [--yes]"),
+        argvs=(
+            ("roster", "import", "{roster}", "--dry-run"),
+            ("roster", "import", "{roster}"),
+            ("roster", "import", "{roster}", "--yes"),
+        ),
+    ),
+    Run(("openssl rand -hex 32",), shell=("openssl rand -hex 32",)),
     Run(("disposisi roster show",), argvs=(("roster", "show"),)),
     Run(("disposisi roster invite KEY",), argvs=(("roster", "invite", "dir"),)),
     Run(("disposisi roster unlink KEY",), argvs=(("roster", "unlink", "dir"),)),
