@@ -1,6 +1,7 @@
 """Step messages and their buttons, rendered from templates, always within Telegram's limit."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,11 +11,14 @@ from bot.callbacks import Press, encode, key_tag
 from bot.templating import LIMIT, labels, render_html, visible_length
 from workflow.revocation import granted_to, grants
 from workflow.service.cases import CaseView
+from workflow.sop import StepKind
 from workflow.states import CHECKLIST, Instruction
 
 __all__ = [
     "INSTRUCTIONS",
     "Rendered",
+    "Tick",
+    "checklist",
     "instruction_keyboard",
     "people_keyboard",
     "revoke_keyboard",
@@ -71,6 +75,7 @@ def step_text(
     extra.setdefault("acting_for", None)
     extra.setdefault("sp_number", None)
     extra.setdefault("ap", approval(view, record, uploads=uploads))
+    extra.setdefault("ticks", checklist(view, record.step_no))
     return fit(
         template,
         lang,
@@ -81,6 +86,27 @@ def step_text(
         due=record.due_at,
         **extra,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """One checklist item as the step message shows it: done (by whom, when, what) or open."""
+
+    item: str
+    by: str | None = None
+    at: datetime | None = None
+    value: str = ""
+
+
+def checklist(view: CaseView, step_no: int) -> list[Tick]:
+    """The dispatch step's checklist, every item, done or open; empty at any other step."""
+    if view.sop.step(step_no).kind is not StepKind.DISPATCH:
+        return []
+    done = view.case.checklist
+    return [
+        Tick(i.value, view.directory.name(done[i].by), done[i].at, done[i].value) if i in done else Tick(i.value)
+        for i in CHECKLIST
+    ]
 
 
 def history_text(view: CaseView, lang: str, tz: ZoneInfo) -> str:

@@ -10,9 +10,9 @@ from telegram import InlineKeyboardMarkup
 from bot.approval import approval
 from bot.digest import digest_chart, digest_text
 from bot.documents import dispatch_documents
-from bot.messages import Rendered, revoke_keyboard, revoke_operators, step_keyboard, step_text
+from bot.messages import Rendered, checklist, revoke_keyboard, revoke_operators, step_keyboard, step_text
 from bot.runtime import Runtime
-from bot.templating import render_html
+from bot.templating import labels, render_html
 from workflow.service.outbox import OutboxItem
 from workflow.sop import StepKind
 from workflow.timeline import display_name
@@ -63,6 +63,8 @@ class Notices:
         uploads = rt.settings.allow_scan_uploads
         if item.kind in ("reminder", "escalation"):
             return self._sla_notice(item, view, lang)
+        if item.kind == "acted":
+            return Rendered(self._acted(item, view, lang))
         if item.kind in _STEP_KINDS:
             current = view.case.current
             extra = self._change(item, view)
@@ -135,6 +137,7 @@ class Notices:
             self._runtime.settings.tz,
             case=view.case,
             ap=approval(view, current, uploads=uploads),
+            ticks=checklist(view, current.step_no),
             acting_for=None,
             sp_number=None,
             step=view.sop.step(current.step_no),
@@ -146,6 +149,24 @@ class Notices:
             name=view.directory.name(current.assignee) if item.payload.get("holder_unreachable") else None,
         )
         return Rendered(text, step_keyboard(view, allowed, lang, uploads=uploads) if allowed else None)
+
+    def _acted(self, item: OutboxItem, view, lang: str) -> str:
+        """What the recipient just did, and who holds the case now (from the case as it is now)."""
+        case, current = view.case, view.case.current
+        holder = current.assignee if current else None
+        return render_html(
+            "acted",
+            lang,
+            self._runtime.settings.tz,
+            case=case,
+            step=view.sop.step(item.step_no),
+            outcome=labels(lang)[f"done_{item.payload['action']}"],
+            item=item.payload.get("item"),
+            current=view.sop.step(current.step_no) if current else None,
+            holder=view.directory.name(holder) if holder and holder != item.recipient else None,
+            yours=holder == item.recipient,
+            state=str(case.state),
+        )
 
     def _digest(self, item: OutboxItem, lang: str) -> Rendered:
         """The day's stored digest (the same figures for every recipient), then its chart."""

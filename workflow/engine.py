@@ -23,8 +23,9 @@ from workflow.commands import (
     Sign,
     SubmitManifest,
     TickItem,
+    action_name,
 )
-from workflow.decision import Context, Decision
+from workflow.decision import Context, Decision, Notice
 from workflow.directory import Directory
 from workflow.duties import other_roles, require_apart
 from workflow.errors import (
@@ -78,7 +79,7 @@ def decide(case: Case, actor: str, command: Command, ctx: Context) -> Decision:
     if isinstance(command, ConfirmRevoked):  # the one action on a closed case; it stays closed
         decision = revocation.confirm(case, actor, ctx)
         check_transition(case.state, decision.case.state, record_on_closed=True)
-        return _bumped(case, decision)
+        return _bumped(case, _told(decision, case, actor, command))
     if is_terminal(case.state):
         raise CaseClosed(
             f"case {case.number} is {case.state}; nothing more can be done on it", state=str(case.state)
@@ -94,7 +95,7 @@ def decide(case: Case, actor: str, command: Command, ctx: Context) -> Decision:
             decision, detail={**decision.detail, **_record(case, step, actor, acting_for, command, ctx)}
         )
     check_transition(case.state, decision.case.state)
-    return _bumped(case, decision)
+    return _bumped(case, _told(decision, case, actor, command))
 
 
 def check(case: Case, actor: str, kind: type, ctx: Context) -> str | None:
@@ -134,6 +135,17 @@ def _record(case: Case, step: StepRecord, actor: str, acting_for: str | None, co
         if others:
             extra["also_acted_as"] = others
     return extra
+
+
+def _told(decision: Decision, case: Case, actor: str, command) -> Decision:
+    """The official who acted gets a fresh message saying what happened and who holds the case
+    now (``acted``), whichever path the action took (a button, an answer, the command line)."""
+    step = case.current or (case.steps[-1] if case.steps else None)
+    payload = {"action": action_name(command)}
+    if isinstance(command, TickItem):
+        payload["item"] = command.item.value
+    told = Notice(actor, "acted", step.step_no if step else None, payload)
+    return replace(decision, notices=(*decision.notices, told))
 
 
 def _bumped(old: Case, decision: Decision) -> Decision:

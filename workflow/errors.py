@@ -30,7 +30,7 @@ __all__ = [
 
 
 #: Every reason an action is refused, by code: what it means, in English. The bot has a sentence
-#: for each in every language (a test renders them all); ``docs/refusals.md`` lists them.
+#: for each in every language (``templates/telegram/refused.html``; a test renders them all).
 REFUSALS: dict[str, str] = {
     # who may act
     "unknown_official": "the person is not an active official on the roster",

@@ -35,7 +35,7 @@ def advance(case, step, actor, acting_for, ctx, chosen, note, instruction, paylo
         closed = end(
             case, StepOutcome.COMPLETED, actor, acting_for, note, CaseState.CLOSED, ctx, instruction, payload
         )
-        return Decision(closed, to_all(closed, ctx, "case_closed"), {**detail, "closed": True}, acting_for)
+        return Decision(closed, to_all(closed, ctx, "case_closed", extra=(closed.created_by,)), {**detail, "closed": True}, acting_for)
     target = step.step_no + 1
     candidates, default = next_candidates(case, ctx.sop, ctx.directory, actor, acting_for)
     barring = (completed_by(case, actor, acting_for), ctx.sop, target)

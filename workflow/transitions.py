@@ -209,7 +209,7 @@ def _tick(case, step, actor, acting_for, command: TickItem, ctx):
     if any(i.value not in checklist for i in CHECKLIST):
         return Decision(ticked, (), detail, acting_for)
     closed = end(ticked, StepOutcome.COMPLETED, actor, acting_for, "", CaseState.CLOSED, ctx)
-    return Decision(closed, to_all(closed, ctx, "case_closed"), {**detail, "closed": True}, acting_for)
+    return Decision(closed, to_all(closed, ctx, "case_closed", extra=(closed.created_by,)), {**detail, "closed": True}, acting_for)
 
 
 def _return(case, step, actor, acting_for, command: Return, ctx):

@@ -137,9 +137,4 @@ async def on_tick_value(update: Update, context: BotContext, official: Official,
         await shown(rt, chat, origin, keyboard)
     elif origin is not None:  # the case closed: its buttons go with the others
         await release_origin(rt, update, pending)
-    await message.reply_text(
-        render_html(
-            "ticked", lang, rt.settings.tz, item=item.value, closed=view.case.current is None, case=view.case
-        )
-    )
-    deliver_now(context)
+    deliver_now(context)  # what was recorded, and where the case stands, comes as a fresh message (acted)

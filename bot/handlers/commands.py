@@ -153,11 +153,8 @@ async def on_receipt(update: Update, context: BotContext) -> None:
     case_ref, receipt = context.args[0], " ".join(context.args[1:])
     command = TickItem(ChecklistItem.RECEIPT, value=receipt)
     try:
-        case = await asyncio.to_thread(rt.cases.act, case_ref, official.key, command)
+        await asyncio.to_thread(rt.cases.act, case_ref, official.key, command)
     except DomainError as refusal:
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
         return
-    await update.effective_message.reply_text(
-        render_html("ticked", lang, rt.settings.tz, item="receipt", closed=case.current is None, case=case)
-    )
-    deliver_now(context)
+    deliver_now(context)  # what was recorded, and where the case stands, comes as a fresh message (acted)
