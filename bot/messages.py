@@ -103,8 +103,9 @@ def checklist(view: CaseView, step_no: int) -> list[Tick]:
     if view.sop.step(step_no).kind is not StepKind.DISPATCH:
         return []
     done = view.case.checklist
+    name = view.directory.name
     return [
-        Tick(i.value, view.directory.name(done[i].by), done[i].at, done[i].value) if i in done else Tick(i.value)
+        Tick(i.value, name(done[i].by), done[i].at, done[i].value) if i in done else Tick(i.value)
         for i in CHECKLIST
     ]
 

@@ -592,9 +592,10 @@ def test_the_holders_superior_reassigns_the_step_to_another_holder_of_the_role(c
         "kasi1",
         "op1",
     )
-    assert outbox(sessions, case_id=case.id)[-2:] == [
+    assert outbox(sessions, case_id=case.id)[-3:] == [
         ("op1", "step_assigned", 4),
         ("op2", "step_reassigned", 4),
+        ("kasi1", "acted", 4),
     ]
 
 

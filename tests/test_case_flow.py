@@ -224,6 +224,7 @@ def test_a_mini_case_closes_when_its_last_step_completes(cases, sessions):
     assert sorted(r for r, kind, _ in outbox(sessions, case_id=case.id) if kind == "case_closed") == [
         "dir",
         "ksd2",
+        "tu1",  # who registered the letter
     ]
 
 
@@ -313,8 +314,8 @@ def test_every_step_queues_a_message_to_its_holder_and_closing_tells_everyone(ca
         ("dir", 7),
         ("op2", 8),
     ]
-    assert [r for r, kind, _ in messages if kind == "case_closed"] == ["dir", "ksd1", "kasi1", "op2"]
-    assert {kind for _, kind, _ in messages} == {"step_assigned", "case_closed"}
+    assert [r for r, kind, _ in messages if kind == "case_closed"] == ["dir", "ksd1", "kasi1", "op2", "tu1"]
+    assert {kind for _, kind, _ in messages} == {"step_assigned", "case_closed", "acted"}
 
 
 def test_every_accepted_action_is_audited_with_its_actor_and_the_step_it_acted_on(cases, sessions, clock):

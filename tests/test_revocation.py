@@ -10,7 +10,7 @@ from tests.driving import audit_rows, dispatch, drive_to, open_ldk
 from workflow import engine
 from workflow.calendar import Continuous
 from workflow.commands import ConfirmRevoked, Forward, Reject, Return, action_name
-from workflow.decision import Context
+from workflow.decision import Context, Notice
 from workflow.directory import Directory
 from workflow.errors import ActionNotAllowed, NotAuthorised, StepAlreadyHandled
 from workflow.revocation import RevocationConfirmed, granted_to, granters
@@ -50,7 +50,8 @@ def test_the_granting_kasi_confirms_and_the_case_stays_closed_one_version_on(cas
     assert after.version == view.case.version + 1
     assert (after.access_revoked_at, after.access_revoked_by) == (clock(), "kasi1")
     assert after.steps == view.case.steps and after.closed_at == view.case.closed_at
-    assert decision.acting_for is None and decision.notices == ()
+    assert decision.acting_for is None
+    assert decision.notices == (Notice("kasi1", "acted", 8, {"action": "access_revoked"}),)
     assert decision.detail == {"granted_by": ["kasi1"], "access_granted_to": ["op2"]}
 
 

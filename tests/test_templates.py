@@ -14,7 +14,7 @@ from bot.approval import approval
 from bot.botapi.html import parse_html
 from bot.callbacks import decode
 from bot.intake import LIMITS
-from bot.messages import history_text, step_keyboard, step_text
+from bot.messages import Tick, history_text, step_keyboard, step_text
 from bot.templating import (
     LIMIT,
     _html_environment,
@@ -127,6 +127,10 @@ def values(view: CaseView) -> dict:
         "code": "not_holder",
         "left": 3,
         "p": refusal_params(record.started_at),
+        "ticks": [Tick("duplicated", HOSTILE, record.started_at, HOSTILE), Tick("archived")],
+        "current": view.sop.step(record.step_no),
+        "yours": False,
+        "state": str(view.case.state),
         "detail": HOSTILE,
         "letter": view.case.letter,
         "errors": {"purpose": "too_long"},

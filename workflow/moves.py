@@ -16,6 +16,7 @@ from workflow.states import CaseState, StepOutcome
 __all__ = [
     "advance",
     "barring_rule",
+    "closing",
     "end",
     "finish",
     "moved",
@@ -35,7 +36,7 @@ def advance(case, step, actor, acting_for, ctx, chosen, note, instruction, paylo
         closed = end(
             case, StepOutcome.COMPLETED, actor, acting_for, note, CaseState.CLOSED, ctx, instruction, payload
         )
-        return Decision(closed, to_all(closed, ctx, "case_closed", extra=(closed.created_by,)), {**detail, "closed": True}, acting_for)
+        return Decision(closed, closing(closed, ctx), {**detail, "closed": True}, acting_for)
     target = step.step_no + 1
     candidates, default = next_candidates(case, ctx.sop, ctx.directory, actor, acting_for)
     barring = (completed_by(case, actor, acting_for), ctx.sop, target)
@@ -156,6 +157,11 @@ def moved(step, actor, acting_for):
     if step.assignee is not None and step.assignee != actor:
         return (Notice(step.assignee, "case_moved", step.step_no),)
     return ()
+
+
+def closing(case, ctx):
+    """The closing notice: everyone who held a step, and whoever registered the letter."""
+    return to_all(case, ctx, "case_closed", extra=(case.created_by,))
 
 
 def to_all(case, ctx, kind, extra=()):

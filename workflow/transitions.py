@@ -30,7 +30,17 @@ from workflow.errors import (
     StaleAction,
 )
 from workflow.manifest import is_sha256
-from workflow.moves import advance, barring_rule, end, finish, moved, open_step, replace_current, to_all
+from workflow.moves import (
+    advance,
+    barring_rule,
+    closing,
+    end,
+    finish,
+    moved,
+    open_step,
+    replace_current,
+    to_all,
+)
 from workflow.release import require_release
 from workflow.routing import pick, reassign_candidates, return_holder
 from workflow.signature import binding
@@ -209,7 +219,7 @@ def _tick(case, step, actor, acting_for, command: TickItem, ctx):
     if any(i.value not in checklist for i in CHECKLIST):
         return Decision(ticked, (), detail, acting_for)
     closed = end(ticked, StepOutcome.COMPLETED, actor, acting_for, "", CaseState.CLOSED, ctx)
-    return Decision(closed, to_all(closed, ctx, "case_closed", extra=(closed.created_by,)), {**detail, "closed": True}, acting_for)
+    return Decision(closed, closing(closed, ctx), {**detail, "closed": True}, acting_for)
 
 
 def _return(case, step, actor, acting_for, command: Return, ctx):

@@ -179,6 +179,7 @@ async def _from_step_5(office: Office) -> None:
     message = await office.people["Operator"].wait_for_edit_async(message, timeout=TIMEOUT)
     await office.press("Operator", message, "☐ Tanda terima")
     await office.answer("Operator", "tanda terima", "TT-2026-009")
+    await office.received("Operator", "Tanda terima dicatat")
     await office.received("Direktur", "selesai")
 
 

@@ -69,6 +69,7 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
             dir_.press(m, "Untuk diproses")
             m = await dir_.wait_for_edit_async(m)
             dir_.press(m, "Kepada Budi Kasubdit")
+            forwarded = await step_message(dir_, "Berkas kini dipegang")  # a fresh message: what now
 
             m = await step_message(ksd1, "Langkah 2")  # Kasubdit: a note, then forward (one Kasi)
             ksd1.press(m, "Catatan")
@@ -94,6 +95,7 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
             op2.reply(await step_message(op2, "Jumlah record"), "1.200")
             op2.reply(await step_message(op2, "SHA-256"), SHA.upper())
             op2.reply(await step_message(op2, "Lokasi"), "/srv/ldk/bpjs.csv")
+            reported = await step_message(op2, "Data dilaporkan")
 
             m = await step_message(kasi1, "Langkah 5")  # Kasi accepts the manifest
             kasi1.press(m, "Terima data")
@@ -106,6 +108,7 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
             dir_.press(m, "Tandatangani")
             dir_.reply(await step_message(dir_, "kirim PIN"), "123456")
             signed = await dir_.wait_for_edit_async(m, contains="Ditandatangani")
+            signed_note = await step_message(dir_, "Berkas kini dipegang")
 
             m = await step_message(op2, "Langkah 8")  # the checklist, ticked in the chat
 
@@ -116,6 +119,7 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
             papers = await server.wait_for_async(both_papers, timeout=10)
             op2.press(m, "☐ Sudah digandakan")
             m = await op2.wait_for_edit_async(m)
+            one_ticked = m
             op2.press(m, "☐ Sudah diarsipkan")
             op2.reply(await step_message(op2, "nomor arsip"), "ARS-2026-114")
             m = await op2.wait_for_edit_async(m)
@@ -129,10 +133,11 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
                 caption="TT-009",
                 reply_to=await step_message(op2, "tanda terima"),
             )
-            closed = [await step_message(u, "selesai") for u in (dir_, ksd1, kasi1, op2)]
-            return number, signed, closed, [u.history for u in (dir_, op2)], papers, code
+            closed = [await step_message(u, "selesai") for u in (dir_, ksd1, kasi1, op2, tu)]
+            acted = forwarded, reported, signed_note
+            return number, signed, closed, [u.history for u in (dir_, op2)], papers, code, acted, one_ticked
 
-    number, signed, closed, (dir_history, _), papers, code = asyncio.run(scenario())
+    number, signed, closed, (dir_history, _), papers, code, acted, one_ticked = asyncio.run(scenario())
 
     case = cases.view(number).case
     assert case.state is CaseState.CLOSED
@@ -147,7 +152,17 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
     assert case.checklist["receipt"].receipt_file.startswith("telegram:")
     assert not signed.buttons
     assert sorted(papers) == [f"{number}-checklist.pdf", f"{number}-tanda-terima.pdf"]
-    assert all(number in m.text for m in closed)
+    assert all(number in m.text for m in closed)  # the TU who registered the letter too
+    forwarded, reported, signed_note = acted  # each actor is told what happened and who holds it now
+    assert "Diteruskan" in forwarded.text and "Budi Kasubdit, pada langkah 2" in forwarded.text
+    assert "Berkas kini dipegang Dewi Kasi, pada langkah 5" in reported.text
+    assert "Ditandatangani" in signed_note.text and "Gita Operator, pada langkah 8" in signed_note.text
+    assert not any(m.buttons for m in acted)
+    # the ticked item stays on the message, done, with who and when; only open items are buttons
+    assert re.search(r"Penggandaan: selesai oleh Gita Operator pada .+ WIB", one_ticked.text)
+    assert "Pengarsipan: belum" in one_ticked.text
+    ticks = [b for b in one_ticked.button_texts if b.startswith("☐")]
+    assert ticks == ["☐ Sudah diarsipkan", "☐ Sudah dikirim", "☐ Tanda terima"]
     assert not any("123456" in (m.text or "") for m in dir_history)  # the PIN messages were deleted
     assert not any(code.lower() in (m.text or "").lower() for m in dir_history)  # and the code's
     with sessions() as s:
