@@ -38,6 +38,7 @@ def test_wheel_contains_sops_templates_and_migrations(wheel):
     names = zipfile.ZipFile(wheel).namelist()
 
     assert "workflow/sops/ldk-7.4.4.1.toml" in names
+    assert "workflow/sop_defaults.toml" in names
     assert "bot/templates/cli/sop_show.txt" in names
     assert any(n.startswith("workflow/db/migrations/versions/0001_") for n in names)
     assert "workflow/db/migrations/env.py" in names

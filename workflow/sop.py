@@ -10,6 +10,7 @@ import hashlib
 import json
 import tomllib
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +32,9 @@ __all__ = [
 ]
 
 SHIPPED_SOPS = Path(__file__).parent / "sops"
+#: Defaults of the fields added after SOP definitions were first stored (data, not code: the values
+#: the shipped SOP had before they became fields), so stored definitions still load unchanged.
+DEFAULTS_FILE = Path(__file__).parent / "sop_defaults.toml"
 
 
 class SopError(ValueError):
@@ -147,7 +151,7 @@ class Sop(_Frozen):
         """The canonical JSON of this definition, as stored beside the cases."""
         data = self.model_dump(mode="json")
         for field in _LATER_FIELDS:  # at their defaults they leave older definitions' digests as they were
-            if getattr(self, field) == Sop.model_fields[field].default:
+            if getattr(self, field) == Sop.model_fields[field].get_default(call_default_factory=True):
                 del data[field]
         for step in data["steps"]:
             step["sla"] = int(self.step(step["no"]).sla.total_seconds())
@@ -160,6 +164,12 @@ class Sop(_Frozen):
 
 #: Fields added after SOP definitions were first stored.
 _LATER_FIELDS = ("apart", "one_role_per_official", "signature_binds")
+
+
+@cache
+def defaults() -> dict[str, Any]:
+    """The defaults of ``DEFAULTS_FILE``, by field name."""
+    return tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
 
 
 def _where(source: str, data: dict, loc: tuple) -> str:
