@@ -211,3 +211,13 @@ def test_an_sop_stored_before_the_rules_existed_keeps_its_digest_and_has_none():
 
     assert old.apart == () and "apart" not in old.definition_json()
     assert sop_from_json(old.definition_json()).digest() == old.digest()
+
+
+def test_the_shipped_sop_keeps_the_digest_databases_already_store():
+    """Version 2 of the shipped SOP is stored in running databases: a field that becomes SOP data
+    with its old behaviour as the default must leave the definition (and its digest) as it was,
+    or every database would refuse the file ("give the changed file a new version number")."""
+    ldk = load_sops()["ldk"]
+    stored = "7fbcc95f70ed615285640d724f629696b1172d7d8fd061f36603bb6aec420189"
+
+    assert (ldk.version, ldk.digest()) == (2, stored)
