@@ -233,6 +233,7 @@ def test_long_notes_at_every_step_keep_every_message_within_telegram_s_limit(ser
             )
             direktur.press(step7, "Diterima")
             step7 = await direktur.wait_for_edit_async(step7)
+            await direktur.wait_for_message_async(contains="tetap Anda pegang")  # what he did, sent
             direktur.press(step7, "Riwayat")
             history = await direktur.wait_for_message_async(contains="Riwayat")
             return step7, history, {key: user.messages for key, user in users.items()}

@@ -86,10 +86,10 @@ def test_the_jfu_closes_the_case_with_terima(server, office):
             operator.send("/terima")
             usage = await operator.wait_for_message_async(contains="Cara pakai")
             operator.send(f"/terima {number} TT-2026-009")
-            return usage, await operator.wait_for_message_async(contains="ditutup")
+            return usage, await operator.wait_for_message_async(contains="Tanda terima dicatat")
 
     usage, closed = asyncio.run(scenario())
 
     assert "/terima NOMOR-BERKAS" in usage.text
-    assert number in closed.text
+    assert number in closed.text and "Berkas selesai" in closed.text
     assert cases.view(number).case.checklist["receipt"].value == "TT-2026-009"
