@@ -36,7 +36,7 @@ from workflow.service.cases import CaseService
 from workflow.service.pins import hash_pin
 from workflow.service.roster import RosterService
 from workflow.sop import load_sops
-from workflow.states import CHECKLIST, Instruction
+from workflow.states import CHECKLIST
 
 WIB = ZoneInfo("Asia/Jakarta")
 KEY = b"benchmark-audit-key-0123456789abcdef"
@@ -83,12 +83,12 @@ def run_engine(url: str, cases_n: int, synchronous: str = "NORMAL") -> tuple[lis
         for n in range(cases_n)
     ]
     script = [
-        ("dir", Forward(instruction=Instruction.PROCESS, to="ksd1")),
-        ("ksd1", Forward(instruction=Instruction.PROCESS)),
-        ("kasi1", Forward(instruction=Instruction.URGENT, to="op1")),
+        ("dir", Forward(instruction="Untuk diproses", to="ksd1")),
+        ("ksd1", Forward(instruction="Untuk diproses")),
+        ("kasi1", Forward(instruction="Segera", to="op1")),
         ("op1", SubmitManifest(MANIFEST)),
         ("kasi1", AcceptManifest()),
-        ("ksd1", Forward(instruction=Instruction.ATTENTION)),
+        ("ksd1", Forward(instruction="Untuk diperhatikan")),
         ("dir", Sign(pin=PIN)),
         *[("op1", TickItem(item, TICKS[item])) for item in CHECKLIST],
     ]

@@ -2,7 +2,7 @@
 
 ``1.<action>.<case id>.<step id>.<case version>[.<arg>…]`` — for example
 ``1.fw.12.88.5.0.3f2a9c1b``: forward case 12, step instance 88, seen at version 5,
-with instruction 0, to the official whose key hashes to ``3f2a9c1b``. It is client
+with the SOP's instruction 0, to the official whose key hashes to ``3f2a9c1b``. It is client
 input: ``decode`` accepts exactly the strings ``encode`` produces (ASCII digits without
 leading zeros, each action's own number of arguments) and refuses everything else, and
 every press is still checked against the database (presser, version, step).
@@ -24,7 +24,7 @@ ACTIONS = {
     "hi": "history",  # Riwayat: the whole timeline
     "mn": "menu",  # back to the step's own buttons
     "nt": "note",  # Catatan: write a note, then forward
-    "rt": "return",  # Kembalikan: a reason is asked
+    "rt": "return",  # Kembalikan: arg is the step to go back to (when the SOP allows several); reason asked
     "rj": "reject",  # Tolak: a reason is asked
     "ra": "reassign",  # Alihkan: arg is the new holder's tag
     "mf": "manifest",  # Laporkan data: the form, f(ile) or h(ardcopy); or p(ick) and the checker's tag
@@ -43,7 +43,7 @@ ARITY = {
     "hi": (0,),
     "mn": (0,),
     "nt": (0,),
-    "rt": (0,),
+    "rt": (0, 1),
     "rj": (0,),
     "ra": (0, 1),
     "mf": (0, 1, 2),

@@ -8,27 +8,24 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.approval import approval, scan_offered
 from bot.callbacks import Press, encode, key_tag
-from bot.templating import LIMIT, labels, render_html, visible_length
+from bot.templating import LIMIT, labels, render_html, render_plain, sop_text, visible_length
 from workflow.revocation import granted_to, grants
 from workflow.service.cases import CaseView
 from workflow.sop import StepKind
-from workflow.states import CHECKLIST, Instruction
+from workflow.states import CHECKLIST
 
 __all__ = [
-    "INSTRUCTIONS",
     "Rendered",
     "Tick",
     "checklist",
     "instruction_keyboard",
     "people_keyboard",
+    "return_keyboard",
     "revoke_keyboard",
     "revoke_operators",
     "step_keyboard",
     "step_text",
 ]
-
-#: Quick picks of *Teruskan*, by their index in callback data.
-INSTRUCTIONS = tuple(Instruction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +162,8 @@ def step_keyboard(
 
 
 def instruction_keyboard(view: CaseView, lang: str, *, with_note: bool = False) -> InlineKeyboardMarkup:
-    """The standard instructions as quick picks (after a note, also "no instruction"), and a way back."""
+    """The case's SOP's instructions as quick picks, by their index in the SOP (after a note, also
+    "no instruction"), and a way back."""
     case, step = view.case, view.case.current
 
     def button(label: str, action: str, *args: str) -> list[InlineKeyboardButton]:
@@ -175,7 +173,7 @@ def instruction_keyboard(view: CaseView, lang: str, *, with_note: bool = False) 
             )
         ]
 
-    rows = [button(instruction.value, "fw", str(i)) for i, instruction in enumerate(INSTRUCTIONS)]
+    rows = [button(sop_text(item, lang), "fw", str(i)) for i, item in enumerate(view.sop.instructions)]
     if with_note:
         rows.append(button(labels(lang)["no_instruction"], "fw", "x"))
     rows.append(button(labels(lang)["back"], "mn"))
@@ -204,6 +202,22 @@ def people_keyboard(
             )
         ]
     )
+    return InlineKeyboardMarkup(rows)
+
+
+def return_keyboard(view: CaseView, lang: str, tz: ZoneInfo) -> InlineKeyboardMarkup:
+    """*Kembalikan* where the SOP allows several earlier steps: one button per step, then a way back."""
+    case, step = view.case, view.case.current
+
+    def button(label: str, action: str, *args: str) -> list[InlineKeyboardButton]:
+        data = encode(Press(action, case.id, step.id, case.version, args))
+        return [InlineKeyboardButton(label, callback_data=data)]
+
+    rows = [
+        button(render_plain("return_target_button", lang, tz, step=view.sop.step(no)), "rt", str(no))
+        for no in view.sop.step(step.step_no).returns_to
+    ]
+    rows.append(button(labels(lang)["back"], "mn"))
     return InlineKeyboardMarkup(rows)
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "render_html",
     "render_plain",
     "render_text",
+    "sop_text",
     "templates_dir",
     "text_macros",
     "translations",
@@ -109,11 +110,21 @@ def _html_environment(lang: str = DEFAULT_LANGUAGE) -> Environment:
     env.filters["number"] = lambda value, digits=0: _number(value, digits, lang)
     env.filters["minutes"] = lambda value: _minutes(value, words)
     env.filters["or_list"] = lambda items: format_list(list(items), style="or", locale=lang)
-    # The SOP names each step's action in Indonesian and in English (workflow/sop.py).
-    env.filters["action"] = lambda step: step.action if lang == DEFAULT_LANGUAGE else step.action_en
+    # The SOP's own words (a step's action, an instruction's label) are in the SOP, in Indonesian
+    # and in English (workflow/sop.py); the sentences around them are the catalogs'.
+    env.filters["action"] = lambda step: sop_text(step, lang, "action")
+    env.filters["sop_text"] = lambda item, field="label": sop_text(item, lang, field)
+    # A key's words from the first table that has it, else the key: (roles) | map("lookup", A, B)
+    env.filters["lookup"] = lambda key, *tables: next((t[key] for t in tables if key in t), key)
     env.globals["languages"] = [Language(code, Locale.parse(code).display_name) for code in languages()]
     env.globals["lang"] = lang
     return env
+
+
+def sop_text(item: object, lang: str, field: str = "label") -> str:
+    """The SOP's words for ``item`` in ``lang``: its ``field`` (Indonesian) in the default language,
+    ``<field>_en`` in every other (an SOP file has those two)."""
+    return getattr(item, field if _speaks(lang) == DEFAULT_LANGUAGE else f"{field}_en")
 
 
 def _speaks(lang: str) -> str:

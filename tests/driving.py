@@ -10,7 +10,7 @@ from workflow.commands import AcceptManifest, Command, Forward, Sign, SubmitMani
 from workflow.db.models import AuditRow, CaseRow, OutboxRow, StepRow
 from workflow.manifest import Manifest
 from workflow.service.cases import CaseService
-from workflow.states import CHECKLIST, ChecklistItem, Instruction
+from workflow.states import CHECKLIST, ChecklistItem
 
 __all__ = [
     "MANIFEST",
@@ -54,12 +54,12 @@ def open_ldk(cases: CaseService, **letter_fields) -> str:
 def step_action(step_no: int, *, kasubdit: str = "ksd1", operator: str = "op2") -> Command:
     """The usual action of the holder of ldk step ``step_no`` (1 to 7)."""
     return {
-        1: Forward(instruction=Instruction.PROCESS, to=kasubdit),
-        2: Forward(instruction=Instruction.PROCESS, note="Mohon diproses"),
-        3: Forward(instruction=Instruction.URGENT, to=operator),
+        1: Forward(instruction="Untuk diproses", to=kasubdit),
+        2: Forward(instruction="Untuk diproses", note="Mohon diproses"),
+        3: Forward(instruction="Segera", to=operator),
         4: SubmitManifest(MANIFEST),
         5: AcceptManifest(),
-        6: Forward(instruction=Instruction.ATTENTION),
+        6: Forward(instruction="Untuk diperhatikan"),
         7: Sign(pin=PIN),
     }[step_no]
 

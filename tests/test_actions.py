@@ -53,9 +53,9 @@ from workflow.release import release_blockers
 from workflow.roster import parse_roster
 from workflow.service.cases import CaseService
 from workflow.sop import parse_sop
-from workflow.states import CaseState, ChecklistItem, Instruction, StepOutcome
+from workflow.states import CaseState, ChecklistItem, StepOutcome
 
-PROCESS = Instruction.PROCESS
+PROCESS = "Untuk diproses"
 
 
 @pytest.fixture
@@ -680,7 +680,7 @@ def test_a_case_waits_when_the_kasi_has_no_active_operator(cases, sessions, sops
     drive_to(cases, number, 3)
     deactivate(sessions, clock, sops, "op1", "op2")
 
-    case = cases.act(number, "kasi1", Forward(instruction=Instruction.URGENT))
+    case = cases.act(number, "kasi1", Forward(instruction="Segera"))
 
     assert case.state == CaseState.WAITING
     assert (case.current.step_no, case.current.assignee) == (4, None)
@@ -723,7 +723,7 @@ def test_nobody_can_act_on_a_waiting_step_before_it_is_assigned(cases, sessions,
     number = open_ldk(cases)
     drive_to(cases, number, 3)
     deactivate(sessions, clock, sops, "op1", "op2")
-    cases.act(number, "kasi1", Forward(instruction=Instruction.URGENT))
+    cases.act(number, "kasi1", Forward(instruction="Segera"))
     before = cases.view(number).case
 
     with pytest.raises(NotAuthorised, match="waits for a superior to assign it"):
@@ -738,7 +738,7 @@ def test_a_superior_or_the_tu_assigns_a_waiting_case_and_it_opens(cases, session
     number = open_ldk(cases)
     drive_to(cases, number, 3)
     deactivate(sessions, clock, sops, "op1", "op2")
-    cases.act(number, "kasi1", Forward(instruction=Instruction.URGENT))
+    cases.act(number, "kasi1", Forward(instruction="Segera"))
 
     case = cases.act(number, assigner, Reassign(to="op3"))
 
@@ -753,7 +753,7 @@ def test_a_waiting_case_cannot_be_assigned_by_an_official_outside_the_superior_r
     number = open_ldk(cases)
     drive_to(cases, number, 3)
     deactivate(sessions, clock, sops, "op1", "op2")
-    cases.act(number, "kasi1", Forward(instruction=Instruction.URGENT))
+    cases.act(number, "kasi1", Forward(instruction="Segera"))
     before = cases.view(number).case
 
     with pytest.raises(NotAuthorised):

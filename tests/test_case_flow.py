@@ -23,7 +23,7 @@ from workflow.db.models import CaseRow, SopVersionRow
 from workflow.db.reference import SopChanged
 from workflow.errors import ChoiceRequired, InvalidInput
 from workflow.service.cases import CaseService
-from workflow.states import CaseState, Instruction
+from workflow.states import CaseState
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_the_timeline_of_a_closed_case_shows_every_step_completed_by_its_holder(
     ]
     assert all(r.actor == r.holder for r in rows)
     assert rows[1].note == "Mohon diproses"
-    assert rows[0].instruction == Instruction.PROCESS
+    assert rows[0].instruction == "Untuk diproses"
 
 
 # -- going down the chain: the actor chooses among those who report to them ------------------------
@@ -86,7 +86,7 @@ def test_the_direktur_must_choose_between_the_two_kasubdit(cases, sessions):
     before = cases.view(number).case
 
     with pytest.raises(ChoiceRequired) as refused:
-        cases.act(number, "dir", Forward(instruction=Instruction.PROCESS))
+        cases.act(number, "dir", Forward(instruction="Untuk diproses"))
 
     assert refused.value.candidates == ["ksd1", "ksd2"]
     assert cases.view(number).case == before
@@ -95,20 +95,20 @@ def test_the_direktur_must_choose_between_the_two_kasubdit(cases, sessions):
 
 def test_the_only_kasi_under_the_chosen_kasubdit_is_chosen_for_them(cases):
     number = open_ldk(cases)
-    cases.act(number, "dir", Forward(instruction=Instruction.PROCESS, to="ksd1"))
+    cases.act(number, "dir", Forward(instruction="Untuk diproses", to="ksd1"))
 
-    case = cases.act(number, "ksd1", Forward(instruction=Instruction.PROCESS))
+    case = cases.act(number, "ksd1", Forward(instruction="Untuk diproses"))
 
     assert (case.current.step_no, case.current.assignee) == (3, "kasi1")
 
 
 def test_a_kasubdit_cannot_send_the_case_to_a_kasi_of_another_line(cases, sessions):
     number = open_ldk(cases)
-    cases.act(number, "dir", Forward(instruction=Instruction.PROCESS, to="ksd1"))
+    cases.act(number, "dir", Forward(instruction="Untuk diproses", to="ksd1"))
     before = cases.view(number).case
 
     with pytest.raises(InvalidInput, match=r"choose one of: kasi1$"):
-        cases.act(number, "ksd1", Forward(instruction=Instruction.PROCESS, to="kasi2"))
+        cases.act(number, "ksd1", Forward(instruction="Untuk diproses", to="kasi2"))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("forward", "refused", "not_a_candidate")
@@ -120,7 +120,7 @@ def test_the_kasi_must_choose_which_of_their_operators_gets_access(cases, sessio
     before = cases.view(number).case
 
     with pytest.raises(ChoiceRequired) as refused:
-        cases.act(number, "kasi1", Forward(instruction=Instruction.URGENT))
+        cases.act(number, "kasi1", Forward(instruction="Segera"))
 
     assert refused.value.candidates == ["op1", "op2"]
     assert cases.view(number).case == before
@@ -150,7 +150,7 @@ def test_the_only_operator_of_kasi2_is_chosen_for_them(cases):
     number = open_ldk(cases)
     drive_to(cases, number, 3, kasubdit="ksd2")
 
-    case = cases.act(number, "kasi2", Forward(instruction=Instruction.URGENT))
+    case = cases.act(number, "kasi2", Forward(instruction="Segera"))
 
     assert (case.current.step_no, case.current.assignee) == (4, "op3")
 
@@ -162,13 +162,13 @@ def test_going_back_up_the_case_returns_to_the_official_who_handled_the_role_ear
     number = open_ldk(cases)
     drive_to(cases, number, 3)
     cases.act(number, "ksd1", Reassign(to="kasi2", note="Dewi sedang dinas luar"))
-    cases.act(number, "kasi2", Forward(instruction=Instruction.URGENT))
+    cases.act(number, "kasi2", Forward(instruction="Segera"))
     holders = []
 
     for actor, command in (
         ("op3", SubmitManifest(MANIFEST)),
         ("kasi2", AcceptManifest()),
-        ("ksd1", Forward(instruction=Instruction.ATTENTION)),
+        ("ksd1", Forward(instruction="Untuk diperhatikan")),
     ):
         clock.advance(minutes=1)
         holders.append(cases.act(number, actor, command).current.assignee)
@@ -212,7 +212,7 @@ def test_the_direktur_cannot_send_the_signed_case_to_someone_outside_the_jfu(cas
 
 def test_a_mini_case_closes_when_its_last_step_completes(cases, sessions):
     number = cases.open_case(letter(), "tu1", sop_id="mini").number
-    cases.act(number, "dir", Forward(instruction=Instruction.PROCESS, to="ksd2"))
+    cases.act(number, "dir", Forward(instruction="Untuk diproses", to="ksd2"))
 
     case = cases.act(number, "ksd2", Forward(note="Selesai ditindaklanjuti"))
 

@@ -10,7 +10,6 @@ from workflow.calendar import Continuous
 from workflow.commands import Forward
 from workflow.errors import DomainError
 from workflow.service.sweep import SlaSweep
-from workflow.states import Instruction
 
 
 def info_lines(caplog) -> list[logging.LogRecord]:
@@ -67,6 +66,6 @@ def test_a_refused_action_logs_no_event(services, caplog):
     caplog.set_level(logging.INFO)
 
     with pytest.raises(DomainError):
-        cases.act(number, "op1", Forward(instruction=Instruction.PROCESS, to="ksd1"))
+        cases.act(number, "op1", Forward(instruction="Untuk diproses", to="ksd1"))
 
     assert info_lines(caplog) == []

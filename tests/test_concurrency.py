@@ -22,7 +22,6 @@ from workflow.db.session import make_engine, make_session_factory
 from workflow.errors import DuplicateLetter, StepAlreadyHandled
 from workflow.service.cases import CaseService
 from workflow.service.roster import RosterService
-from workflow.states import Instruction
 
 WAIT = 20  # seconds a thread may wait for the other before the test gives up
 
@@ -99,9 +98,7 @@ def impatient_services(db_url, sops, roster, clock):
 
 
 def forward_from_director(cases: CaseService, number: str, step_id: int):
-    return lambda: cases.act(
-        number, "dir", Forward(step_id=step_id, instruction=Instruction.PROCESS, to="ksd1")
-    )
+    return lambda: cases.act(number, "dir", Forward(step_id=step_id, instruction="Untuk diproses", to="ksd1"))
 
 
 def count(sessions, model, *where) -> int:

@@ -14,7 +14,7 @@ from tests.driving import MANIFEST, OTHER_MANIFEST, dispatch, drive_to, open_ldk
 from workflow.commands import Forward, SubmitManifest
 from workflow.roster import load_roster
 from workflow.service.roster import RosterService
-from workflow.states import ChecklistItem, Instruction
+from workflow.states import ChecklistItem
 
 INSTITUTION = "Dinas Kependudukan & Catatan Sipil — Kota Bandung ✓"
 PKS = "PKS <12>/2026 & Adendum"
@@ -43,7 +43,7 @@ def at_dispatch(cases, clock, renamed):
     """A case at step 8; the Kasubdit gave step 1 as Plh. of the Direktur, with a note."""
     number = open_ldk(cases, institution=INSTITUTION, pks_number=PKS)
     clock.advance(days=8)  # 2 December: ksd1 stands in for the Direktur (tests/data/roster.toml)
-    cases.act(number, "ksd1", Forward(instruction=Instruction.PROCESS, note=NOTE, to="ksd1"))
+    cases.act(number, "ksd1", Forward(instruction="Untuk diproses", note=NOTE, to="ksd1"))
     drive_to(cases, number, 8, clock=clock)
     return number
 
@@ -143,7 +143,7 @@ def test_text_beyond_dejavu_still_reaches_the_page(cases):
 
 def test_a_note_of_many_lines_still_fits_its_row(cases):
     number = open_ldk(cases)
-    cases.act(number, "dir", Forward(instruction=Instruction.PROCESS, note="baris\n" * 160, to="ksd1"))
+    cases.act(number, "dir", Forward(instruction="Untuk diproses", note="baris\n" * 160, to="ksd1"))
 
     page = text(render_pdf("lembar_disposisi", cases.view(number), WIB))
 

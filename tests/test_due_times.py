@@ -9,7 +9,6 @@ from tests.conftest import WIB, Clock, build_services, letter
 from workflow.calendar import Continuous
 from workflow.commands import Forward
 from workflow.service.cases import CaseService
-from workflow.states import Instruction
 
 
 def test_a_letter_reaching_the_direktur_late_on_friday_is_due_after_the_long_weekend(db_url, sops, roster):
@@ -40,7 +39,7 @@ def test_a_finished_step_stores_its_working_time_on_the_office_calendar(db_url, 
     case = cases.open_case(replace(letter(), date=date(2026, 8, 10)), "tu1")
     clock.advance(days=4, minutes=-18)  # Tuesday 18 August, 16:10 WIB
 
-    cases.act(case.number, case.current.assignee, Forward(instruction=Instruction.PROCESS, to="ksd1"))
+    cases.act(case.number, case.current.assignee, Forward(instruction="Untuk diproses", to="ksd1"))
     first = cases.view(case.number).case.steps[0]
     engine.dispose()
 

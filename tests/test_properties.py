@@ -37,8 +37,8 @@ from workflow.errors import DomainError
 from workflow.manifest import Manifest
 from workflow.release import release_blockers
 from workflow.service.cases import CaseService
-from workflow.sop import Sop, StepKind
-from workflow.states import CHECKLIST, CaseState, Instruction, StepOutcome, is_terminal
+from workflow.sop import Sop, StepKind, load_sops
+from workflow.states import CHECKLIST, CaseState, StepOutcome, is_terminal
 
 START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # a week before ksd1 stands in for the Direktur
 OFFICIALS = ["dir", "ksd1", "ksd2", "kasi1", "kasi2", "op1", "op2", "op3", "tu1", "adm"]
@@ -55,7 +55,9 @@ TOO_LONG = "x" * 1001
 texts = st.sampled_from(["", "   ", "Mohon segera diproses", TOO_LONG])
 reasons = st.sampled_from(["", "Data kurang lengkap", TOO_LONG])
 whom = st.sampled_from([None, *OFFICIALS, "ghost"])
-instructions = st.none() | st.sampled_from(Instruction)
+#: The shipped SOP's instructions, and one it does not offer (refused by the engine).
+OFFERED = [i.label for i in load_sops()["ldk"].instructions]
+instructions = st.none() | st.sampled_from([*OFFERED, "Bukan instruksi"])
 tick_values = st.sampled_from(["", "ARS-1", "email", "y" * 201])
 receipts = st.sampled_from([None, "d" * 64, "not-a-hash"])
 
@@ -213,7 +215,7 @@ class CasesUnderFire(RuleBasedStateMachine):
         nxt = self.directory.holders(sop.step(step.step_no + 1).role) if step.step_no < len(sop.steps) else []
         to = data.draw(st.sampled_from([None, *nxt]), label="to")
         moves = {
-            StepKind.DISPOSITION: [Forward(step.id, Instruction.PROCESS, to=to)],
+            StepKind.DISPOSITION: [Forward(step.id, "Untuk diproses", to=to)],
             StepKind.GRANT_ACCESS: [Forward(step.id, note="Akses diberikan", to=to)],
             StepKind.REPORT_DATA: [SubmitManifest(m, step.id) for m in MANIFESTS],
             StepKind.CHECK_DATA: [AcceptManifest(step.id)],

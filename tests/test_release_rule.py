@@ -24,7 +24,7 @@ from workflow.commands import Forward, Reassign, Return, Sign, SubmitManifest, T
 from workflow.errors import ActionNotAllowed, NotAuthorised, ReleaseNotAuthorised, StaleAction
 from workflow.release import release_blockers, require_release
 from workflow.signature import binding
-from workflow.states import CHECKLIST, CaseState, ChecklistItem, Instruction
+from workflow.states import CHECKLIST, CaseState, ChecklistItem
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 NOT_SIGNED = "the data has not been signed by the Direktur"
@@ -148,7 +148,7 @@ def test_nothing_can_be_ticked_before_the_dispatch_step(cases, sessions, step_no
 
 def test_an_sop_without_a_dispatch_step_has_nothing_to_tick(cases, sessions):
     number = cases.open_case(letter(), "tu1", sop_id="mini").number
-    cases.act(number, "dir", Forward(instruction=Instruction.PROCESS, to="ksd1"))
+    cases.act(number, "dir", Forward(instruction="Untuk diproses", to="ksd1"))
     before = cases.view(number).case
 
     with pytest.raises(ActionNotAllowed, match="does not allow tickitem"):

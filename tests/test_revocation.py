@@ -15,7 +15,7 @@ from workflow.directory import Directory
 from workflow.errors import ActionNotAllowed, NotAuthorised, StepAlreadyHandled
 from workflow.revocation import RevocationConfirmed, granted_to, granters
 from workflow.roster import StandIn
-from workflow.states import CaseState, IllegalTransition, Instruction, check_transition
+from workflow.states import CaseState, IllegalTransition, check_transition
 
 
 def closed_case(cases, clock, **letter_fields) -> str:
@@ -117,7 +117,7 @@ def test_a_rejected_case_refuses_the_confirmation(cases, clock):
 def test_a_closed_case_on_which_no_access_was_granted_has_nothing_to_revoke(cases, clock):
     number = cases.open_case(letter(), "tu1", sop_id="mini", assignee="dir").number
     drive_to(cases, number, 2, kasubdit="ksd1")
-    cases.act(number, "ksd1", Forward(instruction=Instruction.PROCESS))
+    cases.act(number, "ksd1", Forward(instruction="Untuk diproses"))
     view = cases.view(number)
     assert view.case.state is CaseState.CLOSED
 

@@ -1,3 +1,4 @@
+import json
 import tomllib
 from datetime import timedelta
 from pathlib import Path
@@ -60,7 +61,7 @@ def test_stored_definition_round_trips():
 def test_several_sop_files_load_side_by_side():
     sops = load_sops(Path(__file__).parent / "sops")
 
-    assert set(sops) == {"mini", "release4"}
+    assert set(sops) == {"mini", "recheck", "release4"}
     assert sops["release4"].step(1).sla == timedelta(seconds=3)
 
 
@@ -221,3 +222,135 @@ def test_the_shipped_sop_keeps_the_digest_databases_already_store():
     stored = "7fbcc95f70ed615285640d724f629696b1172d7d8fd061f36603bb6aec420189"
 
     assert (ldk.version, ldk.digest()) == (2, stored)
+
+
+# -- instructions, registrars and where returns go: SOP data with defaults -------------------------
+
+RECHECK = Path(__file__).parent / "sops" / "recheck.toml"
+
+
+def test_the_shipped_sop_states_the_instructions_registrars_and_returns_it_always_had():
+    sop = load_sop(SEED)
+
+    assert [(i.label, i.label_en) for i in sop.instructions] == [
+        ("Untuk diproses", "For processing"),
+        ("Segera", "Urgent"),
+        ("Untuk diperhatikan", "For attention"),
+        ("Untuk diketahui", "For information"),
+        ("Arsip", "Archive"),
+    ]
+    assert sop.registrars == ("tu", "admin", "direktur")
+    assert [s.returns_to for s in sop.steps] == [(), (1,), (2,), (3,), (4,), (5,), (6,), (7,)]
+
+
+def test_an_sop_may_let_a_step_return_to_several_earlier_steps():
+    sop = load_sop(RECHECK)
+
+    assert sop.step(5).returns_to == (4, 3)
+    assert sop.step(8).returns_to == (7,)  # left out: the step before
+    assert sop.registrars == ("tu",)
+    assert [i.label for i in sop.instructions] == ["Mohon dicek ulang", "Tindak lanjuti"]
+
+
+def test_a_return_to_a_later_step_names_file_step_and_field():
+    message = _refusal(lambda d: d["steps"][4].update(returns_to=[4, 6]))
+
+    assert message == "x.toml: step 5, field 'returns_to': step 6 is not an earlier step (a return goes back)"
+
+
+def test_a_return_to_the_step_itself_or_to_no_step_is_refused():
+    to_itself = _refusal(lambda d: d["steps"][2].update(returns_to=[3]))
+    to_nothing = _refusal(lambda d: d["steps"][2].update(returns_to=[0]))
+
+    assert to_itself.startswith("x.toml: step 3, field 'returns_to': step 3 is not an earlier step")
+    assert to_nothing.startswith("x.toml: step 3, field 'returns_to': step 0 is not an earlier step")
+
+
+def test_a_return_target_that_is_no_step_number_or_named_twice_is_refused():
+    word = _refusal(lambda d: d["steps"][4].update(returns_to=["kasi"]))
+    twice = _refusal(lambda d: d["steps"][4].update(returns_to=[4, "previous"]))
+
+    assert word.startswith("x.toml: step 5, field 'returns_to")
+    assert "'kasi' is not a step number" in word
+    assert twice == "x.toml: step 5, field 'returns_to': a step is named twice"
+
+
+def test_a_registrar_role_nobody_can_hold_names_file_and_field():
+    message = _refusal(lambda d: d.update(registrars=["tu", "camat"]))
+
+    assert message.startswith("x.toml: field 'registrars': unknown role 'camat'")
+
+
+def test_a_registrar_naming_the_role_of_a_missing_step_is_refused():
+    message = _refusal(lambda d: d.update(registrars=["step:9"]))
+
+    assert message == "x.toml: field 'registrars': 'step:9': this SOP has no step 9"
+
+
+def test_an_sop_without_registrars_is_refused():
+    message = _refusal(lambda d: d.update(registrars=[]))
+
+    assert message.startswith("x.toml: field 'registrars'")
+
+
+def test_an_instruction_longer_than_a_case_can_record_names_the_instruction_and_field():
+    message = _refusal(lambda d: d["instructions"][2].update(label="x" * 41))
+
+    assert message.startswith("x.toml: instruction #3, field 'label': ")
+    assert "40 characters" in message
+
+
+def test_an_instruction_without_its_english_label_is_refused():
+    message = _refusal(lambda d: d["instructions"][1].pop("label_en"))
+
+    assert message.startswith("x.toml: instruction #2, field 'label_en'")
+
+
+def test_an_instruction_offered_twice_is_refused():
+    message = _refusal(lambda d: d["instructions"].append({"label": "Segera", "label_en": "At once"}))
+
+    assert message == "x.toml: instruction #6, field 'label': 'Segera' is offered twice"
+
+
+def test_an_sop_offering_no_instruction_is_refused():
+    message = _refusal(lambda d: d.update(instructions=[]))
+
+    assert message.startswith("x.toml: field 'instructions'")
+
+
+def test_a_definition_stored_before_the_fields_existed_loads_with_them_and_keeps_its_digest():
+    """The stored JSON of version 2 as databases hold it (no instructions, registrars or returns_to)."""
+    stored = json.loads(load_sop(SEED).definition_json())
+    assert not {"instructions", "registrars"} & stored.keys()
+    assert not any("returns_to" in step for step in stored["steps"])
+
+    sop = sop_from_json(json.dumps(stored))
+
+    assert sop == load_sop(SEED)
+    assert [i.label for i in sop.instructions][:2] == ["Untuk diproses", "Segera"]
+    assert sop.registrars == ("tu", "admin", "direktur")
+    assert sop.step(5).returns_to == (4,) and sop.step(1).returns_to == ()
+    assert sop.digest() == "7fbcc95f70ed615285640d724f629696b1172d7d8fd061f36603bb6aec420189"
+
+
+def test_the_registrars_default_is_the_role_of_step_1_of_each_sop():
+    """A stored SOP whose step 1 is not the Direktur's (the release test SOP: the JFU's) keeps
+    letting that role register, as before the field existed."""
+    release4 = load_sops(Path(__file__).parent / "sops")["release4"]
+
+    stored = sop_from_json(release4.definition_json())
+
+    assert "registrars" not in release4.definition_json()
+    assert stored.registrars == ("tu", "admin", "jfu")
+
+
+def test_fields_stated_away_from_their_defaults_are_stored_and_change_the_digest():
+    shipped = load_sop(SEED)
+    data = seed_data()
+    data["steps"][4]["returns_to"] = [4, 3]
+
+    changed = parse_sop(data, "x.toml")
+
+    assert '"returns_to":[4,3]' in changed.definition_json()
+    assert changed.digest() != shipped.digest()
+    assert sop_from_json(changed.definition_json()) == changed

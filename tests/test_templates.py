@@ -31,7 +31,7 @@ from workflow.commands import Reject, Return, SubmitManifest, TickItem
 from workflow.errors import REFUSALS
 from workflow.service.cases import CaseView
 from workflow.sop import StepKind
-from workflow.states import CHECKLIST, Instruction
+from workflow.states import CHECKLIST
 
 TELEGRAM = templates_dir() / "telegram"
 LANGUAGES = languages()
@@ -96,6 +96,10 @@ def refusal_params(at) -> defaultdict:
         "at": at,
         "role": "Direktur",
         "step_no": 3,
+        "to_step": 2,
+        "allowed": [3, 4],
+        "registrars": ["tu", "admin", "direktur"],
+        "role_names": {"direktur": "Direktur"},
     }
     return defaultdict(lambda: None, params | {"state": "rejected", "limit": 200, "tries_left": 3})
 
@@ -129,6 +133,7 @@ def values(view: CaseView) -> dict:
         "p": refusal_params(record.started_at),
         "ticks": [Tick("duplicated", HOSTILE, record.started_at, HOSTILE), Tick("archived")],
         "current": view.sop.step(record.step_no),
+        "target": view.sop.step(max(record.step_no - 1, 1)),
         "yours": False,
         "state": str(view.case.state),
         "detail": HOSTILE,
@@ -242,7 +247,10 @@ def test_every_step_kind_gets_buttons_in_its_language_with_valid_callback_data(w
 
 
 #: Templates shown where Telegram takes text as typed: a press's alert, a button, an input placeholder.
-PLAIN = ["refused", "hashes", "stranger", "intake_stale", "intake_placeholder", "intake_force_button"]
+PLAIN = [
+    "refused", "hashes", "stranger", "intake_stale", "intake_placeholder", "intake_force_button",
+    "return_target_button",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -312,7 +320,8 @@ def words_of(text: str, views) -> set[str]:
     for view in views.values():
         data = [view.directory.name(o) for o in ("tu1", "dir", "ksd1", "kasi1", "op1", "op2", "jfu1")]
         data += [s.action for s in view.sop.steps] + [r for s in view.sop.steps for r in s.requires]
-        data += [s.name for s in sample_digest().month.steps] + [i.value for i in Instruction]
+        data += [s.name for s in sample_digest().month.steps]
+        data += [i.label for i in view.sop.instructions] + [i.label_en for i in view.sop.instructions]
         for value in sorted(filter(None, data), key=len, reverse=True):
             text = text.replace(value, " ")
     text = text.replace(HOSTILE, " ")

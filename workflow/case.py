@@ -6,7 +6,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from workflow.manifest import Manifest
-from workflow.states import CaseState, Instruction, StepOutcome
+from workflow.states import CaseState, StepOutcome
 
 __all__ = ["Case", "Letter", "Signature", "StepRecord", "Tick"]
 
@@ -48,7 +48,7 @@ class StepRecord:
     outcome: StepOutcome | None = None
     actor: str | None = None
     acting_for: str | None = None
-    instruction: Instruction | None = None
+    instruction: str | None = None  # the label of one of the SOP's instructions, as forwarded
     note: str = ""
     payload: Mapping = field(default_factory=lambda: _EMPTY)
     working_seconds: int | None = None  # set when it finishes: working time held, on the office calendar

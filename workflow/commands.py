@@ -4,7 +4,7 @@ button or command was aimed at, so a stale or repeated action is recognised."""
 from dataclasses import dataclass, field
 
 from workflow.manifest import Manifest
-from workflow.states import ChecklistItem, Instruction
+from workflow.states import ChecklistItem
 
 __all__ = [
     "COMMAND_TYPES",
@@ -37,20 +37,23 @@ class Acknowledge:
 
 @dataclass(frozen=True, slots=True)
 class Forward:
-    """Pass the disposition on, with an instruction and/or a note, to ``to`` if chosen."""
+    """Pass the disposition on, with an instruction (the ``label`` of one the case's SOP offers)
+    and/or a note, to ``to`` if chosen."""
 
     step_id: int | None = None
-    instruction: Instruction | None = None
+    instruction: str | None = None
     note: str = ""
     to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Return:
-    """Send the case back to the previous step."""
+    """Send the case back to an earlier step: ``to_step``, one of those the SOP allows from the open
+    step (``returns_to``); it may be left out when the SOP allows only one."""
 
     reason: str
     step_id: int | None = None
+    to_step: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -216,8 +216,10 @@ def check_allowed(case: Case, step: StepRecord, kind: type, sop: Sop) -> None:
         raise ActionNotAllowed(
             f"step {spec.no} ({spec.kind}) does not allow {kind.__name__.lower()}", code="action_not_allowed"
         )
-    if kind is Return and spec.no == 1:
+    if kind is Return and not spec.returns_to and spec.no == 1:
         raise ActionNotAllowed("step 1 has no previous step to return to", code="first_step_no_return")
+    if kind is Return and not spec.returns_to:
+        raise ActionNotAllowed(f"the SOP allows no return from step {spec.no}", code="return_not_offered")
     if kind is Reject and not sop.role(spec.role).may_reject:
         raise ActionNotAllowed(
             f"a {sop.role(spec.role).name} cannot reject a request",

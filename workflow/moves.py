@@ -31,7 +31,7 @@ def advance(case, step, actor, acting_for, ctx, chosen, note, instruction, paylo
     """Complete the current step and open the next one, or close the case after the last."""
     detail = {"step_no": step.step_no, "note": note}
     if instruction is not None:
-        detail["instruction"] = instruction.value
+        detail["instruction"] = instruction
     if step.step_no == len(ctx.sop.steps):
         closed = end(
             case, StepOutcome.COMPLETED, actor, acting_for, note, CaseState.CLOSED, ctx, instruction, payload

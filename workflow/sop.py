@@ -8,24 +8,36 @@ case finishes on the SOP it started on even after the file changes.
 import enum
 import hashlib
 import json
+import re
 import tomllib
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from workflow.duration import parse_duration
+from workflow.roster import NON_SOP_ROLES
 
 __all__ = [
     "BOUND_FIELDS",
     "Apart",
+    "Instruction",
     "Role",
     "Sop",
     "SopError",
     "Step",
     "StepKind",
+    "defaults",
     "load_sop",
     "load_sops",
     "sop_from_json",
@@ -80,6 +92,14 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+#: In ``returns_to``: the step just before (none at step 1).
+PREVIOUS = "previous"
+#: In ``registrars``: ``step:N`` stands for the role of step N.
+STEP_ROLE = re.compile(r"step:([1-9][0-9]*)")
+#: The longest instruction label: a case's step row stores it (``steps.instruction``, 40 characters).
+INSTRUCTION_LIMIT = 40
+
+
 class Role(_Frozen):
     """A column of the SOP's flowchart."""
 
@@ -100,6 +120,46 @@ class Step(_Frozen):
     requires: tuple[str, ...] = ()
     produces: tuple[str, ...] = ()
     sla: Duration
+    #: The earlier steps a return from this step may go to (the official chooses when there are
+    #: several); by default the step just before ("previous"), none at step 1.
+    returns_to: tuple[int | str, ...] = Field(
+        default_factory=lambda: tuple(defaults()["step"]["returns_to"]), validate_default=True
+    )
+
+    @field_validator("returns_to")
+    @classmethod
+    def _earlier_steps(cls, value: tuple[int | str, ...], info: ValidationInfo) -> tuple[int, ...]:
+        no = info.data.get("no")
+        return () if no is None else _return_targets(value, no)  # a bad ``no`` is reported itself
+
+    def default_returns(self) -> tuple[int, ...]:
+        """Where a return from this step goes when the SOP does not say (``DEFAULTS_FILE``)."""
+        return _return_targets(defaults()["step"]["returns_to"], self.no)
+
+
+def _return_targets(value, no: int) -> tuple[int, ...]:
+    """``returns_to`` of step ``no`` as step numbers, ``"previous"`` resolved, each once (that they
+    are earlier steps is checked with the numbering: ``_check_links``)."""
+    steps: list[int] = []
+    for target in value:
+        if target == PREVIOUS:
+            steps += [no - 1] if no > 1 else []
+            continue
+        if not isinstance(target, int) or isinstance(target, bool):
+            raise ValueError(f"{target!r} is not a step number (nor {PREVIOUS!r})")
+        steps.append(target)
+    if len(set(steps)) != len(steps):
+        raise ValueError("a step is named twice")
+    return tuple(steps)
+
+
+class Instruction(_Frozen):
+    """A standard instruction offered when a disposition is forwarded (the lembar disposisi's
+    quick picks). ``label`` is what a case stores and the Indonesian officials read; ``label_en``
+    what every other language reads."""
+
+    label: str = Field(min_length=1, max_length=INSTRUCTION_LIMIT)
+    label_en: str = Field(min_length=1)
 
 
 class Apart(_Frozen):
@@ -129,6 +189,31 @@ class Sop(_Frozen):
     one_role_per_official: bool = False
     #: The registration fields the signature binds, besides the case, the SOP and the manifest.
     signature_binds: tuple[str, ...] = DEFAULT_BINDS
+    #: The standard instructions a disposition may be forwarded with, in the order offered.
+    instructions: tuple[Instruction, ...] = Field(
+        default_factory=lambda: tuple(Instruction(**i) for i in defaults()["instructions"]), min_length=1
+    )
+    #: The roles that may register a letter: roster roles (``tu``, ``admin``) and this SOP's roles;
+    #: ``step:N`` in the file stands for the role of step N.
+    registrars: tuple[str, ...] = Field(
+        default_factory=lambda: tuple(defaults()["registrars"]), min_length=1, validate_default=True
+    )
+
+    @field_validator("registrars")
+    @classmethod
+    def _registrar_roles(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        steps, roles = info.data.get("steps"), info.data.get("roles")
+        if steps is None or roles is None:  # those fields' own errors are reported
+            return value
+        return _registrar_roles(value, steps, roles)
+
+    def default_registrars(self) -> tuple[str, ...]:
+        """Who registers letters when the SOP does not say (``DEFAULTS_FILE``), for this SOP."""
+        return _registrar_roles(defaults()["registrars"], self.steps, self.roles)
+
+    def instruction(self, label: str) -> Instruction | None:
+        """The instruction with this (Indonesian) label, if the SOP offers it."""
+        return next((i for i in self.instructions if i.label == label), None)
 
     def step(self, no: int) -> Step:
         """The step numbered ``no`` (steps are numbered 1..n in order)."""
@@ -153,8 +238,13 @@ class Sop(_Frozen):
         for field in _LATER_FIELDS:  # at their defaults they leave older definitions' digests as they were
             if getattr(self, field) == Sop.model_fields[field].get_default(call_default_factory=True):
                 del data[field]
+        if self.registrars == self.default_registrars():
+            del data["registrars"]
         for step in data["steps"]:
-            step["sla"] = int(self.step(step["no"]).sla.total_seconds())
+            spec = self.step(step["no"])
+            step["sla"] = int(spec.sla.total_seconds())
+            if spec.returns_to == spec.default_returns():
+                del step["returns_to"]
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def digest(self) -> str:
@@ -162,8 +252,29 @@ class Sop(_Frozen):
         return hashlib.sha256(self.definition_json().encode()).hexdigest()
 
 
+def _registrar_roles(value, steps: tuple[Step, ...], roles: tuple[Role, ...]) -> tuple[str, ...]:
+    """``registrars`` as role keys: ``step:N`` resolved to the role of step N; every entry a role
+    someone on the roster can hold (the roster's own roles, or this SOP's)."""
+    known = (*NON_SOP_ROLES, *(r.key for r in roles))
+    resolved = []
+    for entry in value:
+        if match := STEP_ROLE.fullmatch(entry):
+            step = next((s for s in steps if s.no == int(match[1])), None)
+            if step is None:
+                raise ValueError(f"{entry!r}: this SOP has no step {match[1]}")
+            entry = step.role
+        elif entry not in known:
+            raise ValueError(
+                f"unknown role {entry!r} (known: {', '.join(known)}; or step:N for the role of step N)"
+            )
+        resolved.append(entry)
+    return tuple(dict.fromkeys(resolved))
+
+
 #: Fields added after SOP definitions were first stored.
-_LATER_FIELDS = ("apart", "one_role_per_official", "signature_binds")
+_LATER_FIELDS = ("apart", "one_role_per_official", "signature_binds", "instructions")
+# Also ``registrars`` and each step's ``returns_to``, whose defaults depend on the steps: see
+# ``definition_json``.
 
 
 @cache
@@ -178,6 +289,8 @@ def _where(source: str, data: dict, loc: tuple) -> str:
         raw = steps[loc[1]] if loc[1] < len(steps) and isinstance(steps[loc[1]], dict) else {}
         field = ".".join(str(p) for p in loc[2:]) or "(step)"
         return f"{source}: step {raw.get('no', f'#{loc[1] + 1}')}, field {field!r}"
+    if len(loc) >= 3 and loc[0] == "instructions" and isinstance(loc[1], int):
+        return f"{source}: instruction #{loc[1] + 1}, field {'.'.join(str(p) for p in loc[2:])!r}"
     return f"{source}: field {'.'.join(str(p) for p in loc)!r}"
 
 
@@ -203,6 +316,13 @@ def _check_links(sop: Sop, source: str) -> None:
             raise SopError(f"{source}: step {expected}, field 'no': missing step (found {step.no})")
         if step.role not in role_keys:
             raise SopError(f"{source}: step {step.no}, field 'role': unknown role {step.role!r}")
+    for step in sop.steps:
+        late = [n for n in step.returns_to if not 1 <= n < step.no]
+        if late:
+            raise SopError(
+                f"{source}: step {step.no}, field 'returns_to': step {late[0]} is not an earlier step "
+                "(a return goes back)"
+            )
     kinds = [s.kind for s in sop.steps]
     for step in sop.steps:
         single = (StepKind.REPORT_DATA, StepKind.CHECK_DATA, StepKind.SIGN, StepKind.DISPATCH)
@@ -240,6 +360,10 @@ def _check_rules(sop: Sop, source: str, kinds: list[StepKind]) -> None:
                 f"{where}, field 'not_by': no {late[0]} step comes before the {rule.kind} step, "
                 "so the rule could never apply"
             )
+    labels = [i.label for i in sop.instructions]
+    for i, label in enumerate(labels, start=1):
+        if label in labels[: i - 1]:
+            raise SopError(f"{source}: instruction #{i}, field 'label': {label!r} is offered twice")
     for field in sop.signature_binds:
         if field not in BOUND_FIELDS:
             raise SopError(

@@ -7,7 +7,6 @@ __all__ = [
     "CaseState",
     "ChecklistItem",
     "IllegalTransition",
-    "Instruction",
     "StepOutcome",
     "check_transition",
 ]
@@ -27,20 +26,10 @@ class StepOutcome(enum.StrEnum):
     """How a step instance ended."""
 
     COMPLETED = "completed"  # done; the case moved on
-    RETURNED = "returned"  # sent back to the previous step, with a reason
+    RETURNED = "returned"  # sent back to an earlier step the SOP allows, with a reason
     REJECTED = "rejected"  # the request was refused here
     REASSIGNED = "reassigned"  # handed to another holder of the role
     CANCELLED = "cancelled"  # the case was cancelled while this step was open
-
-
-class Instruction(enum.StrEnum):
-    """The standard instructions of a lembar disposisi."""
-
-    PROCESS = "Untuk diproses"
-    URGENT = "Segera"
-    ATTENTION = "Untuk diperhatikan"
-    INFORMATION = "Untuk diketahui"
-    ARCHIVE = "Arsip"
 
 
 class ChecklistItem(enum.StrEnum):

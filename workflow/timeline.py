@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from workflow.calendar import WorkCalendar
-from workflow.case import Case
+from workflow.case import Case, StepRecord
 from workflow.directory import Directory
 from workflow.sop import Sop
+from workflow.states import StepOutcome
 
 __all__ = ["TimelineRow", "display_name", "timeline"]
 
@@ -27,8 +28,10 @@ class TimelineRow:
     working: timedelta
     wall: timedelta
     late: bool
-    instruction: str | None
+    instruction: str | None  # as recorded: the Indonesian label of one of the SOP's instructions
+    instruction_en: str | None  # its English label, or as recorded when the SOP no longer offers it
     note: str
+    returned_to: int | None = None  # the step a return sent the case back to
 
 
 def display_name(directory: Directory, actor: str | None, acting_for: str | None) -> str:
@@ -48,6 +51,7 @@ def timeline(
     for record in case.steps:
         spec = sop.step(record.step_no)
         end = record.finished_at or now
+        offered = sop.instruction(record.instruction) if record.instruction else None
         working = calendar.working_time(record.started_at, end)
         rows.append(
             TimelineRow(
@@ -63,8 +67,18 @@ def timeline(
                 working=working,
                 wall=max(end - record.started_at, timedelta()),
                 late=end > record.due_at,
-                instruction=record.instruction.value if record.instruction else None,
+                instruction=record.instruction,
+                instruction_en=offered.label_en if offered else record.instruction,
                 note=record.note,
+                returned_to=_returned_to(record),
             )
         )
     return rows
+
+
+def _returned_to(record: StepRecord) -> int | None:
+    """Where a returned step sent the case: its record says so (a return recorded before returns
+    could go further back went to the step before)."""
+    if record.outcome is not StepOutcome.RETURNED:
+        return None
+    return int(record.payload.get("to_step", record.step_no - 1))

@@ -44,10 +44,10 @@ from workflow.moves import (
 from workflow.release import require_release
 from workflow.routing import pick, reassign_candidates, return_holder
 from workflow.signature import binding
-from workflow.sop import StepKind
+from workflow.sop import Sop, StepKind
 from workflow.states import CHECKLIST, CaseState, ChecklistItem, StepOutcome
 
-__all__ = ["HANDLERS", "cancel", "open_first", "text"]
+__all__ = ["HANDLERS", "cancel", "open_first", "return_target", "text"]
 
 _VALUE_LIMIT = 200
 
@@ -94,6 +94,15 @@ def _forward(case, step, actor, acting_for, command: Forward, ctx):
     note = text(command.note, "note")
     if not note and command.instruction is None:
         raise ReasonMissing("forwarding needs an instruction or a note", code="instruction_missing")
+    if command.instruction is not None and ctx.sop.instruction(command.instruction) is None:
+        offered = [i.label for i in ctx.sop.instructions]
+        raise InvalidInput(
+            f"{command.instruction!r} is not an instruction of SOP {ctx.sop.id} v{ctx.sop.version} "
+            f"(it offers: {', '.join(offered)})",
+            code="instruction_not_offered",
+            instruction=command.instruction,
+            offered=offered,
+        )
     return advance(case, step, actor, acting_for, ctx, command.to, note, command.instruction, {})
 
 
@@ -222,11 +231,41 @@ def _tick(case, step, actor, acting_for, command: TickItem, ctx):
     return Decision(closed, closing(closed, ctx), {**detail, "closed": True}, acting_for)
 
 
+def return_target(sop: Sop, step_no: int, to_step: int | None) -> int:
+    """The step a return from ``step_no`` goes to: ``to_step`` if the SOP allows it from there
+    (``returns_to``), or the only step it allows when ``to_step`` is left out.
+
+    Raises:
+        ActionNotAllowed: the SOP does not allow a return from ``step_no`` to ``to_step``.
+        InvalidInput: ``to_step`` left out where the SOP allows several.
+    """
+    allowed = sop.step(step_no).returns_to
+    if to_step is None and len(allowed) > 1:
+        raise InvalidInput(
+            f"step {step_no} may return to step {' or '.join(map(str, allowed))}: choose one",
+            code="return_target_required",
+            step_no=step_no,
+            allowed=list(allowed),
+        )
+    if to_step is None:
+        to_step = allowed[0] if allowed else step_no - 1
+    if to_step not in allowed:
+        raise ActionNotAllowed(
+            f"the SOP does not allow a return from step {step_no} to step {to_step} "
+            f"(allowed: {', '.join(map(str, allowed)) or 'none'})",
+            code="return_target_not_allowed",
+            step_no=step_no,
+            to_step=to_step,
+            allowed=list(allowed),
+        )
+    return to_step
+
+
 def _return(case, step, actor, acting_for, command: Return, ctx):
     reason = text(command.reason, "reason", required=True)
-    target = step.step_no - 1
+    target = return_target(ctx.sop, step.step_no, command.to_step)
     to = return_holder(case, ctx.sop, ctx.directory, target, acting_for or actor)
-    finished = finish(step, StepOutcome.RETURNED, actor, acting_for, ctx, reason)
+    finished = finish(step, StepOutcome.RETURNED, actor, acting_for, ctx, reason, payload={"to_step": target})
     done = replace_current(case, finished)
     barred = barring_rule(done, target, ctx) if to is None else None
     new_case, notices = open_step(

@@ -48,10 +48,13 @@ async def on_note(update: Update, context: BotContext, official: Official, pendi
 @consumer("return")
 @consumer("reject")
 async def on_reason(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
-    """The reason for a return or a rejection."""
+    """The reason for a return (to the step chosen when it was pressed) or a rejection."""
     lang = await language(context.runtime, official)
     reason = update.effective_message.text or ""
-    command = (Return if pending.kind == "return" else Reject)(reason=reason, step_id=pending.step_id)
+    if pending.kind == "return":
+        command = Return(reason=reason, step_id=pending.step_id, to_step=pending.data.get("to_step"))
+    else:
+        command = Reject(reason=reason, step_id=pending.step_id)
     await act(update, context, official, pending, command, pending.kind, lang)
 
 

@@ -19,9 +19,10 @@ from bot import intake
 from bot.context import BotContext
 from bot.handlers.identify import official_of
 from bot.handlers.questions import consumer, refuse_answer
+from bot.handlers.replies import refusal_text
 from bot.runtime import Runtime
 from bot.templating import render_html, render_plain
-from workflow.errors import DomainError, DuplicateLetter, InvalidInput, NotAuthorised, StaleAction
+from workflow.errors import DomainError, DuplicateLetter, InvalidInput, StaleAction
 from workflow.roster import Official
 from workflow.service.pending import Pending
 
@@ -31,7 +32,6 @@ KIND = "intake"
 #: Callback data of "Tetap daftarkan": a one-off token kept in the pending row, checked on press.
 FORCE_PREFIX = "intake:force:"
 FORCE_PATTERN = r"^intake:force:[0-9a-f]{8}\Z"  # \Z: "$" would let a trailing newline in
-_REGISTRARS = ("tu", "admin")  # and the role of each SOP's step 1, as CaseService decides
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +113,14 @@ async def on_force(update: Update, context: BotContext) -> None:
 
 
 async def _allowed(update: Update, rt: Runtime, official: Official, lang: str) -> bool:
-    """The service's rule, checked before the first question; a refusal is audited."""
-    if official.role in (*_REGISTRARS, *(sop.step(1).role for sop in rt.sops.values())):
-        return True
-    refusal = NotAuthorised(
-        f"{official.name} ({official.role}) may not register letters", code="not_registrar"
-    )
-    await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake", refusal)
-    await update.effective_message.reply_text(render_html("intake_refused", lang, rt.settings.tz))
-    return False
+    """Whether ``official`` may register a letter, asked of the service before the first question
+    (the SOP's ``registrars``: the rule has one home); a refusal is audited there and names who may."""
+    try:
+        await asyncio.to_thread(rt.cases.check_registrar, official.key, action="intake")
+    except DomainError as refusal:
+        await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
+        return False
+    return True
 
 
 async def _advance(

@@ -11,10 +11,10 @@ from bot.handlers.pressguard import fresh, refuse, visible
 from bot.handlers.replies import Ask, Outcome, done_text
 from bot.handlers.revocation import access_revoked
 from bot.messages import (
-    INSTRUCTIONS,
     history_text,
     instruction_keyboard,
     people_keyboard,
+    return_keyboard,
     step_keyboard,
     step_text,
 )
@@ -39,6 +39,7 @@ from workflow.manifest import Manifest
 from workflow.roster import Official
 from workflow.service.pins import PinLocked, PinNotSet
 from workflow.states import CHECKLIST, ChecklistItem
+from workflow.transitions import return_target
 
 __all__ = ["NEEDS", "handle"]
 
@@ -110,8 +111,27 @@ def _ask_note(rt, official, press, view, allowed, lang) -> Outcome:
 
 
 def _ask_reason(rt, official, press, view, allowed, lang) -> Outcome:
-    kind = "return" if press.action == "rt" else "reject"
-    return Outcome(ask=Ask(kind, render_html(f"ask_{kind}", lang, rt.settings.tz, case=view.case)))
+    if press.action == "rj":
+        return Outcome(ask=Ask("reject", render_html("ask_reject", lang, rt.settings.tz, case=view.case)))
+    return _ask_return(rt, official, press, view, lang)
+
+
+def _ask_return(rt, official, press, view, lang) -> Outcome:
+    """*Kembalikan*: the step to return to, chosen when the SOP allows several (the engine's rule,
+    so a forged step is refused here as it would be there), then the reason."""
+    targets = view.sop.step(view.case.current.step_no).returns_to
+    if not press.args and len(targets) > 1:
+        return Outcome(keyboard=return_keyboard(view, lang, rt.settings.tz))
+    chosen = int(press.args[0]) if press.args and press.args[0].isdigit() else None
+    if press.args and chosen is None:
+        refuse(rt, official.key, press, InvalidInput("unknown step in the button", code="bad_payload"))
+    try:
+        to_step = return_target(view.sop, view.case.current.step_no, chosen)
+    except (ActionNotAllowed, InvalidInput) as refusal:
+        refuse(rt, official.key, press, refusal)
+    target = view.sop.step(to_step)
+    prompt = render_html("ask_return", lang, rt.settings.tz, case=view.case, target=target)
+    return Outcome(ask=Ask("return", prompt, {"to_step": to_step}))
 
 
 def _ask_pin(rt, official, press, view, allowed, lang) -> Outcome:
@@ -284,9 +304,10 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
 
 def _forward(rt, official, press, view, allowed, lang) -> Outcome:
     arg = press.args[0] if press.args else ""
-    if arg != "x" and (not arg.isdigit() or int(arg) >= len(INSTRUCTIONS)):
+    offered = view.sop.instructions  # the case's SOP's, by their index
+    if arg != "x" and (not arg.isdigit() or int(arg) >= len(offered)):
         refuse(rt, official.key, press, InvalidInput("unknown instruction in the button", code="bad_payload"))
-    instruction = None if arg == "x" else INSTRUCTIONS[int(arg)]
+    instruction = None if arg == "x" else offered[int(arg)].label
     candidates, default = rt.cases.candidates(press.case_id, official.key)
     to = default
     if len(press.args) > 1:

@@ -15,7 +15,6 @@ from tests.driving import MANIFEST, audit_rows, drive_to
 from workflow.commands import AcceptManifest, Forward, Return, SubmitManifest
 from workflow.db.models import OfficialRow, OutboxRow
 from workflow.service.identity import IdentityService
-from workflow.states import Instruction
 
 DIR, KSD1, KASI1, OP2, TU1 = (1001, "Andi"), (1002, "Budi"), (1003, "Dewi"), (1005, "Gita"), (1009, "Indah")
 LIMIT = 4096
@@ -205,16 +204,16 @@ def note(tag: int) -> str:
 def test_long_notes_at_every_step_keep_every_message_within_telegram_s_limit(server, office):
     cases, sessions, settings = office
     moves = [
-        ("dir", Forward(instruction=Instruction.PROCESS, note=note(1), to="ksd1")),
-        ("ksd1", Forward(instruction=Instruction.PROCESS, note=note(2))),
+        ("dir", Forward(instruction="Untuk diproses", note=note(1), to="ksd1")),
+        ("ksd1", Forward(instruction="Untuk diproses", note=note(2))),
         ("kasi1", Return(reason=note(3))),
-        ("ksd1", Forward(instruction=Instruction.URGENT, note=note(4))),
-        ("kasi1", Forward(instruction=Instruction.URGENT, note=note(5), to="op2")),
+        ("ksd1", Forward(instruction="Segera", note=note(4))),
+        ("kasi1", Forward(instruction="Segera", note=note(5), to="op2")),
         ("op2", SubmitManifest(MANIFEST, note=note(6))),
         ("kasi1", Return(reason=note(7))),
         ("op2", SubmitManifest(MANIFEST, note=note(8))),
         ("kasi1", AcceptManifest(note=note(9))),
-        ("ksd1", Forward(instruction=Instruction.ATTENTION, note=note(10))),
+        ("ksd1", Forward(instruction="Untuk diperhatikan", note=note(10))),
     ]
 
     async def scenario():

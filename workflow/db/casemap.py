@@ -8,7 +8,6 @@ from types import MappingProxyType
 
 from workflow.case import Case, Letter, Signature, StepRecord, Tick
 from workflow.manifest import Manifest
-from workflow.states import Instruction
 
 __all__ = ["case_from_rows", "case_values", "jsonable", "letter_key", "step_record", "step_values"]
 
@@ -141,7 +140,7 @@ def step_values(r: StepRecord) -> dict:
         outcome=r.outcome,
         actor=r.actor,
         acting_for=r.acting_for,
-        instruction=r.instruction.value if r.instruction else None,
+        instruction=r.instruction,
         note=r.note,
         payload=jsonable(dict(r.payload)),
         working_seconds=r.working_seconds,
@@ -161,7 +160,7 @@ def step_record(row) -> StepRecord:
         outcome=row.outcome,
         actor=row.actor,
         acting_for=row.acting_for,
-        instruction=Instruction(row.instruction) if row.instruction else None,
+        instruction=row.instruction,
         note=row.note,
         payload=MappingProxyType(dict(row.payload or {})),
         working_seconds=row.working_seconds,

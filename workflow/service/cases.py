@@ -40,8 +40,6 @@ from workflow.timeline import TimelineRow, timeline
 
 __all__ = ["CaseService", "CaseView"]
 
-_REGISTRARS = ("tu", "admin")
-
 
 @dataclass(frozen=True, slots=True)
 class CaseView:
@@ -191,6 +189,19 @@ class CaseService:
                     raise
         raise AssertionError("unreachable")
 
+    def check_registrar(self, actor: str, *, sop_id: str | None = None, action: str = "open_case") -> None:
+        """Refuse, audited under ``action``, unless ``actor`` may register a letter on the SOP
+        (``sop_id``, else the one ``open_case`` uses): asked before the bot asks the first question.
+
+        Raises:
+            DomainError: naming who may (``not_registrar``), or that ``actor`` is not on the roster.
+        """
+
+        def work(session: Session) -> None:
+            self._check_registrar(roster_for(session, actor), actor, self._sop(sop_id))
+
+        self._audited(work, action, actor, {})
+
     def candidates(self, ref: str | int, actor: str) -> tuple[list[str], str | None]:
         """Who may take the next step when ``actor`` completes the open one, and the default
         (``None``: they choose); those the SOP's rules on duties would bar are left out."""
@@ -317,14 +328,19 @@ class CaseService:
         return self._sops[sop_id]
 
     def _check_registrar(self, directory: Directory, actor: str, sop: Sop) -> None:
+        """The SOP's rule on who registers letters (``registrars``), whatever the path."""
         official = directory.get(actor)
         if official is None or not official.active:
             raise UnknownOfficial(f"{actor!r} is not an active official on the roster")
-        if official.role not in (*_REGISTRARS, sop.step(1).role):
+        if official.role not in sop.registrars:
+            names = {r.key: r.name for r in sop.roles if r.key in sop.registrars}
+            who = ", ".join(names.get(k, k) for k in sop.registrars)
             raise NotAuthorised(
-                f"{official.name} may not register letters (the TU, the admin or the "
-                f"{sop.role(sop.step(1).role).name} may)",
+                f"{official.name} ({official.role}) may not register letters on SOP {sop.id} "
+                f"(its registrars: {who})",
                 code="not_registrar",
+                registrars=list(sop.registrars),
+                role_names=names,
             )
 
     def _audited(self, work, action: str, actor: str, where: dict):
