@@ -1,6 +1,7 @@
 """The one Jinja2 environment of each kind; every sentence a person reads is a template."""
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import cache
 from gettext import GNUTranslations
@@ -28,6 +29,7 @@ __all__ = [
     "render_html",
     "render_plain",
     "render_text",
+    "sop_text",
     "templates_dir",
     "text_macros",
     "translations",
@@ -111,9 +113,17 @@ def _html_environment(lang: str = DEFAULT_LANGUAGE) -> Environment:
     env.filters["or_list"] = lambda items: format_list(list(items), style="or", locale=lang)
     # The SOP names each step's action in Indonesian and in English (workflow/sop.py).
     env.filters["action"] = lambda step: step.action if lang == DEFAULT_LANGUAGE else step.action_en
+    env.filters["sop"] = lambda value, field: sop_text(value, field, lang)
     env.globals["languages"] = [Language(code, Locale.parse(code).display_name) for code in languages()]
     env.globals["lang"] = lang
     return env
+
+
+def sop_text(value: object, field: str, lang: str) -> str | None:
+    """A text the SOP writes twice, ``field`` in Indonesian and ``field_en`` for every other language
+    (a checklist item's ``label`` or ``ask``), from the SOP value or from a refusal's params."""
+    name = field if lang == DEFAULT_LANGUAGE else f"{field}_en"
+    return value[name] if isinstance(value, Mapping) else getattr(value, name)
 
 
 def _speaks(lang: str) -> str:
