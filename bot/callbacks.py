@@ -29,7 +29,7 @@ ACTIONS = {
     "ra": "reassign",  # Alihkan: arg is the new holder's tag
     "mf": "manifest",  # Laporkan data: the form, f(ile) or h(ardcopy); or p(ick) and the checker's tag
     "sg": "sign",  # Tandatangani: arg is the dispatching JFU's tag when picked; then the PIN is asked
-    "tk": "tick",  # a checklist item: arg is its index
+    "tk": "tick",  # a checklist item: arg is its index in the step's checklist (the case's SOP)
     "ar": "access_revoked",  # Akses sudah dicabut, on a closed case: the step id is the grant step's
     "hs": "hashes",  # SHA-256: the full file and manifest hashes, as an alert
     "sc": "permit_scan",  # Surat izin: the bot sends the permit scan it received (uploads allowed)

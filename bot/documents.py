@@ -16,9 +16,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from bot.templating import templates_dir
+from workflow.case import Case
 from workflow.service.cases import CaseView
-from workflow.sop import StepKind
-from workflow.states import CHECKLIST
+from workflow.sop import Step, StepKind
 from workflow.timeline import display_name
 
 __all__ = ["KINDS", "dispatch_documents", "filename", "render_pdf"]
@@ -134,9 +134,16 @@ def _facts(view: CaseView) -> dict:
         "registrar": directory.name(case.created_by),
         "roles": {s.no: sop.role(s.role).name for s in sop.steps},
         "dispatcher": directory.name(case.last_holder(step_no=dispatch.no)) if dispatch else None,
-        "items": CHECKLIST,
-        "ticks": {str(item): tick for item, tick in case.checklist.items()},
+        "items": dispatch.checklist if dispatch else (),
+        "ticks": dict(case.checklist),
+        "released": _released(case, dispatch),
     }
+
+
+def _released(case: Case, dispatch: Step | None):
+    """The tick of the item that let the data leave (e.g. sent, with its channel), if ticked."""
+    items = dispatch.checklist if dispatch else ()
+    return next((case.checklist[i.key] for i in items if i.releases and i.key in case.checklist), None)
 
 
 @cache

@@ -11,8 +11,7 @@ from bot.callbacks import Press, encode, key_tag
 from bot.templating import LIMIT, labels, render_html, render_plain, sop_text, visible_length
 from workflow.revocation import granted_to, grants
 from workflow.service.cases import CaseView
-from workflow.sop import StepKind
-from workflow.states import CHECKLIST
+from workflow.sop import ChecklistItem
 
 __all__ = [
     "Rendered",
@@ -87,23 +86,23 @@ def step_text(
 
 @dataclass(frozen=True, slots=True)
 class Tick:
-    """One checklist item as the step message shows it: done (by whom, when, what) or open."""
+    """One checklist item as the step message shows it, with its SOP labels: done (by whom, when,
+    what) or open."""
 
-    item: str
+    item: ChecklistItem
     by: str | None = None
     at: datetime | None = None
     value: str = ""
 
 
 def checklist(view: CaseView, step_no: int) -> list[Tick]:
-    """The dispatch step's checklist, every item, done or open; empty at any other step."""
-    if view.sop.step(step_no).kind is not StepKind.DISPATCH:
-        return []
+    """The step's checklist as its SOP version lists it, every item, done or open; empty at a step
+    without one (only a dispatch step has one)."""
     done = view.case.checklist
     name = view.directory.name
     return [
-        Tick(i.value, name(done[i].by), done[i].at, done[i].value) if i in done else Tick(i.value)
-        for i in CHECKLIST
+        Tick(i, name(done[i.key].by), done[i.key].at, done[i.key].value) if i.key in done else Tick(i)
+        for i in view.sop.step(step_no).checklist
     ]
 
 
@@ -139,11 +138,11 @@ def step_keyboard(
     if "sign" in allowed:
         main.append(button(words["sign"], "sg"))
     rows = [main] if main else []
-    if "tick_item" in allowed:
+    if "tick_item" in allowed:  # the callback carries the item's index in the SOP step's checklist
         rows += [
-            [button(words[f"tick_{item.value}"], "tk", str(i))]
-            for i, item in enumerate(CHECKLIST)
-            if item.value not in case.checklist
+            [button(f"☐ {sop_text(item, lang)}", "tk", str(i))]
+            for i, item in enumerate(view.sop.step(step.step_no).checklist)
+            if item.key not in case.checklist
         ]
     second = [
         button(words[name], code)

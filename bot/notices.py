@@ -152,16 +152,16 @@ class Notices:
 
     def _acted(self, item: OutboxItem, view, lang: str) -> str:
         """What the recipient just did, and who holds the case now (from the case as it is now)."""
-        case, current = view.case, view.case.current
+        case, current, step = view.case, view.case.current, view.sop.step(item.step_no)
         holder = current.assignee if current else None
         return render_html(
             "acted",
             lang,
             self._runtime.settings.tz,
             case=case,
-            step=view.sop.step(item.step_no),
+            step=step,
             outcome=labels(lang)[f"done_{item.payload['action']}"],
-            item=item.payload.get("item"),
+            item=step.item(item.payload["item"]) if item.payload.get("item") else None,
             current=view.sop.step(current.step_no) if current else None,
             holder=view.directory.name(holder) if holder and holder != item.recipient else None,
             yours=holder == item.recipient,

@@ -1,6 +1,7 @@
 """The one Jinja2 environment of each kind; every sentence a person reads is a template."""
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import cache
 from gettext import GNUTranslations
@@ -110,10 +111,10 @@ def _html_environment(lang: str = DEFAULT_LANGUAGE) -> Environment:
     env.filters["number"] = lambda value, digits=0: _number(value, digits, lang)
     env.filters["minutes"] = lambda value: _minutes(value, words)
     env.filters["or_list"] = lambda items: format_list(list(items), style="or", locale=lang)
-    # The SOP's own words (a step's action, an instruction's label) are in the SOP, in Indonesian
-    # and in English (workflow/sop.py); the sentences around them are the catalogs'.
+    # The SOP's own words (a step's action, an instruction's or a checklist item's label) are in the
+    # SOP, in Indonesian and in English (workflow/sop.py); the sentences around them are the catalogs'.
     env.filters["action"] = lambda step: sop_text(step, lang, "action")
-    env.filters["sop_text"] = lambda item, field="label": sop_text(item, lang, field)
+    env.filters["sop"] = lambda item, field="label": sop_text(item, lang, field)
     # A key's words from the first table that has it, else the key: (roles) | map("lookup", A, B)
     env.filters["lookup"] = lambda key, *tables: next((t[key] for t in tables if key in t), key)
     env.globals["languages"] = [Language(code, Locale.parse(code).display_name) for code in languages()]
@@ -121,10 +122,12 @@ def _html_environment(lang: str = DEFAULT_LANGUAGE) -> Environment:
     return env
 
 
-def sop_text(item: object, lang: str, field: str = "label") -> str:
+def sop_text(item: object, lang: str, field: str = "label") -> str | None:
     """The SOP's words for ``item`` in ``lang``: its ``field`` (Indonesian) in the default language,
-    ``<field>_en`` in every other (an SOP file has those two)."""
-    return getattr(item, field if _speaks(lang) == DEFAULT_LANGUAGE else f"{field}_en")
+    ``<field>_en`` in every other (an SOP file writes those two). ``item`` is an SOP value, or a
+    mapping with the same names (a refusal's params), which gives None when it lacks them."""
+    name = field if _speaks(lang) == DEFAULT_LANGUAGE else f"{field}_en"
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name)
 
 
 def _speaks(lang: str) -> str:

@@ -10,9 +10,9 @@ from workflow.commands import AcceptManifest, Command, Forward, Sign, SubmitMani
 from workflow.db.models import AuditRow, CaseRow, OutboxRow, StepRow
 from workflow.manifest import Manifest
 from workflow.service.cases import CaseService
-from workflow.states import CHECKLIST, ChecklistItem
 
 __all__ = [
+    "LDK_ITEMS",
     "MANIFEST",
     "OTHER_MANIFEST",
     "TICK_VALUES",
@@ -37,13 +37,10 @@ MANIFEST = Manifest(
 )
 OTHER_MANIFEST = Manifest(form="hardcopy", description="Cetakan data peserta", records=40, pages=3)
 
-#: What the operator writes when ticking each dispatch item.
-TICK_VALUES = {
-    ChecklistItem.DUPLICATED: "",
-    ChecklistItem.ARCHIVED: "ARS-2026-001",
-    ChecklistItem.SENT: "email",
-    ChecklistItem.RECEIPT: "TT-009",
-}
+#: What the operator writes when ticking each item of the ldk dispatch checklist, by item key.
+TICK_VALUES = {"duplicated": "", "archived": "ARS-2026-001", "sent": "email", "receipt": "TT-009"}
+#: The ldk dispatch checklist's item keys, in its order.
+LDK_ITEMS = tuple(TICK_VALUES)
 
 
 def open_ldk(cases: CaseService, **letter_fields) -> str:
@@ -90,13 +87,17 @@ def drive_to(
     return case
 
 
-def dispatch(cases: CaseService, number: str, items=CHECKLIST, *, clock: Clock | None = None) -> Case:
-    """Tick dispatch items (all four by default) as the holder of the dispatch step."""
-    case = cases.view(number).case
+def dispatch(cases: CaseService, number: str, items=None, *, clock: Clock | None = None) -> Case:
+    """Tick dispatch items by key (by default every item of the case's SOP checklist, in its order)
+    as the holder of the dispatch step, writing ``TICK_VALUES`` (or "x" for another SOP's item)."""
+    view = cases.view(number)
+    case = view.case
+    if items is None:
+        items = [i.key for i in view.sop.step(case.current.step_no).checklist]
     for item in items:
         if clock is not None:
             clock.advance(minutes=1)
-        case = cases.act(number, case.current.assignee, TickItem(item, TICK_VALUES[item]))
+        case = cases.act(number, case.current.assignee, TickItem(item, TICK_VALUES.get(item, "x")))
     return case
 
 

@@ -53,7 +53,7 @@ from workflow.release import release_blockers
 from workflow.roster import parse_roster
 from workflow.service.cases import CaseService
 from workflow.sop import parse_sop
-from workflow.states import CaseState, ChecklistItem, StepOutcome
+from workflow.states import CaseState, StepOutcome
 
 PROCESS = "Untuk diproses"
 
@@ -232,7 +232,7 @@ def test_a_closed_case_refuses_a_further_tick(cases, sessions):
     before = cases.view(number).case
 
     with pytest.raises(CaseClosed, match="is closed"):
-        cases.act(number, "op2", TickItem(ChecklistItem.RECEIPT, "TT-010"))
+        cases.act(number, "op2", TickItem("receipt", "TT-010"))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("tick_item", "refused", "case_closed")
@@ -452,7 +452,7 @@ def test_a_return_at_step_5_sends_the_case_to_the_operator_and_voids_the_manifes
 def test_a_return_at_step_8_voids_the_signature_and_the_ticks(cases, sops):
     number = open_ldk(cases)
     drive_to(cases, number, 8)
-    dispatch(cases, number, [ChecklistItem.DUPLICATED])
+    dispatch(cases, number, ["duplicated"])
 
     case = cases.act(number, "op2", Return(reason="Salinan rusak, mohon tanda tangan ulang"))
 
@@ -468,7 +468,7 @@ def test_after_a_return_from_step_8_the_operator_cannot_tick_anything(cases, ses
     before = cases.view(number).case
 
     with pytest.raises(NotAuthorised, match="does not hold step 7"):
-        cases.act(number, "op2", TickItem(ChecklistItem.DUPLICATED))
+        cases.act(number, "op2", TickItem("duplicated"))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("tick_item", "refused", "not_holder")
@@ -490,7 +490,7 @@ def test_after_a_return_from_step_8_the_direktur_signs_again_and_dispatch_resume
 def test_a_return_from_step_8_is_refused_once_the_data_was_sent(cases, sessions):
     number = open_ldk(cases)
     drive_to(cases, number, 8)
-    dispatch(cases, number, [ChecklistItem.DUPLICATED, ChecklistItem.ARCHIVED, ChecklistItem.SENT])
+    dispatch(cases, number, ["duplicated", "archived", "sent"])
     before = cases.view(number).case
 
     with pytest.raises(ActionNotAllowed, match="sent already"):
@@ -507,8 +507,8 @@ def test_the_case_closes_only_when_all_four_items_are_ticked(cases):
     number = open_ldk(cases)
     drive_to(cases, number, 8)
 
-    almost = dispatch(cases, number, [ChecklistItem.DUPLICATED, ChecklistItem.ARCHIVED, ChecklistItem.SENT])
-    closed = cases.act(number, "op2", TickItem(ChecklistItem.RECEIPT, receipt_sha256="c" * 64))
+    almost = dispatch(cases, number, ["duplicated", "archived", "sent"])
+    closed = cases.act(number, "op2", TickItem("receipt", receipt_sha256="c" * 64))
 
     assert (almost.state, almost.current.step_no) == (CaseState.OPEN, 8)
     assert closed.state == CaseState.CLOSED
@@ -519,11 +519,11 @@ def test_the_case_closes_only_when_all_four_items_are_ticked(cases):
 def test_ticking_an_item_twice_is_refused_naming_who_ticked_it(cases, sessions):
     number = open_ldk(cases)
     drive_to(cases, number, 8)
-    dispatch(cases, number, [ChecklistItem.DUPLICATED])
+    dispatch(cases, number, ["duplicated"])
     before = cases.view(number).case
 
     with pytest.raises(ActionNotAllowed, match="'duplicated' was ticked already by Gita Operator"):
-        cases.act(number, "op2", TickItem(ChecklistItem.DUPLICATED))
+        cases.act(number, "op2", TickItem("duplicated"))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("tick_item", "refused", "already_ticked")
@@ -532,11 +532,12 @@ def test_ticking_an_item_twice_is_refused_naming_who_ticked_it(cases, sessions):
 @pytest.mark.parametrize(
     ("tick", "message", "code"),
     [
-        (TickItem(ChecklistItem.ARCHIVED), "needs the archive number", "archive_number_missing"),
-        (TickItem(ChecklistItem.SENT, "  "), "needs the channel", "channel_missing"),
-        (TickItem(ChecklistItem.DUPLICATED, "x" * 201), "longer than 200 characters", "value_too_long"),
+        (TickItem("archived"), "ticking 'archived' needs a value", "value_missing"),
+        (TickItem("sent", "  "), "ticking 'sent' needs a value", "value_missing"),
+        (TickItem("duplicated", "x" * 201), "longer than 200 characters", "value_too_long"),
+        (TickItem("shredded"), "has no checklist item 'shredded'", "unknown_item"),
     ],
-    ids=["archived without number", "sent without channel", "value too long"],
+    ids=["archived without number", "sent without channel", "value too long", "not an item of the SOP"],
 )
 def test_a_tick_without_the_value_it_needs_is_refused(cases, sessions, tick, message, code):
     number = open_ldk(cases)
@@ -555,21 +556,29 @@ def test_the_receipt_cannot_be_ticked_before_the_data_was_sent(cases, sessions):
     drive_to(cases, number, 8)
     before = cases.view(number).case
 
-    with pytest.raises(ActionNotAllowed, match="tick 'sent' before the receipt"):
-        cases.act(number, "op2", TickItem(ChecklistItem.RECEIPT, "TT-009"))
+    with pytest.raises(ActionNotAllowed, match="tick 'sent' before 'receipt'") as refused:
+        cases.act(number, "op2", TickItem("receipt", "TT-009"))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("tick_item", "refused", "tick_order")
+    assert refused.value.params == {  # the SOP's labels, for the official's language and the audit
+        "item": "receipt",
+        "label": "Tanda terima",
+        "label_en": "Receipt",
+        "first": "sent",
+        "first_label": "Sudah dikirim",
+        "first_label_en": "Sent",
+    }
 
 
 def test_a_receipt_checksum_that_is_not_a_sha256_is_refused(cases, sessions):
     number = open_ldk(cases)
     drive_to(cases, number, 8)
-    dispatch(cases, number, [ChecklistItem.SENT])
+    dispatch(cases, number, ["sent"])
     before = cases.view(number).case
 
     with pytest.raises(InvalidInput, match="64 lowercase hex digits"):
-        cases.act(number, "op2", TickItem(ChecklistItem.RECEIPT, receipt_sha256="C" * 64))
+        cases.act(number, "op2", TickItem("receipt", receipt_sha256="C" * 64))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("tick_item", "refused", "receipt_sha_invalid")

@@ -18,10 +18,10 @@ from tests.driving import (
     outbox,
     step_action,
 )
-from workflow.commands import AcceptManifest, Forward, Reassign, Sign, SubmitManifest
+from workflow.commands import AcceptManifest, Forward, Reassign, Sign, SubmitManifest, TickItem
 from workflow.db.models import CaseRow, SopVersionRow
 from workflow.db.reference import SopChanged
-from workflow.errors import ChoiceRequired, InvalidInput
+from workflow.errors import ActionNotAllowed, ChoiceRequired, DomainError, InvalidInput
 from workflow.service.cases import CaseService
 from workflow.states import CaseState
 
@@ -249,6 +249,42 @@ def test_a_release4_case_goes_from_report_to_dispatch_and_closes(cases, clock):
     assert holders == ["op1", "kasi1", "dir", "op1"]
     assert closed.state == CaseState.CLOSED
     assert closed.signature.manifest_hash == MANIFEST.digest()
+
+
+def test_a_case_on_an_sop_with_its_own_checklist_closes_when_that_checklist_is_ticked(cases, sessions, clock):
+    number = cases.open_case(letter(), "tu1", sop_id="pickup", assignee="op1").number
+    for command in (SubmitManifest(MANIFEST), AcceptManifest(), Sign(pin=PIN)):
+        clock.advance(minutes=1)
+        cases.act(number, current(cases, number).assignee, command)
+    refused: list[DomainError] = []
+
+    for tick in (TickItem("collected", "Budi, NIP 1987"), TickItem("sealed"), TickItem("collected")):
+        try:
+            cases.act(number, "op1", tick)
+        except DomainError as refusal:
+            refused.append(refusal)
+    with pytest.raises(InvalidInput) as unknown:
+        cases.act(number, "op1", TickItem("receipt", "TT-009"))  # the seed SOP's item, not this one's
+    closed = cases.act(number, "op1", TickItem("collected", "Budi Santoso, NIP 1987"))
+
+    assert [(type(r), r.code) for r in refused] == [
+        (ActionNotAllowed, "tick_order"),  # this SOP's own order: sealed before collected
+        (InvalidInput, "value_missing"),  # collected is a text item
+    ]
+    assert refused[0].params["first_label"] == "Cakram disegel"
+    assert refused[1].params["label"] == "Diambil pemohon" and refused[1].params["label_en"].startswith(
+        "Collected"
+    )
+    assert unknown.value.code == "unknown_item"
+    assert closed.state is CaseState.CLOSED  # two items ticked: the whole checklist of this SOP
+    assert {k: t.value for k, t in closed.checklist.items()} == {
+        "sealed": "",
+        "collected": "Budi Santoso, NIP 1987",
+    }
+    assert [r.detail["item"] for r in audit_rows(sessions, action="tick_item", result="ok")] == [
+        "sealed",
+        "collected",
+    ]
 
 
 # -- the SOP version a case runs on ----------------------------------------------------------------

@@ -56,10 +56,10 @@ def in_order(out: str, lines: list[str]) -> bool:
 @pytest.mark.parametrize(
     ("scenario", "ending", "shown", "extra"),
     [
-        ("happy", "ended closed", "Tanda terima dicatat", PIN),
+        ("happy", "ended closed", "Tanda terima — dicatat", PIN),
         ("reject", "ended rejected", "Surat izin sudah kedaluwarsa", []),
         ("return", "ended closed", "Dikembalikan ke langkah 4", PIN),
-        ("late", "ended closed", "Tanda terima dicatat", [*PIN, *LATE]),
+        ("late", "ended closed", "Tanda terima — dicatat", [*PIN, *LATE]),
     ],
 )
 def test_the_demo_narrates_a_case_to_its_end(scenario, ending, shown, extra, capsys, tmp_path, monkeypatch):

@@ -14,7 +14,6 @@ from tests.driving import MANIFEST, OTHER_MANIFEST, dispatch, drive_to, open_ldk
 from workflow.commands import Forward, SubmitManifest
 from workflow.roster import load_roster
 from workflow.service.roster import RosterService
-from workflow.states import ChecklistItem
 
 INSTITUTION = "Dinas Kependudukan & Catatan Sipil — Kota Bandung ✓"
 PKS = "PKS <12>/2026 & Adendum"
@@ -78,15 +77,15 @@ def test_lembar_disposisi_shows_the_letter_every_disposition_the_manifest_and_th
 
 
 def test_checklist_boxes_what_is_left_and_ticks_what_was_done(cases, clock, at_dispatch):
-    dispatch(cases, at_dispatch, [ChecklistItem.DUPLICATED, ChecklistItem.ARCHIVED], clock=clock)
+    dispatch(cases, at_dispatch, ["duplicated", "archived"], clock=clock)
     view = cases.view(at_dispatch)
 
     page = text(render_pdf("checklist", view, WIB))
 
     assert "DAFTAR PERIKSA PENGIRIMAN DATA" in page and at_dispatch in page
-    assert "☑ Data digandakan" in page
-    assert "☑ Salinan diarsipkan Nomor arsip: ARS-2026-001" in page
-    assert "☐ Dikirim kepada pemohon" in page and "☐ Tanda terima diterima" in page
+    assert "☑ Sudah digandakan" in page  # the SOP's labels, as the buttons say them
+    assert "☑ Sudah diarsipkan ARS-2026-001" in page
+    assert "☐ Sudah dikirim" in page and "☐ Tanda terima" in page
     assert f"Petugas pengiriman (JFU) {OPERATOR}" in page
     assert INSTITUTION in page and "470/123/DUKCAPIL" in page and PKS in page
     assert MANIFEST.sha256 in page and MANIFEST.location in page
@@ -97,7 +96,7 @@ def test_checklist_of_a_closed_case_has_every_item_ticked(cases, closed):
     page = text(render_pdf("checklist", cases.view(closed), WIB))
 
     assert page.count("☑") == 4 and "☐" not in page
-    assert "Saluran: email" in page and "Nomor: TT-009" in page
+    assert "Sudah dikirim email" in page and "Nomor: TT-009" in page
 
 
 def test_tanda_terima_describes_the_data_and_leaves_lines_to_sign(cases, closed):

@@ -38,7 +38,7 @@ from workflow.manifest import Manifest
 from workflow.release import release_blockers
 from workflow.service.cases import CaseService
 from workflow.sop import Sop, StepKind, load_sops
-from workflow.states import CHECKLIST, CaseState, StepOutcome, is_terminal
+from workflow.states import CaseState, StepOutcome, is_terminal
 
 START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # a week before ksd1 stands in for the Direktur
 OFFICIALS = ["dir", "ksd1", "ksd2", "kasi1", "kasi2", "op1", "op2", "op3", "tu1", "adm"]
@@ -50,6 +50,8 @@ MANIFESTS = [
     Manifest(form="hardcopy", description="Printed extract", pages=12),
 ]
 TICK_VALUES = {"duplicated": "", "archived": "ARS-7", "sent": "email", "receipt": "TT-9"}
+#: The dispatch checklist of release4 (the default one), by item key, in its order.
+ITEMS = tuple(TICK_VALUES)
 TOO_LONG = "x" * 1001
 
 texts = st.sampled_from(["", "   ", "Mohon segera diproses", TOO_LONG])
@@ -127,7 +129,7 @@ class CasesUnderFire(RuleBasedStateMachine):
                 st.builds(SubmitManifest, manifest=st.sampled_from(MANIFESTS), step_id=at),
                 st.builds(AcceptManifest, step_id=at, manifest_hash=seen_hash),
                 st.builds(Sign, step_id=at, manifest_hash=seen_hash, to=whom),
-                st.builds(TickItem, st.sampled_from(CHECKLIST), tick_values, receipts, step_id=at),
+                st.builds(TickItem, st.sampled_from(ITEMS), tick_values, receipts, step_id=at),
                 st.builds(Cancel, reason=reasons),
             ),
             label="command",
@@ -234,8 +236,8 @@ class CasesUnderFire(RuleBasedStateMachine):
 
 def next_tick(case: Case, step_id: int) -> TickItem:
     """The first unticked checklist item, with a value that will do."""
-    item = next((i for i in CHECKLIST if i.value not in case.checklist), CHECKLIST[-1])
-    return TickItem(item, TICK_VALUES[item.value], step_id=step_id)
+    item = next((i for i in ITEMS if i not in case.checklist), ITEMS[-1])
+    return TickItem(item, TICK_VALUES[item], step_id=step_id)
 
 
 # -- the invariants --------------------------------------------------------------------------------

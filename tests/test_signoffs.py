@@ -30,7 +30,7 @@ from workflow.roster import Official, StandIn
 from workflow.service.pins import MAX_TRIES, NoPinCode, PinLocked, PinNotSet, Pins, WrongPin
 from workflow.service.roster import RosterService
 from workflow.sop import SopError
-from workflow.states import CaseState, ChecklistItem, StepOutcome
+from workflow.states import CaseState, StepOutcome
 
 NEW_PIN = "135790"
 
@@ -397,7 +397,7 @@ def test_a_signature_written_into_the_database_stops_the_release(cases, sessions
     edit_case_row(sessions, number, signature=signature)
 
     with pytest.raises(ReleaseNotAuthorised, match=reason.replace("(", r"\(")):
-        cases.act(number, "op2", TickItem(ChecklistItem.DUPLICATED))
+        cases.act(number, "op2", TickItem("duplicated"))
 
     assert cases.view(number).case.checklist == {}
     refusal = audit_rows(sessions, result="refused")[-1]
@@ -412,7 +412,7 @@ def test_a_permit_letter_changed_after_signing_stops_the_release_naming_the_fiel
     with pytest.raises(
         ReleaseNotAuthorised, match=r"no longer matches what was signed \(registration.number\)"
     ):
-        cases.act(number, "op2", TickItem(ChecklistItem.DUPLICATED))
+        cases.act(number, "op2", TickItem("duplicated"))
 
 
 def test_a_signature_forged_onto_an_unsigned_case_with_the_dispatch_step_opened_by_hand_is_refused(
@@ -459,7 +459,7 @@ def test_a_signature_forged_onto_an_unsigned_case_with_the_dispatch_step_opened_
         )
 
     with pytest.raises(ReleaseNotAuthorised, match="does not verify: it was forged or altered"):
-        cases.act(number, "op2", TickItem(ChecklistItem.DUPLICATED))
+        cases.act(number, "op2", TickItem("duplicated"))
 
     assert cases.view(number).case.checklist == {}
 

@@ -5,9 +5,21 @@ from pathlib import Path
 
 import pytest
 
-from workflow.sop import SHIPPED_SOPS, SopError, StepKind, load_sop, load_sops, parse_sop, sop_from_json
+from workflow.sop import (
+    SHIPPED_SOPS,
+    Needs,
+    SopError,
+    StepKind,
+    default_checklist,
+    load_sop,
+    load_sops,
+    parse_sop,
+    sop_from_json,
+)
 
 SEED = SHIPPED_SOPS / "ldk-7.4.4.1.toml"
+#: The digest of the shipped SOP's version 2, as running databases store it.
+STORED_V2 = "7fbcc95f70ed615285640d724f629696b1172d7d8fd061f36603bb6aec420189"
 
 
 def seed_data() -> dict:
@@ -61,7 +73,7 @@ def test_stored_definition_round_trips():
 def test_several_sop_files_load_side_by_side():
     sops = load_sops(Path(__file__).parent / "sops")
 
-    assert set(sops) == {"mini", "recheck", "release4"}
+    assert set(sops) == {"mini", "pickup", "recheck", "release4"}
     assert sops["release4"].step(1).sla == timedelta(seconds=3)
 
 
@@ -219,9 +231,130 @@ def test_the_shipped_sop_keeps_the_digest_databases_already_store():
     with its old behaviour as the default must leave the definition (and its digest) as it was,
     or every database would refuse the file ("give the changed file a new version number")."""
     ldk = load_sops()["ldk"]
-    stored = "7fbcc95f70ed615285640d724f629696b1172d7d8fd061f36603bb6aec420189"
 
-    assert (ldk.version, ldk.digest()) == (2, stored)
+    assert (ldk.version, ldk.digest()) == (2, STORED_V2)
+
+
+# -- the dispatch checklist ------------------------------------------------------------------------
+
+
+def test_the_shipped_dispatch_step_lists_its_checklist_with_labels_and_what_each_needs():
+    step = load_sop(SEED).step(8)
+
+    assert [(i.key, i.label, i.label_en, i.needs, i.after) for i in step.checklist] == [
+        ("duplicated", "Sudah digandakan", "Duplicated", Needs.NOTHING, None),
+        ("archived", "Sudah diarsipkan", "Archived", Needs.TEXT, None),
+        ("sent", "Sudah dikirim", "Sent", Needs.TEXT, None),
+        ("receipt", "Tanda terima", "Receipt", Needs.RECEIPT, "sent"),
+    ]
+    assert step.item("archived").ask == "Kirim nomor arsip."
+    assert [i.key for i in step.checklist if i.releases] == ["sent"]
+    assert step.checklist == default_checklist()
+
+
+def test_a_dispatch_step_that_lists_no_checklist_gets_the_default_one():
+    release4 = load_sops(Path(__file__).parent / "sops")["release4"]
+
+    assert release4.step(4).checklist == default_checklist()
+
+
+def test_a_definition_stored_without_a_checklist_loads_the_default_and_keeps_its_digest():
+    ldk = load_sops()["ldk"]
+    stored = ldk.definition_json()  # what databases hold for version 2: no checklist in it
+
+    loaded = sop_from_json(stored)
+
+    assert "checklist" not in json.loads(stored)["steps"][7]
+    assert loaded.step(8).checklist == default_checklist()
+    assert loaded.digest() == STORED_V2
+
+
+def test_a_checklist_of_its_own_is_stored_with_the_definition_and_changes_its_digest():
+    pickup = load_sops(Path(__file__).parent / "sops")["pickup"]
+    with_default = parse_sop(
+        {**pickup.model_dump(), "steps": [{**s.model_dump(exclude={"checklist"})} for s in pickup.steps]}, "x"
+    )
+
+    stored = json.loads(pickup.definition_json())
+
+    assert [i["key"] for i in stored["steps"][3]["checklist"]] == ["sealed", "collected"]
+    assert sop_from_json(pickup.definition_json()) == pickup
+    assert pickup.digest() != with_default.digest()
+
+
+def _item(d: dict, key: str) -> dict:
+    return next(i for i in d["steps"][7]["checklist"] if i["key"] == key)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: _item(d, "sent").update(key="archived"),
+            "x.toml: step 8, checklist item 'archived', field 'key': the step has another item 'archived'",
+        ),
+        (
+            lambda d: _item(d, "receipt").update(after="posted"),
+            "x.toml: step 8, checklist item 'receipt', field 'after': "
+            "'posted' is not an earlier item of this step",
+        ),
+        (
+            lambda d: _item(d, "archived").update(after="sent"),
+            "x.toml: step 8, checklist item 'archived', field 'after': "
+            "'sent' is not an earlier item of this step",
+        ),
+        (
+            lambda d: _item(d, "sent").update(needs="receipt", ask="", ask_en=""),
+            "x.toml: step 8, checklist item 'receipt', field 'needs': "
+            "only one item of a step takes the receipt",
+        ),
+        (
+            lambda d: d["steps"][6].update(checklist=d["steps"][7]["checklist"]),
+            "x.toml: step 7, field 'checklist': only a dispatch step has a checklist",
+        ),
+        (
+            lambda d: d["steps"][7].update(checklist=[]),
+            "x.toml: step 8, field 'checklist': a dispatch step needs at least one item",
+        ),
+        (
+            lambda d: _item(d, "archived").pop("ask_en"),
+            "x.toml: step 8, checklist item 'archived', field 'ask_en': a text item asks for its value",
+        ),
+        (
+            lambda d: _item(d, "duplicated").update(ask="Sudah?"),
+            "x.toml: step 8, checklist item 'duplicated', field 'ask': only a text item asks a question",
+        ),
+        (
+            lambda d: _item(d, "sent").pop("label_en"),
+            "x.toml: step 8, checklist item 'sent', field 'label_en': Field required",
+        ),
+        (
+            lambda d: _item(d, "sent").update(needs="photo"),
+            "x.toml: step 8, checklist item 'sent', field 'needs': unknown needs 'photo'",
+        ),
+        (
+            lambda d: _item(d, "sent").update(key="Sent Items"),
+            "x.toml: step 8, checklist item 'Sent Items', field 'key': String should match pattern",
+        ),
+    ],
+    ids=[
+        "duplicate key",
+        "after an unknown item",
+        "after a later item",
+        "two receipts",
+        "checklist on a sign step",
+        "empty checklist",
+        "text item without its question",
+        "question on an item without text",
+        "missing label",
+        "unknown needs",
+        "key that is no slug",
+    ],
+)
+def test_a_bad_checklist_is_refused_naming_file_step_and_field(mutate, expected):
+    message = _refusal(mutate)
+
+    assert message.startswith(expected), message
 
 
 # -- instructions, registrars and where returns go: SOP data with defaults -------------------------
@@ -330,7 +463,7 @@ def test_a_definition_stored_before_the_fields_existed_loads_with_them_and_keeps
     assert [i.label for i in sop.instructions][:2] == ["Untuk diproses", "Segera"]
     assert sop.registrars == ("tu", "admin", "direktur")
     assert sop.step(5).returns_to == (4,) and sop.step(1).returns_to == ()
-    assert sop.digest() == "7fbcc95f70ed615285640d724f629696b1172d7d8fd061f36603bb6aec420189"
+    assert sop.digest() == STORED_V2
 
 
 def test_the_registrars_default_is_the_role_of_step_1_of_each_sop():

@@ -25,13 +25,12 @@ from bot.templating import (
     templates_dir,
 )
 from tests.conftest import WIB, Clock, build_services, letter
-from tests.driving import MANIFEST, TICK_VALUES, step_action
+from tests.driving import LDK_ITEMS, MANIFEST, TICK_VALUES, step_action
 from tests.test_digest_text import digest as sample_digest
 from workflow.commands import Reject, Return, SubmitManifest, TickItem
 from workflow.errors import REFUSALS
 from workflow.service.cases import CaseView
-from workflow.sop import StepKind
-from workflow.states import CHECKLIST
+from workflow.sop import StepKind, load_sops
 
 TELEGRAM = templates_dir() / "telegram"
 LANGUAGES = languages()
@@ -39,6 +38,8 @@ LANGUAGES = languages()
 HOSTILE = "<script>alert(\"x\")</script> & 'kutip' <b>tebal</b>"
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;kutip&#39; &lt;b&gt;tebal&lt;/b&gt;"
 TEMPLATES = sorted(p.stem for p in TELEGRAM.glob("*.html"))
+#: The seed SOP's dispatch checklist items (their labels are SOP data, shown in the reader's language).
+ITEMS = load_sops()["ldk"].first_of(StepKind.DISPATCH).checklist
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ def walk(tmp_path_factory, migrated_template, sops, roster):
         if case.current.step_no == 3 and "returned" not in seen:
             case = cases.act(number, "kasi1", Return(reason=HOSTILE))
             seen["returned"] = cases.view(number)
-    for item in CHECKLIST:
+    for item in LDK_ITEMS:
         clock.advance(minutes=1)
         cases.act(number, case.current.assignee, TickItem(item, f"{TICK_VALUES[item]} {HOSTILE}"))
     seen["closed"] = cases.view(number)
@@ -101,7 +102,11 @@ def refusal_params(at) -> defaultdict:
         "registrars": ["tu", "admin", "direktur"],
         "role_names": {"direktur": "Direktur"},
     }
-    return defaultdict(lambda: None, params | {"state": "rejected", "limit": 200, "tries_left": 3})
+    item = {"item": "sent", "label": HOSTILE, "label_en": HOSTILE}  # a checklist item's SOP labels
+    first = {"first": "archived", "first_label": HOSTILE, "first_label_en": HOSTILE}
+    return defaultdict(
+        lambda: None, params | item | first | {"state": "rejected", "limit": 200, "tries_left": 3}
+    )
 
 
 def values(view: CaseView) -> dict:
@@ -125,13 +130,13 @@ def values(view: CaseView) -> dict:
         "case_number": view.case.number,
         "role": "direktur",
         "length": 1001,
-        "item": "archived",
+        "item": ITEMS[1],
         "closed": view.case.current is None,
         "hash": "b" * 64,
         "code": "not_holder",
         "left": 3,
         "p": refusal_params(record.started_at),
-        "ticks": [Tick("duplicated", HOSTILE, record.started_at, HOSTILE), Tick("archived")],
+        "ticks": [Tick(ITEMS[0], HOSTILE, record.started_at, HOSTILE), Tick(ITEMS[1])],
         "current": view.sop.step(record.step_no),
         "target": view.sop.step(max(record.step_no - 1, 1)),
         "yours": False,
@@ -241,7 +246,8 @@ def test_every_step_kind_gets_buttons_in_its_language_with_valid_callback_data(w
     for name, keyboard in keyboards.items():
         buttons = [b for row in keyboard.inline_keyboard for b in row]
         assert words["history"] in [b.text for b in keyboard.inline_keyboard[-1]], name
-        assert {b.text for b in buttons} <= set(words.values()), name
+        ticks = {f"☐ {i.label if lang == 'id' else i.label_en}" for i in ITEMS}  # the SOP's labels
+        assert {b.text for b in buttons} <= set(words.values()) | ticks, name
         assert all(decode(b.callback_data).case_id == views[name].case.id for b in buttons), name
         assert len(buttons) > 2, name  # besides reading the history and reassigning, the step's own
 
@@ -273,7 +279,7 @@ INTAKE_CODES = [
 CODES = [*REFUSALS, *INTAKE_CODES, "something_new"]
 FIELDS = ["number", "date", "institution", "purpose", "pks", "scan"]
 QUESTIONS = [
-    "note", "return", "reject", "sign", "manifest", "tick_archived", "tick_sent", "tick_receipt",
+    "note", "return", "reject", "sign", "manifest", "tick", "tick_receipt",
     "pin_new", "pin_confirm", "pin_proof", "intake", None,
 ]  # fmt: skip
 VARIANTS = [
@@ -282,7 +288,7 @@ VARIANTS = [
     *({"field": field} for field in FIELDS),
     *({"intro": intro, "taken": [], "scan_received": None} for intro in ("scan", None)),
     *({"open": question, "case_number": None} for question in QUESTIONS),
-    *({"item": item.value} for item in CHECKLIST),
+    *({"item": item} for item in (*ITEMS, None)),
     *({"count": count} for count in (0, 1, 3)),
     {"change": None, "by": None, "at": None, "to": None, "hash": None, "forced": False, "left": 1},
     {"deleted": False, "locked": False, "manifest": None, "name": None, "acting_for": None},
@@ -302,6 +308,8 @@ def renderings(views, lang: str):
             variants = [v for v in variants if v.get("code", "not_holder") in REFUSALS]
         if template == "_duties":  # its includers render it only with a rule
             variants = [v for v in variants if v.get("rule", True)]
+        if template == "ask_tick":  # asked only about an item that asks
+            variants = [v for v in variants if getattr(v.get("item", ITEMS[1]), "ask", "")]
         for view in views.values():
             base = values(view) | {
                 "outcome": labels(lang)["done_forward"],
@@ -320,6 +328,7 @@ def words_of(text: str, views) -> set[str]:
     for view in views.values():
         data = [view.directory.name(o) for o in ("tu1", "dir", "ksd1", "kasi1", "op1", "op2", "jfu1")]
         data += [s.action for s in view.sop.steps] + [r for s in view.sop.steps for r in s.requires]
+        data += [t for s in view.sop.steps for i in s.checklist for t in (i.label, i.ask)]
         data += [s.name for s in sample_digest().month.steps]
         data += [i.label for i in view.sop.instructions] + [i.label_en for i in view.sop.instructions]
         for value in sorted(filter(None, data), key=len, reverse=True):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import HERE, SEAL, TEST_AUDIT_KEY, WIB, Clock
-from tests.driving import TICK_VALUES, drive_to, edit_case_row
+from tests.driving import LDK_ITEMS, TICK_VALUES, drive_to, edit_case_row
 from workflow.commands import TickItem
 from workflow.db.audit import AuditChain
 from workflow.db.migrate import upgrade
@@ -19,7 +19,7 @@ from workflow.db.session import make_engine, make_session_factory
 from workflow.errors import ReleaseNotAuthorised
 from workflow.service.cases import CaseService
 from workflow.sop import load_sops, sop_from_json
-from workflow.states import CHECKLIST, CaseState
+from workflow.states import CaseState
 
 DUMP = HERE / "data" / "main-0003.sql"
 
@@ -54,8 +54,8 @@ def run_to_the_end(cases, number: str, clock) -> CaseState:
     if case.current.step_no < 8:
         drive_to(cases, number, 8, clock=clock)
     case = cases.view(number).case
-    for item in CHECKLIST:
-        if item.value not in case.checklist:
+    for item in LDK_ITEMS:
+        if item not in case.checklist:
             clock.advance(minutes=1)
             case = cases.act(number, case.current.assignee, TickItem(item, TICK_VALUES[item]))
     return case.state
@@ -90,7 +90,7 @@ def test_a_legacy_signature_is_accepted_only_while_its_audit_row_attests_it(upgr
     edit_case_row(sessions, case.number, signature={**_stored(case), "manifest_hash": "f" * 64})
 
     with pytest.raises(ReleaseNotAuthorised, match="no intact audit row attests it"):
-        cases.act(case.number, "op2", TickItem(CHECKLIST[2], TICK_VALUES[CHECKLIST[2]]))
+        cases.act(case.number, "op2", TickItem(LDK_ITEMS[2], TICK_VALUES[LDK_ITEMS[2]]))
 
 
 def _stored(case) -> dict:
@@ -134,4 +134,4 @@ def test_a_legacy_signature_whose_audit_row_was_edited_is_no_longer_attested(upg
         row.message = "signed"
 
     with pytest.raises(ReleaseNotAuthorised, match="no intact audit row attests it"):
-        cases.act(case.number, "op2", TickItem(CHECKLIST[2], TICK_VALUES[CHECKLIST[2]]))
+        cases.act(case.number, "op2", TickItem(LDK_ITEMS[2], TICK_VALUES[LDK_ITEMS[2]]))

@@ -4,7 +4,6 @@ button or command was aimed at, so a stale or repeated action is recognised."""
 from dataclasses import dataclass, field
 
 from workflow.manifest import Manifest
-from workflow.states import ChecklistItem
 
 __all__ = [
     "COMMAND_TYPES",
@@ -107,9 +106,9 @@ class Sign:
 
 @dataclass(frozen=True, slots=True)
 class TickItem:
-    """Tick one dispatch checklist item."""
+    """Tick one item of the dispatch step's checklist, by its key in the case's SOP."""
 
-    item: ChecklistItem
+    item: str
     value: str = ""
     receipt_sha256: str | None = None
     receipt_file: str | None = None

@@ -143,7 +143,7 @@ def _told(decision: Decision, case: Case, actor: str, command) -> Decision:
     step = case.current or (case.steps[-1] if case.steps else None)
     payload = {"action": action_name(command)}
     if isinstance(command, TickItem):
-        payload["item"] = command.item.value
+        payload["item"] = command.item
     told = Notice(actor, "acted", step.step_no if step else None, payload)
     return replace(decision, notices=(*decision.notices, told))
 
@@ -226,7 +226,7 @@ def check_allowed(case: Case, step: StepRecord, kind: type, sop: Sop) -> None:
             code="reject_not_allowed",
             role=sop.role(spec.role).name,
         )
-    if kind is Return and spec.kind is StepKind.DISPATCH and "sent" in case.checklist:
+    if kind is Return and any(i.releases and i.key in case.checklist for i in spec.checklist):
         raise ActionNotAllowed("the data was sent already; it can no longer be returned", code="already_sent")
     if kind is Acknowledge and step.acknowledged_at is not None:
         raise ActionNotAllowed(f"step {spec.no} was acknowledged already", code="already_acknowledged")

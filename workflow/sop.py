@@ -23,6 +23,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from workflow.duration import parse_duration
@@ -31,12 +32,15 @@ from workflow.roster import NON_SOP_ROLES
 __all__ = [
     "BOUND_FIELDS",
     "Apart",
+    "ChecklistItem",
     "Instruction",
+    "Needs",
     "Role",
     "Sop",
     "SopError",
     "Step",
     "StepKind",
+    "default_checklist",
     "defaults",
     "load_sop",
     "load_sops",
@@ -109,6 +113,38 @@ class Role(_Frozen):
     may_reject: bool = True
 
 
+class Needs(enum.StrEnum):
+    """What ticking a checklist item needs besides the press."""
+
+    NOTHING = "nothing"  # the press is the record
+    TEXT = "text"  # a value the official types, asked with the item's ``ask``
+    RECEIPT = "receipt"  # the signed receipt: its number and/or its scan (photo or PDF, SHA-256 kept)
+
+
+class ChecklistItem(_Frozen):
+    """One item of a dispatch step's checklist. ``key`` is what the database and the audit store;
+    ``label`` (Indonesian) and ``label_en`` (every other language) are what the official reads."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    needs: Needs = Needs.NOTHING
+    #: The question the bot asks for a ``text`` item's value (Indonesian; ``ask_en`` the others).
+    ask: str = ""
+    ask_en: str = ""
+    #: An earlier item of the same step that must be ticked first.
+    after: str | None = None
+    #: Ticking it lets the data leave the office: from then on the step can no longer be returned.
+    releases: bool = False
+
+
+def _default_checklist(data: Any) -> Any:
+    """A dispatch step that does not list its checklist gets the default one (``DEFAULTS_FILE``)."""
+    if isinstance(data, dict) and data.get("kind") == StepKind.DISPATCH and "checklist" not in data:
+        return {**data, "checklist": defaults()["dispatch_checklist"]}
+    return data
+
+
 class Step(_Frozen):
     """One row of the SOP's procedure."""
 
@@ -125,6 +161,23 @@ class Step(_Frozen):
     returns_to: tuple[int | str, ...] = Field(
         default_factory=lambda: tuple(defaults()["step"]["returns_to"]), validate_default=True
     )
+    #: What the official ticks at a dispatch step, in this order (no other step kind has one).
+    checklist: tuple[ChecklistItem, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def checklist_by_default(cls, data: Any) -> Any:
+        """A dispatch step that does not list its checklist gets the default one."""
+        return _default_checklist(data)
+
+    def item(self, key: str) -> ChecklistItem | None:
+        """The checklist item with this key, if the step has one."""
+        return next((i for i in self.checklist if i.key == key), None)
+
+    @property
+    def receipt_item(self) -> ChecklistItem | None:
+        """The item that takes the signed receipt, if any."""
+        return next((i for i in self.checklist if i.needs is Needs.RECEIPT), None)
 
     @field_validator("returns_to")
     @classmethod
@@ -245,6 +298,8 @@ class Sop(_Frozen):
             step["sla"] = int(spec.sla.total_seconds())
             if spec.returns_to == spec.default_returns():
                 del step["returns_to"]
+            if not spec.checklist or spec.checklist == default_checklist():  # digests stay, as above
+                del step["checklist"]
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def digest(self) -> str:
@@ -283,12 +338,24 @@ def defaults() -> dict[str, Any]:
     return tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
 
 
+@cache
+def default_checklist() -> tuple[ChecklistItem, ...]:
+    """The checklist a dispatch step gets when its SOP does not list one."""
+    return tuple(ChecklistItem.model_validate(item) for item in defaults()["dispatch_checklist"])
+
+
 def _where(source: str, data: dict, loc: tuple) -> str:
     if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
         steps = data.get("steps") or []
         raw = steps[loc[1]] if loc[1] < len(steps) and isinstance(steps[loc[1]], dict) else {}
+        where = f"{source}: step {raw.get('no', f'#{loc[1] + 1}')}"
+        if len(loc) >= 5 and loc[2] == "checklist" and isinstance(loc[3], int):
+            items = raw.get("checklist") or []
+            item = items[loc[3]] if loc[3] < len(items) and isinstance(items[loc[3]], dict) else {}
+            name = repr(item["key"]) if isinstance(item.get("key"), str) else f"#{loc[3] + 1}"
+            return f"{where}, checklist item {name}, field {'.'.join(str(p) for p in loc[4:])!r}"
         field = ".".join(str(p) for p in loc[2:]) or "(step)"
-        return f"{source}: step {raw.get('no', f'#{loc[1] + 1}')}, field {field!r}"
+        return f"{where}, field {field!r}"
     if len(loc) >= 3 and loc[0] == "instructions" and isinstance(loc[1], int):
         return f"{source}: instruction #{loc[1] + 1}, field {'.'.join(str(p) for p in loc[2:])!r}"
     return f"{source}: field {'.'.join(str(p) for p in loc)!r}"
@@ -344,7 +411,40 @@ def _check_links(sop: Sop, source: str) -> None:
             )
     if not sop.steps:
         raise SopError(f"{source}: field 'steps': an SOP needs at least one step")
+    for step in sop.steps:
+        _check_checklist(step, source)
     _check_rules(sop, source, kinds)
+
+
+def _check_checklist(step: Step, source: str) -> None:
+    where = f"{source}: step {step.no}"
+    if step.kind is not StepKind.DISPATCH:
+        if step.checklist:
+            raise SopError(f"{where}, field 'checklist': only a dispatch step has a checklist")
+        return
+    if not step.checklist:
+        raise SopError(f"{where}, field 'checklist': a dispatch step needs at least one item")
+    seen: list[str] = []
+    for item in step.checklist:
+        at = f"{where}, checklist item {item.key!r}"
+        if item.key in seen:
+            raise SopError(f"{at}, field 'key': the step has another item {item.key!r}")
+        if item.after is not None and item.after not in seen:
+            raise SopError(f"{at}, field 'after': {item.after!r} is not an earlier item of this step")
+        if item.needs is Needs.TEXT:
+            missing = [f for f in ("ask", "ask_en") if not getattr(item, f).strip()]
+            if missing:
+                raise SopError(f"{at}, field {missing[0]!r}: a text item asks for its value")
+        elif item.ask or item.ask_en:
+            field = "ask" if item.ask else "ask_en"
+            raise SopError(f"{at}, field {field!r}: only a text item asks a question")
+        seen.append(item.key)
+    receipts = [i.key for i in step.checklist if i.needs is Needs.RECEIPT]
+    if len(receipts) > 1:
+        raise SopError(
+            f"{where}, checklist item {receipts[1]!r}, field 'needs': "
+            "only one item of a step takes the receipt"
+        )
 
 
 def _check_rules(sop: Sop, source: str, kinds: list[StepKind]) -> None:

@@ -3,9 +3,7 @@
 import enum
 
 __all__ = [
-    "CHECKLIST",
     "CaseState",
-    "ChecklistItem",
     "IllegalTransition",
     "StepOutcome",
     "check_transition",
@@ -31,17 +29,6 @@ class StepOutcome(enum.StrEnum):
     REASSIGNED = "reassigned"  # handed to another holder of the role
     CANCELLED = "cancelled"  # the case was cancelled while this step was open
 
-
-class ChecklistItem(enum.StrEnum):
-    """What the JFU ticks at the dispatch step, in this order."""
-
-    DUPLICATED = "duplicated"  # the data was duplicated
-    ARCHIVED = "archived"  # a copy was archived (value: the archive number)
-    SENT = "sent"  # sent to the requester (value: the channel)
-    RECEIPT = "receipt"  # the signed receipt is in (value: receipt number and/or SHA-256)
-
-
-CHECKLIST = tuple(ChecklistItem)
 
 _TERMINAL = frozenset({CaseState.CLOSED, CaseState.REJECTED, CaseState.CANCELLED})
 

@@ -44,8 +44,8 @@ from workflow.moves import (
 from workflow.release import require_release
 from workflow.routing import pick, reassign_candidates, return_holder
 from workflow.signature import binding
-from workflow.sop import Sop, StepKind
-from workflow.states import CHECKLIST, CaseState, ChecklistItem, StepOutcome
+from workflow.sop import Needs, Sop, StepKind
+from workflow.states import CaseState, StepOutcome
 
 __all__ = ["HANDLERS", "cancel", "open_first", "return_target", "text"]
 
@@ -181,40 +181,52 @@ def _sign(case, step, actor, acting_for, command: Sign, ctx):
 
 def _tick(case, step, actor, acting_for, command: TickItem, ctx):
     require_release(case, ctx.sop, ctx.seal)
-    item = ChecklistItem(command.item)
-    done = case.checklist.get(item)
+    spec = ctx.sop.step(step.step_no)
+    item = spec.item(command.item)
+    if item is None:
+        raise InvalidInput(
+            f"step {step.step_no} of SOP {case.sop_id} v{case.sop_version} has no checklist item "
+            f"{command.item!r}",
+            code="unknown_item",
+            item=command.item,
+        )
+    done = case.checklist.get(item.key)
     if done is not None:
         raise ActionNotAllowed(
-            f"'{item}' was ticked already by {ctx.directory.name(done.by)}",
+            f"'{item.key}' was ticked already by {ctx.directory.name(done.by)}",
             code="already_ticked",
-            item=str(item),
+            item=item.key,
             by=ctx.directory.name(done.by),
             at=done.at,
         )
     value = text(command.value, "value")
     if len(value) > _VALUE_LIMIT:
         raise InvalidInput(
-            f"the value of '{item}' is longer than {_VALUE_LIMIT} characters",
+            f"the value of '{item.key}' is longer than {_VALUE_LIMIT} characters",
             code="value_too_long",
             limit=_VALUE_LIMIT,
         )
-    if item is ChecklistItem.ARCHIVED and not value:
-        raise InvalidInput("ticking 'archived' needs the archive number", code="archive_number_missing")
-    if item is ChecklistItem.SENT and not value:
-        raise InvalidInput("ticking 'sent' needs the channel it was sent by", code="channel_missing")
-    if item is ChecklistItem.RECEIPT:
-        if ChecklistItem.SENT not in case.checklist:
-            raise ActionNotAllowed("tick 'sent' before the receipt", code="tick_order")
+    if item.after is not None and item.after not in case.checklist:
+        raise ActionNotAllowed(
+            f"tick '{item.after}' before '{item.key}'",
+            code="tick_order",
+            **_named(item),
+            **_named(spec.item(item.after), "first"),
+        )
+    if item.needs is Needs.TEXT and not value:
+        raise InvalidInput(f"ticking '{item.key}' needs a value", code="value_missing", **_named(item))
+    receipt = item.needs is Needs.RECEIPT
+    if receipt:
         if command.receipt_sha256 is not None and not is_sha256(command.receipt_sha256):
             raise InvalidInput(
                 "the receipt's SHA-256 must be 64 lowercase hex digits", code="receipt_sha_invalid"
             )
         if not value and command.receipt_sha256 is None:
             raise InvalidInput(
-                "ticking 'receipt' needs the receipt number or the receipt scan's SHA-256",
+                f"ticking '{item.key}' needs the receipt number or the receipt scan's SHA-256",
                 code="receipt_missing",
+                **_named(item),
             )
-    receipt = item is ChecklistItem.RECEIPT
     tick = Tick(
         actor,
         ctx.now,
@@ -222,10 +234,10 @@ def _tick(case, step, actor, acting_for, command: TickItem, ctx):
         command.receipt_sha256 if receipt else None,
         command.receipt_file if receipt else None,
     )
-    checklist = MappingProxyType({**case.checklist, item.value: tick})
-    detail = {"step_no": step.step_no, "item": item.value, "value": value}
+    checklist = MappingProxyType({**case.checklist, item.key: tick})
+    detail = {"step_no": step.step_no, "item": item.key, "value": value}
     ticked = case.evolve(checklist=checklist)
-    if any(i.value not in checklist for i in CHECKLIST):
+    if any(i.key not in checklist for i in spec.checklist):
         return Decision(ticked, (), detail, acting_for)
     closed = end(ticked, StepOutcome.COMPLETED, actor, acting_for, "", CaseState.CLOSED, ctx)
     return Decision(closed, closing(closed, ctx), {**detail, "closed": True}, acting_for)
@@ -259,6 +271,13 @@ def return_target(sop: Sop, step_no: int, to_step: int | None) -> int:
             allowed=list(allowed),
         )
     return to_step
+
+
+def _named(item, prefix: str = "") -> dict:
+    """A checklist item as a refusal's params: its key and its SOP labels, so that the official
+    reads the label in their language and the audit row records both."""
+    name = f"{prefix}_" if prefix else ""
+    return {prefix or "item": item.key, f"{name}label": item.label, f"{name}label_en": item.label_en}
 
 
 def _return(case, step, actor, acting_for, command: Return, ctx):

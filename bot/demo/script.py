@@ -15,6 +15,7 @@ from datetime import date
 from bot.botapi import BotApiServer
 from bot.botapi.driver import ChatMessage, User
 from bot.demo.narrator import Narrator
+from workflow.sop import Needs, Sop, StepKind
 
 __all__ = ["PIN", "SCENARIOS", "Office", "Scenario"]
 
@@ -28,6 +29,8 @@ LETTER = {
     "purpose": "Verifikasi NIK peserta JKN",
     "pks": "PKS-012/DUKCAPIL/2025",
 }
+#: What the operator writes for the dispatch items that ask (by item key; the receipt's number too).
+DISPATCH_VALUES = {"archived": "ARS-2026-114", "sent": "email ke pengguna", "receipt": "TT-2026-009"}
 SCAN_NAME = "surat-izin-470-2211.pdf"
 #: The scanned letter the TU sends (the bot keeps only its SHA-256).
 SCAN = (
@@ -45,6 +48,7 @@ class Office:
         unlock_pin: what ``disposisi roster unlock-pin KEY`` does: reset KEY's PIN and return the
             one-time code, which the admin hands over in person.
         today: the office's date, for the letter.
+        sop: the SOP the demo plays (its dispatch checklist gives the buttons to press).
     """
 
     people: dict[str, User]
@@ -52,6 +56,7 @@ class Office:
     server: BotApiServer
     unlock_pin: Callable[[str], str]
     today: date
+    sop: Sop
 
     async def received(self, who: str, contains: str) -> ChatMessage:
         return await self.people[who].wait_for_message_async(contains=contains, timeout=TIMEOUT)
@@ -170,17 +175,24 @@ async def _from_step_5(office: Office) -> None:
     await office.server.wait_for_async(
         lambda: sum(1 for m in operator.messages if m.document) >= 2, timeout=TIMEOUT
     )
-    message = await office.press("Operator", message, "☐ Sudah digandakan")
-    await office.press("Operator", message, "☐ Sudah diarsipkan")
-    await office.answer("Operator", "nomor arsip", "ARS-2026-114")
-    message = await office.people["Operator"].wait_for_edit_async(message, timeout=TIMEOUT)
-    await office.press("Operator", message, "☐ Sudah dikirim")
-    await office.answer("Operator", "saluran pengiriman", "email ke pengguna")
-    message = await office.people["Operator"].wait_for_edit_async(message, timeout=TIMEOUT)
-    await office.press("Operator", message, "☐ Tanda terima")
-    await office.answer("Operator", "tanda terima", "TT-2026-009")
-    await office.received("Operator", "Tanda terima dicatat")
+    await _dispatch(office, message)
     await office.received("Direktur", "selesai")
+
+
+async def _dispatch(office: Office, message: ChatMessage) -> None:
+    """The operator ticks the dispatch checklist item by item, as the SOP lists it (its labels are
+    the buttons), answering what each item asks."""
+    items = office.sop.first_of(StepKind.DISPATCH).checklist
+    operator = office.people["Operator"]
+    for item in items:
+        message = await office.press("Operator", message, f"☐ {item.label}")
+        if item.needs is Needs.NOTHING:
+            continue
+        question = item.ask if item.needs is Needs.TEXT else "foto atau PDF"
+        await office.answer("Operator", question, DISPATCH_VALUES.get(item.key, "sudah"))
+        if item is not items[-1]:
+            message = await operator.wait_for_edit_async(message, timeout=TIMEOUT)
+    await office.received("Operator", f"{items[-1].label} — dicatat")
 
 
 async def happy(office: Office) -> None:

@@ -24,7 +24,7 @@ from workflow.service.identity import IdentityService
 from workflow.service.pins import Pins
 from workflow.service.roster import RosterService
 from workflow.signature import signature_problems
-from workflow.sop import SHIPPED_SOPS, load_sop
+from workflow.sop import SHIPPED_SOPS, Sop, load_sop
 from workflow.timeline import display_name
 
 __all__ = ["run_demo"]
@@ -79,7 +79,7 @@ def run_demo(scenario: str) -> int:
             sessions, {sop.id: sop}, tz=settings.tz, prefix=settings.case_prefix, seal=signing_keys(settings)
         )
         try:
-            number, seconds = asyncio.run(_play(scenario, settings, server, sessions))
+            number, seconds = asyncio.run(_play(scenario, settings, server, sessions, sop))
         finally:
             engine.dispose()
         view = cases.view(number)
@@ -93,7 +93,9 @@ def run_demo(scenario: str) -> int:
     return 0
 
 
-async def _play(scenario: str, settings: Settings, server: BotApiServer, sessions) -> tuple[str, float]:
+async def _play(
+    scenario: str, settings: Settings, server: BotApiServer, sessions, sop: Sop
+) -> tuple[str, float]:
     """Link the officials, then play the scenario; the case number and the seconds it took."""
     identity, pins = IdentityService(sessions), Pins(sessions)
     people = {}
@@ -102,7 +104,7 @@ async def _play(scenario: str, settings: Settings, server: BotApiServer, session
     narrator = Narrator(people, settings.tz)
     ttl = timedelta(hours=settings.invite_ttl_hours)
     office = Office(
-        people, narrator, server, lambda key: pins.issue_code(key, "admin", ttl), _today(settings)
+        people, narrator, server, lambda key: pins.issue_code(key, "admin", ttl), _today(settings), sop
     )
     script = SCENARIOS[scenario]
     # One case in a few seconds: a daily digest arriving mid-script would only interrupt it; the

@@ -20,7 +20,6 @@ from workflow.commands import Reject, Return, Sign, TickItem
 from workflow.errors import DomainError, InvalidInput, NoteTooLong
 from workflow.roster import Official
 from workflow.service.pending import Pending
-from workflow.states import ChecklistItem
 
 __all__ = ["on_note", "on_pin", "on_reason", "on_tick_value"]
 
@@ -91,16 +90,16 @@ async def on_pin(update: Update, context: BotContext, official: Official, pendin
     await show_done(update, context, pending, text)
 
 
-@consumer("tick_archived")
-@consumer("tick_sent")
+@consumer("tick")
 @consumer("tick_receipt", files=True)
 async def on_tick_value(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
-    """The archive number, the channel, or the receipt (its number, or the signed scan as photo/PDF)."""
+    """The value a checklist item asked for (``tick``: the text its SOP's ``ask`` asks), or the
+    receipt (``tick_receipt``: its number, or the signed scan as photo/PDF)."""
     rt, lang = context.runtime, await language(context.runtime, official)
     message = update.effective_message
-    item = ChecklistItem(pending.data["item"])
+    item = pending.data["item"]
     sha = file_ref = None
-    if item is ChecklistItem.RECEIPT and (message.document or message.photo):
+    if pending.kind == "tick_receipt" and (message.document or message.photo):
         media = message.document or message.photo[-1]
         mime, name = (media.mime_type, media.file_name) if message.document else ("image/jpeg", None)
         refused = intake.scan_refusal(mime, name, media.file_size)

@@ -8,13 +8,14 @@ from bot.context import BotContext
 from bot.handlers.identify import official_of
 from bot.handlers.questions import consumer, reask, refuse_answer
 from bot.handlers.replies import deliver_now, refusal_text, refuse_command
+from bot.runtime import Runtime
 from bot.templating import languages, render_html
 from workflow.commands import TickItem
 from workflow.errors import DomainError, InvalidInput, NotAuthorised
 from workflow.roster import Official
 from workflow.service.pending import Pending
 from workflow.service.pins import check_pin_format, pin_matches
-from workflow.states import ChecklistItem
+from workflow.sop import StepKind
 
 __all__ = ["on_language", "on_pin", "on_receipt"]
 
@@ -151,10 +152,23 @@ async def on_receipt(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(render_html("receipt_usage", lang, rt.settings.tz))
         return
     case_ref, receipt = context.args[0], " ".join(context.args[1:])
-    command = TickItem(ChecklistItem.RECEIPT, value=receipt)
+    item = await asyncio.to_thread(_receipt_item, rt, case_ref)
+    command = TickItem(item, value=receipt)
     try:
         await asyncio.to_thread(rt.cases.act, case_ref, official.key, command)
     except DomainError as refusal:
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
         return
     deliver_now(context)  # what was recorded, and where the case stands, comes as a fresh message (acted)
+
+
+def _receipt_item(rt: Runtime, case_ref: str) -> str:
+    """The key of the item that takes the receipt on the case's SOP ("" when the case or the item is
+    unknown: the engine then refuses the tick, audited, as for any unknown case or item)."""
+    try:
+        sop = rt.cases.view(case_ref).sop
+    except DomainError:
+        return ""
+    dispatch = sop.first_of(StepKind.DISPATCH)
+    item = dispatch.receipt_item if dispatch is not None else None
+    return item.key if item is not None else ""

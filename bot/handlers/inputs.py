@@ -20,8 +20,10 @@ from bot.runtime import Runtime
 from bot.templating import render_html
 from workflow.errors import DomainError, InvalidInput
 from workflow.roster import Official
+from workflow.service.cases import CaseView
 from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
 from workflow.service.pins import looks_like_pin
+from workflow.sop import ChecklistItem
 
 __all__ = ["on_cancel", "on_message"]
 
@@ -85,9 +87,10 @@ async def _unanswered(
 
 async def _told(rt: Runtime, lang: str, code: str, pending: Pending | None, **values) -> str:
     """``unanswered``: why the message was not taken, and the open question with its case."""
-    number = None
+    number = item = None
     if pending is not None and pending.case_id is not None:
-        number = (await asyncio.to_thread(rt.cases.view, pending.case_id)).case.number
+        view = await asyncio.to_thread(rt.cases.view, pending.case_id)
+        number, item = view.case.number, _asked_item(view, pending)
     values = {"deleted": False, "locked": False, **values}
     return render_html(
         "unanswered",
@@ -96,8 +99,16 @@ async def _told(rt: Runtime, lang: str, code: str, pending: Pending | None, **va
         code=code,
         open=pending and pending.kind,
         case_number=number,
+        item=item,
         **values,
     )
+
+
+def _asked_item(view: CaseView, pending: Pending) -> ChecklistItem | None:
+    """The SOP checklist item a tick question asks about (``None`` for any other question)."""
+    key = pending.data.get("item") if pending.kind in ("tick", "tick_receipt") else None
+    record = view.case.step_by_id(pending.step_id) if key and pending.step_id is not None else None
+    return view.sop.step(record.step_no).item(key) if record is not None else None
 
 
 async def on_cancel(update: Update, context: BotContext) -> None:

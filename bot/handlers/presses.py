@@ -38,7 +38,7 @@ from workflow.errors import (
 from workflow.manifest import Manifest
 from workflow.roster import Official
 from workflow.service.pins import PinLocked, PinNotSet
-from workflow.states import CHECKLIST, ChecklistItem
+from workflow.sop import Needs
 from workflow.transitions import return_target
 
 __all__ = ["NEEDS", "handle"]
@@ -243,13 +243,15 @@ def _reassign(rt, official, press, view, allowed, lang) -> Outcome:
 
 
 def _tick(rt, official, press, view, allowed, lang) -> Outcome:
-    if not press.args or not press.args[0].isdigit() or int(press.args[0]) >= len(CHECKLIST):
+    current = view.case.current
+    items = view.sop.step(current.step_no).checklist if current is not None else ()
+    if not press.args or not press.args[0].isdigit() or int(press.args[0]) >= len(items):
         refuse(
             rt, official.key, press, InvalidInput("unknown checklist item in the button", code="bad_payload")
         )
-    item = CHECKLIST[int(press.args[0])]
-    if item is ChecklistItem.DUPLICATED:
-        command = TickItem(item, step_id=press.step_id)
+    item = items[int(press.args[0])]
+    if item.needs is Needs.NOTHING:
+        command = TickItem(item.key, step_id=press.step_id)
         case = rt.cases.act(press.case_id, official.key, command, seen_version=press.version)
         after = rt.cases.view(case.number)
         if after.case.current is None:  # the last item closed the case
@@ -262,13 +264,11 @@ def _tick(rt, official, press, view, allowed, lang) -> Outcome:
             step_keyboard(after, allowed_now, lang, uploads=rt.settings.allow_scan_uploads),
             acted=True,
         )
-    return Outcome(
-        ask=Ask(
-            f"tick_{item.value}",
-            render_html(f"ask_{item.value}", lang, rt.settings.tz, case=view.case),
-            {"item": item.value},
-        )
+    receipt = item.needs is Needs.RECEIPT
+    question = render_html(
+        "ask_receipt" if receipt else "ask_tick", lang, rt.settings.tz, case=view.case, item=item
     )
+    return Outcome(ask=Ask("tick_receipt" if receipt else "tick", question, {"item": item.key}))
 
 
 def _simple(rt, official, press, view, allowed, lang) -> Outcome:

@@ -4,8 +4,7 @@ import asyncio
 
 from tests.bot.conftest import link, running_bot
 from tests.conftest import letter
-from tests.driving import audit_rows, dispatch, drive_to
-from workflow.states import CHECKLIST
+from tests.driving import LDK_ITEMS, audit_rows, dispatch, drive_to
 
 
 def test_tasks_status_search_and_help(server, office):
@@ -77,7 +76,7 @@ def test_the_jfu_closes_the_case_with_terima(server, office):
     cases, sessions, settings = office
     number = cases.open_case(letter(), "tu1").number
     drive_to(cases, number, 8)  # the operator is op2
-    dispatch(cases, number, CHECKLIST[:3])
+    dispatch(cases, number, LDK_ITEMS[:3])
 
     async def scenario():
         async with running_bot(settings):
@@ -86,7 +85,7 @@ def test_the_jfu_closes_the_case_with_terima(server, office):
             operator.send("/terima")
             usage = await operator.wait_for_message_async(contains="Cara pakai")
             operator.send(f"/terima {number} TT-2026-009")
-            return usage, await operator.wait_for_message_async(contains="Tanda terima dicatat")
+            return usage, await operator.wait_for_message_async(contains="Tanda terima — dicatat")
 
     usage, closed = asyncio.run(scenario())
 

@@ -159,8 +159,8 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
     assert "Ditandatangani" in signed_note.text and "Gita Operator, pada langkah 8" in signed_note.text
     assert not any(m.buttons for m in acted)
     # the ticked item stays on the message, done, with who and when; only open items are buttons
-    assert re.search(r"Penggandaan: selesai oleh Gita Operator pada .+ WIB", one_ticked.text)
-    assert "Pengarsipan: belum" in one_ticked.text
+    assert re.search(r"✔️ Sudah digandakan — oleh Gita Operator pada .+ WIB", one_ticked.text)
+    assert "☐ Sudah diarsipkan — belum" in one_ticked.text
     ticks = [b for b in one_ticked.button_texts if b.startswith("☐")]
     assert ticks == ["☐ Sudah diarsipkan", "☐ Sudah dikirim", "☐ Tanda terima"]
     assert not any("123456" in (m.text or "") for m in dir_history)  # the PIN messages were deleted

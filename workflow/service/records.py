@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.db.audit import AuditChain, PublishedHead, Verification, content_of
 from workflow.db.models import AuditRow, CaseRow
+from workflow.db.reference import load_sop_version
 from workflow.letters import letter_facts
 from workflow.service.cases import CaseService
 from workflow.service.uow import run_in_transaction
+from workflow.sop import Sop, StepKind
 from workflow.states import CaseState
 
 __all__ = ["AUDIT_FIELDS", "USAGE_FIELDS", "Records"]
@@ -115,7 +117,11 @@ class Records:
             if institution:
                 query = query.where(CaseRow.institution_key == " ".join(institution.split()).casefold())
             rows = sorted(session.scalars(query), key=lambda r: (r.institution_key, r.closed_at, r.number))
-            return [self._usage_dict(r) for r in rows]
+            receipts = {  # the receipt item of each SOP version's dispatch step, if it has one
+                (r.sop_id, r.sop_version): _receipt_key(load_sop_version(session, r.sop_id, r.sop_version))
+                for r in rows
+            }
+            return [self._usage_dict(r, receipts[r.sop_id, r.sop_version]) for r in rows]
 
         return run_in_transaction(self._sessions, work)
 
@@ -158,9 +164,9 @@ class Records:
     def _day_start(self, day: date) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self._tz).astimezone(UTC)
 
-    def _usage_dict(self, row: CaseRow) -> dict:
+    def _usage_dict(self, row: CaseRow, receipt_key: str | None) -> dict:
         manifest = row.manifest or {}
-        receipt = (row.checklist or {}).get("receipt", {})
+        receipt = (row.checklist or {}).get(receipt_key, {}) if receipt_key else {}
         return {
             "institution": row.institution,
             "case_number": row.number,
@@ -175,6 +181,12 @@ class Records:
             "manifest_sha256": row.accepted_hash or "",
             "receipt": " ".join(filter(None, [receipt.get("value"), receipt.get("receipt_sha256")])),
         }
+
+
+def _receipt_key(sop: Sop) -> str | None:
+    dispatch = sop.first_of(StepKind.DISPATCH)
+    item = dispatch.receipt_item if dispatch is not None else None
+    return item.key if item is not None else None
 
 
 def _audit_dict(row: AuditRow, case_number: str | None) -> dict:
