@@ -1,5 +1,6 @@
 """The one Jinja2 environment of each kind; every sentence a person reads is a template."""
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -61,6 +62,8 @@ def _text_environment() -> Environment:
     env.filters["duration"] = _duration
     env.filters["local"] = _local
     env.filters["minutes"] = lambda d: f"{int(d.total_seconds() // 60)} menit"
+    env.filters["toml"] = _toml
+    env.filters["oneline"] = lambda text: " ".join(str(text).split())
     return env
 
 
@@ -200,6 +203,18 @@ def _local_babel(value: datetime | None, tz: ZoneInfo, lang: str) -> str:
         return "-"
     local = value.astimezone(tz)
     return f"{format_datetime(local, 'dd-MM-yyyy HH:mm', tzinfo=tz, locale=lang)} {local.tzname()}"
+
+
+def _toml(value: str | int | bool | list | tuple) -> str:
+    """A value as TOML writes it: a basic string (JSON's escapes are TOML's; DEL escaped too), an
+    integer, a boolean, or an array of them on one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _duration(value: timedelta) -> str:

@@ -40,6 +40,8 @@ def test_wheel_contains_sops_templates_and_migrations(wheel):
     assert "workflow/sops/ldk-7.4.4.1.toml" in names
     assert "workflow/sop_defaults.toml" in names
     assert "bot/templates/cli/sop_show.txt" in names
+    assert "bot/templates/cli/sop_draft.toml" in names  # disposisi sop import writes the draft with it
+    assert "workflow/sopimport/table.py" in names
     assert any(n.startswith("workflow/db/migrations/versions/0001_") for n in names)
     assert "workflow/db/migrations/env.py" in names
     assert "bot/demo/roster.toml" in names

@@ -95,6 +95,13 @@ COVERED: tuple[Run | ByTest | ByScript, ...] = (
     ),
     Run(("disposisi sop check", "disposisi sop check FILE"), argvs=(("sop", "check", "{sop}"),)),
     Run(
+        ("disposisi sop import FILE.txt [--out PATH] [--force]", "disposisi sop import FILE.txt"),
+        argvs=(
+            ("sop", "import", "{sop_text}", "--out", "{tmp}/sop-draft.toml"),
+            ("sop", "import", "{sop_text}", "--out", "{tmp}/sop-draft.toml", "--force"),
+        ),
+    ),
+    Run(
         ("disposisi roster import FILE", "disposisi roster import FILE [--dry-run] [--yes]"),
         argvs=(
             ("roster", "import", "{roster}", "--dry-run"),
@@ -426,6 +433,7 @@ def run_all(covered: tuple[Run | ByTest | ByScript, ...], tmp: Path) -> list[str
         "tmp": str(tmp),
         "today": today,
         "sop": str(SEED_SOP),
+        "sop_text": str(ROOT / "tests" / "data" / "sop-7.4.4.1-seed.txt"),
         "roster": str(ROSTER),
         "scan": str(tmp / "izin.pdf"),
         "signing_key": str(tmp / "signing.pem"),

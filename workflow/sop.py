@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from workflow.duration import parse_duration
+from workflow.openpoints import MARK, open_points
 from workflow.roster import NON_SOP_ROLES
 
 __all__ = [
@@ -473,7 +474,13 @@ def _check_rules(sop: Sop, source: str, kinds: list[StepKind]) -> None:
 
 
 def parse_sop(data: dict, source: str) -> Sop:
-    """Validate an SOP given as a dict; ``source`` names it in error messages."""
+    """Validate an SOP given as a dict; ``source`` names it in error messages.
+
+    Raises:
+        SopError: a value is still an open point (``workflow.openpoints``: the message lists each,
+            naming file, step and field), or the SOP breaks a rule.
+    """
+    _refuse_open_points(data, source)
     try:
         sop = Sop.model_validate(data)
     except ValidationError as exc:
@@ -486,6 +493,15 @@ def parse_sop(data: dict, source: str) -> Sop:
         raise SopError(f"{_where(source, data, first['loc'])}: {msg}") from None
     _check_links(sop, source)
     return sop
+
+
+def _refuse_open_points(data: dict, source: str) -> None:
+    points = open_points(data)
+    if points:
+        count = f"{len(points)} open point{'s' if len(points) > 1 else ''}"
+        lines = [f'{source}: {count} left to fill in (values starting with "{MARK}"):']
+        lines += [f"  {source}: {p.where}: {p.question}" for p in points]
+        raise SopError("\n".join(lines))
 
 
 def load_sop(path: Path) -> Sop:

@@ -1,12 +1,16 @@
-"""``disposisi sop``: show and check SOP files."""
+"""``disposisi sop``: show and check SOP files, and import an SOP document into a draft."""
 
+import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 
 from bot.cli.common import fail, load_settings
 from bot.templating import render_text
+from workflow.openpoints import is_open
 from workflow.sop import SopError, load_sop, load_sops
+from workflow.sopimport import Draft, SopTextError, read_draft
 
 app = typer.Typer(help="SOP definitions.", no_args_is_help=True)
 
@@ -33,3 +37,41 @@ def check(file: Path = typer.Argument(..., help="The SOP file to validate.")) ->
         fail(str(exc), code=2)
     minutes = int(sop.total_sla.total_seconds() // 60)
     typer.echo(f"ok: {file}: SOP {sop.id} version {sop.version}, {len(sop.steps)} steps, {minutes} minutes")
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="The text extracted from an SOP document (UTF-8)."),
+    out: Path | None = typer.Option(
+        None, "--out", metavar="PATH", help="Where to write the draft; default sop-<number>.toml here."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite PATH if it exists."),
+) -> None:
+    """Read an SOP document's text into a draft SOP file and list its open points ("??" values)."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}", code=2)
+    try:
+        draft = read_draft(data, str(file))
+    except SopTextError as exc:
+        fail(str(exc), code=2)
+    out = out or default_out(draft, file)
+    if out.exists() and not force:
+        fail(f"{out} exists already: choose another file with --out PATH, or overwrite it with --force", 2)
+    utc = ZoneInfo("UTC")  # neither text shows a time
+    text = render_text("cli/sop_draft.toml", utc, draft=draft, source=file.name)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror}", code=2)
+    summary = render_text(
+        "cli/sop_import.txt", utc, draft=draft, out=out, source=file, points=draft.open_points
+    )
+    typer.echo(summary, nl=False)
+
+
+def default_out(draft: Draft, file: Path) -> Path:
+    """``sop-<number>.toml`` in the current folder (``sop-<input name>.toml`` without a number)."""
+    number = "" if is_open(draft.number) else re.sub(r"[^A-Za-z0-9._-]+", "-", draft.number).strip("-.")
+    return Path(f"sop-{number or file.stem}.toml")
