@@ -104,6 +104,11 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
             "(at least 32 characters, e.g. `openssl rand -hex 32`); see .env.example"
         )
     sops = load_sops(settings.sop_path)
+    if settings.default_sop and settings.default_sop not in sops:
+        raise SetupError(
+            f"DEFAULT_SOP={settings.default_sop}: no such SOP is loaded (loaded: {', '.join(sorted(sops))}); "
+            "set it to one of those ids, or leave it empty"
+        )
     calendar = office_calendar(settings)
     seal = signing_keys(settings)
     require_database(settings.database_url, command_name)  # a missing SQLite file is never created here
@@ -122,7 +127,13 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
     previous = tuple(k.get_secret_value().encode() for k in settings.audit_previous_keys)
     sessions = make_session_factory(engine, key, previous)
     cases = CaseService(
-        sessions, sops, tz=settings.tz, prefix=settings.case_prefix, calendar=calendar, seal=seal
+        sessions,
+        sops,
+        tz=settings.tz,
+        prefix=settings.case_prefix,
+        default_sop=settings.default_sop,
+        calendar=calendar,
+        seal=seal,
     )
     digest_sop = sops.get("ldk") or next(iter(sops.values()))  # the digest covers the main SOP
     figures = DigestService(sessions, calendar, settings.tz, digest_sop)

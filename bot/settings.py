@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     sop_path: Path | None = Field(
         default=None, description="An SOP file or a folder of them; default shipped"
     )
+    default_sop: str = Field(
+        default="",
+        pattern=r"^([a-z][a-z0-9_-]*)?$",
+        description="The SOP id a letter registered without naming one goes to (the CLI's case new); "
+        "empty: the only SOP open for new cases, and with several the SOP must be named",
+    )
     timezone: str = Field(default="Asia/Jakarta", description="The office time zone; times are shown in it")
     office_calendar: str = Field(
         default="", description="Working-time calendar TOML, or '24/7'; empty: the shipped id-office.toml"

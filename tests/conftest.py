@@ -88,7 +88,7 @@ def build_services(url, sops, roster, clock, migrate=False):
     sessions = make_session_factory(engine, TEST_AUDIT_KEY)
     RosterService(sessions, clock).import_roster(roster, "cli:test")
     give_pins(sessions)
-    return CaseService(sessions, sops, tz=WIB, clock=clock, seal=SEAL), sessions, engine
+    return CaseService(sessions, sops, tz=WIB, default_sop="ldk", clock=clock, seal=SEAL), sessions, engine
 
 
 def reimport(sessions, roster, actor: str = "cli:admin", clock=None):

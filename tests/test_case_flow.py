@@ -306,7 +306,7 @@ def test_a_case_finishes_on_the_version_it_started_on_after_the_sop_changes(serv
     v2 = sops["ldk"]
     slower = tuple(s.model_copy(update={"sla": s.sla * 2}) for s in v2.steps)
     v3 = v2.model_copy(update={"version": 3, "steps": slower})
-    upgraded = CaseService(sessions, {**sops, "ldk": v3}, tz=WIB, clock=clock, seal=SEAL)
+    upgraded = CaseService(sessions, {**sops, "ldk": v3}, tz=WIB, default_sop="ldk", clock=clock, seal=SEAL)
 
     clock.advance(minutes=1)
     old = upgraded.act(number, "dir", Sign(pin=PIN))

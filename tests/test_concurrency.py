@@ -93,7 +93,7 @@ def impatient_services(db_url, sops, roster, clock):
     engine = make_engine(db_url, busy_timeout_ms=1)
     sessions = make_session_factory(engine, TEST_AUDIT_KEY)
     RosterService(sessions, clock).import_roster(roster, "cli:test")
-    yield CaseService(sessions, sops, tz=WIB, clock=clock), sessions
+    yield CaseService(sessions, sops, tz=WIB, default_sop="ldk", clock=clock), sessions
     engine.dispose()
 
 

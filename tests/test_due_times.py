@@ -15,7 +15,7 @@ def test_a_letter_reaching_the_direktur_late_on_friday_is_due_after_the_long_wee
     clock = Clock(datetime(2026, 8, 14, 16, 28, tzinfo=WIB).astimezone(UTC))  # before 17 August
     _, sessions, engine = build_services(db_url, sops, roster, clock)
     calendar = office_calendar(Settings(_env_file=None))
-    cases = CaseService(sessions, sops, tz=WIB, clock=clock, calendar=calendar)
+    cases = CaseService(sessions, sops, tz=WIB, default_sop="ldk", clock=clock, calendar=calendar)
 
     case = cases.open_case(replace(letter(), date=date(2026, 8, 10)), "tu1")
     clock.advance(days=4)  # Tuesday 18 August, 16:28 WIB
@@ -35,7 +35,7 @@ def test_a_finished_step_stores_its_working_time_on_the_office_calendar(db_url, 
     clock = Clock(datetime(2026, 8, 14, 16, 28, tzinfo=WIB).astimezone(UTC))  # Friday before 17 August
     _, sessions, engine = build_services(db_url, sops, roster, clock)
     calendar = office_calendar(Settings(_env_file=None))
-    cases = CaseService(sessions, sops, tz=WIB, clock=clock, calendar=calendar)
+    cases = CaseService(sessions, sops, tz=WIB, default_sop="ldk", clock=clock, calendar=calendar)
     case = cases.open_case(replace(letter(), date=date(2026, 8, 10)), "tu1")
     clock.advance(days=4, minutes=-18)  # Tuesday 18 August, 16:10 WIB
 

@@ -88,7 +88,7 @@ class CasesUnderFire(RuleBasedStateMachine):
         self.engine = make_engine(f"sqlite:///{path}")
         self.sessions = make_session_factory(self.engine, TEST_AUDIT_KEY)
         self.clock = Clock(START)
-        self.cases = CaseService(self.sessions, sops, tz=WIB, clock=self.clock, seal=SEAL)
+        self.cases = CaseService(self.sessions, sops, tz=WIB, default_sop="ldk", clock=self.clock, seal=SEAL)
         self.sops: dict[tuple[str, int], Sop] = {}
         with self.sessions() as session:
             self.directory = reference.load_directory(session)

@@ -34,7 +34,14 @@ def upgraded(tmp_path):
     upgrade(engine)
     sessions = make_session_factory(engine, TEST_AUDIT_KEY)
     clock = Clock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
-    cases = CaseService(sessions, {**load_sops(), **load_sops(HERE / "sops")}, tz=WIB, clock=clock, seal=SEAL)
+    cases = CaseService(
+        sessions,
+        {**load_sops(), **load_sops(HERE / "sops")},
+        tz=WIB,
+        default_sop="ldk",
+        clock=clock,
+        seal=SEAL,
+    )
     yield cases, sessions, clock
     engine.dispose()
 

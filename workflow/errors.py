@@ -104,6 +104,8 @@ REFUSALS: dict[str, str] = {
     "scan_already_set": "the case has its permit scan already",
     "duplicate_letter": "the same letter from the same institution is registered already",
     "unknown_sop": "no SOP with that id is loaded",
+    "sop_required": "several SOPs (or none) are open for new cases and the letter named none",
+    "sop_closed": "the SOP is closed to new cases (its file says open = false)",
     "unconfirmed_deactivation": "a roster import would deactivate officials nobody confirmed",
     "bad_payload": "the button's data is not one the bot made",
     "command_usage": "a command without the arguments it takes",

@@ -34,8 +34,10 @@ __all__ = [
     "BOUND_FIELDS",
     "Apart",
     "ChecklistItem",
+    "DailyDigest",
     "Instruction",
     "Needs",
+    "Numbering",
     "Role",
     "Sop",
     "SopError",
@@ -137,6 +139,23 @@ class ChecklistItem(_Frozen):
     after: str | None = None
     #: Ticking it lets the data leave the office: from then on the step can no longer be returned.
     releases: bool = False
+
+
+class Numbering(_Frozen):
+    """How the SOP numbers its cases: ``PREFIX-YEAR-0001``, counting again from 1 each year
+    (``yearly``), or ``PREFIX-0001`` counting on. Without a ``prefix`` the ``CASE_PREFIX`` setting
+    is the prefix."""
+
+    prefix: str | None = Field(default=None, pattern=r"^[A-Z]{1,10}$")
+    yearly: bool = True
+
+
+class DailyDigest(_Frozen):
+    """Whether the SOP's cases have a section in the daily digest (``send``), and which roles get
+    it (``to``: roster or SOP roles; empty, every official whose roster entry asks for the digest)."""
+
+    send: bool = True
+    to: tuple[str, ...] = ()
 
 
 def _default_checklist(data: Any) -> Any:
@@ -253,6 +272,14 @@ class Sop(_Frozen):
         default_factory=lambda: tuple(defaults()["registrars"]), min_length=1, validate_default=True
     )
 
+    #: How its cases are numbered (``PREFIX-YEAR-0001``).
+    numbering: Numbering = Field(default_factory=lambda: Numbering(**defaults()["numbering"]))
+    #: Whether and to whom the daily digest reports its cases.
+    daily_digest: DailyDigest = Field(default_factory=lambda: DailyDigest(**defaults()["daily_digest"]))
+    #: Whether new cases may start on it. Not part of the definition (a stored version says how
+    #: cases run, not whether new ones start), so closing an SOP needs no new version.
+    open: bool = Field(default_factory=lambda: defaults()["open"])
+
     @field_validator("registrars")
     @classmethod
     def _registrar_roles(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
@@ -288,7 +315,7 @@ class Sop(_Frozen):
 
     def definition_json(self) -> str:
         """The canonical JSON of this definition, as stored beside the cases."""
-        data = self.model_dump(mode="json")
+        data = self.model_dump(mode="json", exclude={"open"})
         for field in _LATER_FIELDS:  # at their defaults they leave older definitions' digests as they were
             if getattr(self, field) == Sop.model_fields[field].get_default(call_default_factory=True):
                 del data[field]
@@ -328,7 +355,14 @@ def _registrar_roles(value, steps: tuple[Step, ...], roles: tuple[Role, ...]) ->
 
 
 #: Fields added after SOP definitions were first stored.
-_LATER_FIELDS = ("apart", "one_role_per_official", "signature_binds", "instructions")
+_LATER_FIELDS = (
+    "apart",
+    "one_role_per_official",
+    "signature_binds",
+    "instructions",
+    "numbering",
+    "daily_digest",
+)
 # Also ``registrars`` and each step's ``returns_to``, whose defaults depend on the steps: see
 # ``definition_json``.
 
@@ -465,6 +499,12 @@ def _check_rules(sop: Sop, source: str, kinds: list[StepKind]) -> None:
     for i, label in enumerate(labels, start=1):
         if label in labels[: i - 1]:
             raise SopError(f"{source}: instruction #{i}, field 'label': {label!r} is offered twice")
+    known = (*NON_SOP_ROLES, *(r.key for r in sop.roles))
+    for role in sop.daily_digest.to:
+        if role not in known:
+            raise SopError(
+                f"{source}: field 'daily_digest.to': unknown role {role!r} (known: {', '.join(known)})"
+            )
     for field in sop.signature_binds:
         if field not in BOUND_FIELDS:
             raise SopError(

@@ -61,6 +61,7 @@ class CaseService:
         *,
         tz: ZoneInfo,
         prefix: str = "LDK",
+        default_sop: str | None = None,
         calendar: WorkCalendar | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         seal: Seal | None = None,
@@ -70,6 +71,7 @@ class CaseService:
         self._sops = dict(sops)
         self._tz = tz
         self._prefix = prefix.upper()
+        self._default_sop = default_sop or None
         self._calendar = calendar or Continuous()
         self._clock = clock
         self._load = CaseLoader(self._sops, self._prefix, tz, clock).load
@@ -89,10 +91,10 @@ class CaseService:
             DuplicateLetter: the same letter from the same institution exists and ``force`` is off.
             DomainError: a field is invalid, or the creator may not register letters.
         """
-        sop = self._sop(sop_id)
         now = self._clock()
 
         def work(session: Session) -> Case:
+            sop = self._sop(sop_id)
             directory = roster_for(session, created_by)
             self._check_registrar(directory, created_by, sop)
             check_letter(letter, now.astimezone(self._tz).date())
@@ -201,6 +203,18 @@ class CaseService:
             self._check_registrar(roster_for(session, actor), actor, self._sop(sop_id))
 
         self._audited(work, action, actor, {})
+
+    def registrable(self, actor: str) -> list[Sop]:
+        """The SOPs open for new cases on which ``actor`` may register a letter, in id order."""
+
+        def work(session: Session) -> list[Sop]:
+            official = roster_for(session, actor).get(actor)
+            if official is None or not official.active:
+                return []
+            open_sops = (self._sops[k] for k in sorted(self._sops) if self._sops[k].open)
+            return [sop for sop in open_sops if official.role in sop.registrars]
+
+        return run_in_transaction(self._sessions, work)
 
     def candidates(self, ref: str | int, actor: str) -> tuple[list[str], str | None]:
         """Who may take the next step when ``actor`` completes the open one, and the default
@@ -319,11 +333,31 @@ class CaseService:
         return Context(sop, directory, self._calendar, now, self._seal)
 
     def _sop(self, sop_id: str | None) -> Sop:
+        """The SOP a new case starts on: ``sop_id``, else the default SOP, else the only SOP open
+        for new cases."""
+        open_ids = sorted(k for k, sop in self._sops.items() if sop.open)
+        sop_id = sop_id or self._default_sop
         if sop_id is None:
-            sop_id = next(iter(self._sops)) if len(self._sops) == 1 else "ldk"
+            if len(open_ids) != 1:
+                raise InvalidInput(
+                    f"{len(open_ids)} SOPs are open for new cases ({', '.join(open_ids) or 'none'}): "
+                    "name the one the letter goes to",
+                    code="sop_required",
+                    sops=open_ids,
+                )
+            sop_id = open_ids[0]
         if sop_id not in self._sops:
             raise InvalidInput(
-                f"unknown SOP {sop_id!r}; loaded: {', '.join(sorted(self._sops))}", code="unknown_sop"
+                f"unknown SOP {sop_id!r}; loaded: {', '.join(sorted(self._sops))}",
+                code="unknown_sop",
+                sops=open_ids,
+            )
+        if not self._sops[sop_id].open:
+            raise InvalidInput(
+                f"SOP {sop_id!r} is closed to new cases (open: {', '.join(open_ids) or 'none'})",
+                code="sop_closed",
+                sop=sop_id,
+                sops=open_ids,
             )
         return self._sops[sop_id]
 
