@@ -88,6 +88,7 @@ def test_in_the_seed_every_step_leaves_its_role_kind_and_english_open():
         "field 'id'",
         "field 'title_en'",
         "field 'warning_en'",
+        "field 'numbering'",
         *(f"role '{key}', field 'superior'" for key in ("direktur", "kasubdit", "kasi", "jfu")),
         *(f"step {no}, field '{f}'" for no in range(1, 9) for f in ("role", "kind", "action_en")),
     ]
@@ -137,6 +138,8 @@ def test_five_steps_three_columns_labels_before_values_and_columns_run_together(
         ],
         "warning": "Kartu tidak boleh diserahkan kepada selain orang tua atau wali anak.",
         "warning_en": OPEN,
+        "open": False,
+        "numbering": {"prefix": OPEN},
         "roles": [
             {"key": "kepala_dinas", "name": "Kepala Dinas", "superior": OPEN},
             {"key": "kasi", "name": "Kasi", "superior": OPEN},
@@ -180,6 +183,8 @@ def test_ten_steps_values_before_labels_a_page_break_hours_days_and_outputs_over
             "kepentingan pemohon dapat dirugikan."
         ),
         "warning_en": OPEN,
+        "open": False,
+        "numbering": {"prefix": OPEN},
         "roles": [
             {"key": key, "name": key.capitalize(), "superior": OPEN}
             for key in ("staf", "kasubag", "kabag", "sekretaris")

@@ -80,6 +80,10 @@ class Draft:
     steps: tuple[DraftStep, ...]
     notes: tuple[tuple[str, str], ...] = ()
     version: int = 1
+    #: A draft is not open for new cases: opening it is a person's decision, once it is checked.
+    open: bool = False
+    #: The prefix of its case numbers: each SOP has its own, so the person chooses it.
+    prefix: str = ask("the prefix of this SOP's case numbers: 1 to 10 capital letters (e.g. KIA)")
 
     def data(self) -> dict:
         """The SOP as its TOML file holds it (what ``tomllib`` reads back from the written draft)."""
@@ -100,6 +104,7 @@ class Draft:
             }
             for s in self.steps
         ]
+        top |= {"open": self.open, "numbering": {"prefix": self.prefix}}
         return top | {"roles": roles, "steps": steps}
 
     @property
