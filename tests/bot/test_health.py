@@ -63,8 +63,8 @@ def test_healthz_reports_the_age_of_the_last_sweep_and_one_info_line_per_notice_
         async with running_bot(settings, sweep_interval=0.2) as app:
             operations = Operations(sessions, last_sweep=lambda: last_sweep(app))
             await kasi.wait_for_message_async(contains="Pengingat", timeout=15)
-            first = await eventually(lambda: last_sweep(app))
-            await eventually(lambda: last_sweep(app) > first + timedelta(seconds=0.3))  # two more sweeps
+            quiet = lambda: [r for r in caplog.records if r.getMessage().startswith("SLA sweep: nothing due")]  # noqa: E731
+            await eventually(lambda: len(quiet()) >= 2)  # two more sweeps, however slow the machine
             return await healthz(operations)
 
     report = asyncio.run(scenario())

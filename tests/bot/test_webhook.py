@@ -36,11 +36,25 @@ def _secret(value):
     return SecretStr(value)
 
 
-async def serving(settings):
+async def serving(settings, timeout: float = 15.0):
+    """Start the bot and wait until it listens (on its webhook port, else its health port)."""
     stop = asyncio.Event()
     task = asyncio.create_task(serve(settings, stop))
-    await asyncio.sleep(0.5)
-    return stop, task
+    port = settings.webhook_port if settings.webhook_url else settings.health_port
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        if task.done():
+            task.result()  # raises what stopped it
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"the bot did not listen on port {port} within {timeout} s") from None
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return stop, task
 
 
 def update(update_id: int, user_id: int, text: str) -> dict:
