@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from time import perf_counter
 
 from aiohttp import web
@@ -78,7 +78,10 @@ def build_application(
         runtime = open_runtime(settings, "run", writes=True)
         app.bot_data.runtime = runtime
         app.bot_data.delivery = Delivery(
-            runtime, per_chat_interval=per_chat_interval, global_rate=settings.telegram_send_rate
+            runtime,
+            per_chat_interval=per_chat_interval,
+            global_rate=settings.telegram_send_rate,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
         for lang in languages():  # Indonesian (the first) is also the default for every other language
             commands = [BotCommand(name, text) for name, text in labels(lang, "commands").items()]

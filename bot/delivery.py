@@ -47,11 +47,13 @@ class Delivery:
         per_chat_interval: float = 1.0,
         global_rate: int = 25,
         replica: str | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self._runtime = runtime
         self._outbox = runtime.outbox
         self._notices = Notices(runtime)
         self.replica = replica or replica_id()
+        self._lease = lease
         self._per_chat = per_chat_interval
         self._global_rate = global_rate
         self._last_sent: dict[int, float] = {}
@@ -76,12 +78,12 @@ class Delivery:
     async def _pass(self, bot: Bot) -> tuple[int, int]:
         """Claim a batch, send what may go now, release the rest; (rows claimed, messages sent)."""
         started = time.monotonic()
-        items = await asyncio.to_thread(self._outbox.claim, self.replica, BATCH, LEASE)
+        items = await asyncio.to_thread(self._outbox.claim, self.replica, BATCH, self._lease)
         held: set[str] = set()  # recipients whose earlier row must go first
         sent = 0
         try:
             for item in items:
-                if time.monotonic() - started > LEASE.total_seconds() / 2:
+                if time.monotonic() - started > self._lease.total_seconds() / 2:
                     break  # the rest next pass: never send on a claim about to expire
                 if item.recipient in held:
                     continue

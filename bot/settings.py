@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(
         default=72, ge=1, le=24 * 30, description="How long an invitation link is valid"
     )
+    outbox_lease_seconds: int = Field(
+        default=60,
+        ge=2,
+        le=3600,
+        description="How long a bot process holds a chat's queue of outgoing messages; when a process dies "
+        "holding one, the next (or the restarted bot) sends what it left after this long",
+    )
     poll_timeout_seconds: int = Field(
         default=30,
         ge=1,
