@@ -78,6 +78,21 @@ def test_sop_show_prints_the_eight_steps_and_95_minutes(cli):
     assert all(f"\n{n}   " in result.output for n in range(1, 9))
 
 
+def test_sop_show_lists_the_registration_fields_in_the_order_asked(cli):
+    result = cli("sop", "show", str(Path(__file__).parent / "sops" / "permohonan.toml"))
+
+    fields = result.output.split("Registration fields (asked in this order):")[1].splitlines()[2:]
+    assert result.exit_code == 0
+    assert [line.split()[:2] for line in fields if line] == [
+        ["institution", "yes"],
+        ["number", "yes"],
+        ["date", "yes"],
+        ["agenda_number", "yes"],
+        ["srikandi_ref", "no"],
+    ]
+    assert "Referensi Srikandi (Srikandi reference)" in result.output
+
+
 def test_sop_check_accepts_the_seed(cli):
     result = cli("sop", "check", str(SEED))
 

@@ -73,7 +73,7 @@ def test_stored_definition_round_trips():
 def test_several_sop_files_load_side_by_side():
     sops = load_sops(Path(__file__).parent / "sops")
 
-    assert set(sops) == {"mini", "pickup", "recheck", "release4"}
+    assert set(sops) == {"mini", "permohonan", "pickup", "recheck", "release4"}
     assert sops["release4"].step(1).sla == timedelta(seconds=3)
 
 
@@ -487,3 +487,100 @@ def test_fields_stated_away_from_their_defaults_are_stored_and_change_the_digest
     assert '"returns_to":[4,3]' in changed.definition_json()
     assert changed.digest() != shipped.digest()
     assert sop_from_json(changed.definition_json()) == changed
+
+
+# -- the registration questions ([[fields]]): SOP data with defaults -------------------------------
+
+PERMOHONAN = Path(__file__).parent / "sops" / "permohonan.toml"
+
+
+def test_the_shipped_sop_asks_the_permit_letter_as_the_bot_always_did():
+    sop = load_sop(SEED)
+
+    assert [(f.key, f.required) for f in sop.fields] == [
+        ("number", True),
+        ("date", True),
+        ("institution", True),
+        ("purpose", True),
+        ("pks_number", False),
+        ("scan", True),
+    ]
+    assert (sop.field("pks_number").label, sop.field("pks_number").label_en) == (
+        "Nomor PKS/MoU",
+        "PKS/MoU number",
+    )
+    assert sop.required_fields == ("number", "date", "institution", "purpose", "scan")
+
+
+def test_an_sop_that_lists_no_fields_asks_the_default_ones_and_keeps_its_digest():
+    data = seed_data()
+    del data["fields"]
+
+    sop = parse_sop(data, "x.toml")
+
+    assert sop.fields == load_sop(SEED).fields
+    assert "fields" not in sop.definition_json() and sop.digest() == STORED_V2
+
+
+def test_fields_of_its_own_are_stored_with_the_definition_and_change_its_digest():
+    sop = load_sop(PERMOHONAN)
+
+    assert [f.key for f in sop.fields] == ["institution", "number", "date", "agenda_number", "srikandi_ref"]
+    assert sop.field("srikandi_ref").required is False and sop.field("scan") is None
+    assert sop.field("agenda_number").ask_en == "The TU agenda number?"
+    assert '"fields":[' in sop.definition_json()
+    assert sop_from_json(sop.definition_json()) == sop
+
+
+def _with_fields(*changes) -> str:
+    def mutate(data):
+        for change in changes:
+            change(data["fields"])
+
+    return _refusal(mutate)
+
+
+def test_a_field_that_is_no_letter_field_is_refused_naming_file_and_field():
+    message = _with_fields(lambda fields: fields[4].update(key="nik"))
+
+    assert message.startswith(
+        "x.toml: registration field 'nik', field 'key': unknown letter field (known: number, date"
+    )
+
+
+def test_a_field_asked_twice_is_refused():
+    message = _with_fields(lambda fields: fields[4].update(key="purpose"))
+
+    assert message == "x.toml: registration field 'purpose', field 'key': the field is asked twice"
+
+
+@pytest.mark.parametrize("key", ["number", "date", "institution"])
+def test_a_field_every_case_needs_must_be_asked(key):
+    message = _with_fields(lambda fields: fields.remove(next(f for f in fields if f["key"] == key)))
+
+    assert message == f"x.toml: field 'fields': every case needs the {key!r} field, asked and required"
+
+
+@pytest.mark.parametrize("key", ["number", "date", "institution"])
+def test_a_field_every_case_needs_must_be_required(key):
+    message = _with_fields(lambda fields: next(f for f in fields if f["key"] == key).update(required=False))
+
+    assert message == (
+        f"x.toml: registration field {key!r}, field 'required': every case needs it, so it must be required"
+    )
+
+
+def test_a_field_without_its_question_names_the_field():
+    message = _with_fields(lambda fields: fields[3].pop("ask_en"))
+
+    assert message == "x.toml: registration field 'purpose', field 'ask_en': Field required"
+
+
+@pytest.mark.parametrize(("key", "bound"), [("scan", "scan_sha256"), ("pks_number", "pks_number")])
+def test_a_signature_cannot_bind_a_field_the_sop_does_not_ask(key, bound):
+    message = _with_fields(lambda fields: fields.remove(next(f for f in fields if f["key"] == key)))
+
+    assert message == (
+        f"x.toml: field 'signature_binds': {bound!r} is not asked at registration "
+        f"(add a registration field {key!r} to [[fields]], or do not bind it)"
+    )

@@ -13,7 +13,6 @@ from jinja2 import meta
 from bot.approval import approval
 from bot.botapi.html import parse_html
 from bot.callbacks import decode
-from bot.intake import LIMITS
 from bot.messages import Tick, history_text, step_keyboard, step_text
 from bot.templating import (
     LIMIT,
@@ -29,6 +28,7 @@ from tests.driving import LDK_ITEMS, MANIFEST, TICK_VALUES, step_action
 from tests.test_digest_text import digest as sample_digest
 from workflow.commands import Reject, Return, SubmitManifest, TickItem
 from workflow.errors import REFUSALS
+from workflow.letters import FIELD_LIMITS
 from workflow.service.cases import CaseView
 from workflow.sop import StepKind, load_sops
 
@@ -143,12 +143,13 @@ def values(view: CaseView) -> dict:
         "state": str(view.case.state),
         "detail": HOSTILE,
         "letter": view.case.letter,
+        "fields": {f.key: f for f in view.sop.fields},  # the SOP's registration questions
         "errors": {"purpose": "too_long"},
         "forced": True,
         "existing": view.case.number,
         "button": "Tetap daftarkan",
         "field": "purpose",
-        "limits": LIMITS,
+        "limits": FIELD_LIMITS,
         "today": date(2026, 11, 24),
         "intro": "new",
         "taken": ["number", "date"],
@@ -277,7 +278,7 @@ INTAKE_CODES = [
     "scan_too_large", "uploads_forbidden",
 ]  # fmt: skip
 CODES = [*REFUSALS, *INTAKE_CODES, "something_new"]
-FIELDS = ["number", "date", "institution", "purpose", "pks", "scan"]
+FIELDS = ["number", "date", "institution", "purpose", "pks_number", "scan"]
 QUESTIONS = [
     "note", "return", "reject", "sign", "manifest", "tick", "tick_receipt",
     "pin_new", "pin_confirm", "pin_proof", "intake", None,
@@ -329,6 +330,7 @@ def words_of(text: str, views) -> set[str]:
         data = [view.directory.name(o) for o in ("tu1", "dir", "ksd1", "kasi1", "op1", "op2", "jfu1")]
         data += [s.action for s in view.sop.steps] + [r for s in view.sop.steps for r in s.requires]
         data += [t for s in view.sop.steps for i in s.checklist for t in (i.label, i.ask)]
+        data += [t for f in view.sop.fields for t in (f.label, f.ask, f.label_en, f.ask_en)]
         data += [s.name for s in sample_digest().month.steps]
         data += [i.label for i in view.sop.instructions] + [i.label_en for i in view.sop.instructions]
         for value in sorted(filter(None, data), key=len, reverse=True):

@@ -1,13 +1,14 @@
 """What a permit letter must look like before it becomes a case. Pure: ``today`` is passed in."""
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from workflow.case import Letter
 from workflow.errors import InvalidInput
 from workflow.manifest import is_sha256
 
-__all__ = ["FIELD_LIMITS", "check_letter", "letter_facts"]
+__all__ = ["FIELD_LIMITS", "REQUIRED", "check_letter", "letter_facts"]
 
 #: The longest value each letter field may hold, in characters.
 FIELD_LIMITS = {
@@ -18,17 +19,24 @@ FIELD_LIMITS = {
     "agenda_number": 100,
     "srikandi_ref": 100,
 }
+#: The text fields a letter gives when its SOP does not say (SOP 7.4.4.1's ``[[fields]]``).
+REQUIRED = ("number", "institution", "purpose")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def check_letter(letter: Letter, today: date) -> None:
+def check_letter(letter: Letter, today: date, required: Iterable[str] = REQUIRED) -> None:
     """Refuse a letter with a missing or over-long field, a future date, a malformed scan checksum
     or control characters in its number or institution.
+
+    Args:
+        required: the fields the letter's SOP requires (``Sop.required_fields``); of them the
+            text fields (``FIELD_LIMITS``) must not be empty (the date always has a value, and a
+            case may open before its scan is on record).
 
     Raises:
         InvalidInput: naming what was wrong.
     """
-    for field in ("number", "institution", "purpose"):
+    for field in (f for f in required if f in FIELD_LIMITS):
         if not (getattr(letter, field) or "").strip():
             raise InvalidInput(
                 f"the letter's {field.replace('_', ' ')} is required",

@@ -32,10 +32,13 @@ from workflow.roster import NON_SOP_ROLES
 
 __all__ = [
     "BOUND_FIELDS",
+    "LETTER_FIELDS",
+    "NEEDED_FIELDS",
     "Apart",
     "ChecklistItem",
     "DailyDigest",
     "Instruction",
+    "LetterField",
     "Needs",
     "Numbering",
     "Role",
@@ -82,6 +85,20 @@ BOUND_FIELDS = (
     "srikandi_ref",
     "scan_sha256",
 )
+#: What a registration field (``[[fields]]``) may ask: a ``Letter`` attribute, or ``scan``, the
+#: permit scan (its SHA-256 and where it is kept).
+LETTER_FIELDS = (
+    "number",
+    "date",
+    "institution",
+    "purpose",
+    "pks_number",
+    "agenda_number",
+    "srikandi_ref",
+    "scan",
+)
+#: The registration fields every case needs: an SOP asks them, required.
+NEEDED_FIELDS = ("number", "date", "institution")
 #: What a signature binds when the SOP file does not say: the permit letter and the PKS/MoU.
 DEFAULT_BINDS = ("number", "date", "scan_sha256", "pks_number")
 
@@ -139,6 +156,20 @@ class ChecklistItem(_Frozen):
     after: str | None = None
     #: Ticking it lets the data leave the office: from then on the step can no longer be returned.
     releases: bool = False
+
+
+class LetterField(_Frozen):
+    """One question /baru asks when a letter is registered, in the SOP's order. ``key`` is the letter
+    field the answer fills (``LETTER_FIELDS``); ``label`` (Indonesian) and ``label_en`` what officials
+    read of it, ``ask`` and ``ask_en`` the question; an answer to a field not ``required`` may be
+    skipped."""
+
+    key: str
+    label: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    ask: str = Field(min_length=1)
+    ask_en: str = Field(min_length=1)
+    required: bool = True
 
 
 class Numbering(_Frozen):
@@ -272,6 +303,10 @@ class Sop(_Frozen):
         default_factory=lambda: tuple(defaults()["registrars"]), min_length=1, validate_default=True
     )
 
+    #: The questions asked when a letter is registered, in this order.
+    fields: tuple[LetterField, ...] = Field(
+        default_factory=lambda: tuple(LetterField(**f) for f in defaults()["fields"])
+    )
     #: How its cases are numbered (``PREFIX-YEAR-0001``).
     numbering: Numbering = Field(default_factory=lambda: Numbering(**defaults()["numbering"]))
     #: Whether and to whom the daily digest reports its cases.
@@ -291,6 +326,15 @@ class Sop(_Frozen):
     def default_registrars(self) -> tuple[str, ...]:
         """Who registers letters when the SOP does not say (``DEFAULTS_FILE``), for this SOP."""
         return _registrar_roles(defaults()["registrars"], self.steps, self.roles)
+
+    def field(self, key: str) -> LetterField | None:
+        """The registration field with this key, if the SOP asks it."""
+        return next((f for f in self.fields if f.key == key), None)
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        """The keys of the registration fields a letter must give."""
+        return tuple(f.key for f in self.fields if f.required)
 
     def instruction(self, label: str) -> Instruction | None:
         """The instruction with this (Indonesian) label, if the SOP offers it."""
@@ -362,6 +406,7 @@ _LATER_FIELDS = (
     "instructions",
     "numbering",
     "daily_digest",
+    "fields",
 )
 # Also ``registrars`` and each step's ``returns_to``, whose defaults depend on the steps: see
 # ``definition_json``.
@@ -391,6 +436,11 @@ def _where(source: str, data: dict, loc: tuple) -> str:
             return f"{where}, checklist item {name}, field {'.'.join(str(p) for p in loc[4:])!r}"
         field = ".".join(str(p) for p in loc[2:]) or "(step)"
         return f"{where}, field {field!r}"
+    if len(loc) >= 3 and loc[0] == "fields" and isinstance(loc[1], int):
+        items = data.get("fields") or []
+        item = items[loc[1]] if loc[1] < len(items) and isinstance(items[loc[1]], dict) else {}
+        name = repr(item["key"]) if isinstance(item.get("key"), str) else f"#{loc[1] + 1}"
+        return f"{source}: registration field {name}, field {'.'.join(str(p) for p in loc[2:])!r}"
     if len(loc) >= 3 and loc[0] == "instructions" and isinstance(loc[1], int):
         return f"{source}: instruction #{loc[1] + 1}, field {'.'.join(str(p) for p in loc[2:])!r}"
     return f"{source}: field {'.'.join(str(p) for p in loc)!r}"
@@ -448,7 +498,35 @@ def _check_links(sop: Sop, source: str) -> None:
         raise SopError(f"{source}: field 'steps': an SOP needs at least one step")
     for step in sop.steps:
         _check_checklist(step, source)
+    _check_fields(sop, source)
     _check_rules(sop, source, kinds)
+
+
+def _check_fields(sop: Sop, source: str) -> None:
+    """Each registration field a letter field, asked once; the ones every case needs asked and
+    required; and the signature binding only fields the SOP asks."""
+    seen: list[str] = []
+    for field in sop.fields:
+        at = f"{source}: registration field {field.key!r}"
+        if field.key not in LETTER_FIELDS:
+            raise SopError(f"{at}, field 'key': unknown letter field (known: {', '.join(LETTER_FIELDS)})")
+        if field.key in seen:
+            raise SopError(f"{at}, field 'key': the field is asked twice")
+        if field.key in NEEDED_FIELDS and not field.required:
+            raise SopError(f"{at}, field 'required': every case needs it, so it must be required")
+        seen.append(field.key)
+    missing = [key for key in NEEDED_FIELDS if key not in seen]
+    if missing:
+        raise SopError(
+            f"{source}: field 'fields': every case needs the {missing[0]!r} field, asked and required"
+        )
+    for bound in sop.signature_binds:
+        asked = "scan" if bound == "scan_sha256" else bound
+        if bound in BOUND_FIELDS and asked not in seen:
+            raise SopError(
+                f"{source}: field 'signature_binds': {bound!r} is not asked at registration "
+                f"(add a registration field {asked!r} to [[fields]], or do not bind it)"
+            )
 
 
 def _check_checklist(step: Step, source: str) -> None:

@@ -1,10 +1,11 @@
 """Registering a permit letter from Telegram: ``/baru``, or the scan sent with a caption.
 
-One question at a time (``bot.intake`` decides which and checks each answer). The answers live
-in the user's pending row (kind ``intake``), so a restart or another replica picks the
-conversation up where it was. The scan is downloaded only to hash it: the case keeps its SHA-256
-and ``telegram:<file_unique_id>``. With ``ALLOW_SCAN_UPLOADS`` off no scan is downloaded and the
-case opens without one (the CLI records it later).
+One question at a time: the SOP's registration fields (``workflow.registration`` decides which and
+checks each answer), of the SOP chosen for the letter (the pending data's ``sop``), else of the one
+a new case opens on. The answers live in the user's pending row (kind ``intake``), so a restart or
+another replica picks the conversation up where it was. The scan is downloaded only to hash it:
+the case keeps its SHA-256 and ``telegram:<file_unique_id>``. With ``ALLOW_SCAN_UPLOADS`` off no
+scan is downloaded and the case opens without one (the CLI records it later).
 """
 
 import asyncio
@@ -12,19 +13,23 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot import intake
 from bot.context import BotContext
 from bot.handlers.identify import official_of
 from bot.handlers.questions import consumer, refuse_answer
 from bot.handlers.replies import refusal_text
+from bot.intake import scan_refusal
 from bot.runtime import Runtime
 from bot.templating import render_html, render_plain
+from workflow import registration
 from workflow.errors import DomainError, DuplicateLetter, InvalidInput, StaleAction
+from workflow.letters import FIELD_LIMITS
 from workflow.roster import Official
 from workflow.service.pending import Pending
+from workflow.sop import Sop
 
 __all__ = ["FORCE_PATTERN", "on_answer", "on_force", "on_new", "start_from_scan"]
 
@@ -51,21 +56,21 @@ async def on_new(update: Update, context: BotContext) -> None:
     official, lang = await official_of(update, context)
     if official is None:
         return
-    if await _allowed(update, rt, official, lang):
-        await _advance(update, context, official, lang, {}, _Turn({}, intro="new"))
+    if sop := await _allowed(update, rt, official, lang, {}):
+        await _advance(update, context, official, lang, sop, {}, _Turn({}, intro="new"))
 
 
 async def start_from_scan(update: Update, context: BotContext, official: Official) -> None:
     """A scan (document or photo) with nothing pending: a new letter, the caption's fields taken."""
     rt = context.runtime
     lang = await asyncio.to_thread(rt.identity.language, official.key)
-    if not await _allowed(update, rt, official, lang):
+    if not (sop := await _allowed(update, rt, official, lang, {})):
         return
     message = update.effective_message
-    data, errors = intake.absorb({}, intake.parse_caption(message.caption), _today(rt))
-    taken = tuple(f for f in intake.FIELDS if f in data)
-    data, sha256 = await _take_scan(context, message, data, errors)
-    await _advance(update, context, official, lang, data, _Turn(errors, "scan", taken, sha256))
+    data, errors = registration.absorb(sop, {}, registration.parse_caption(sop, message.caption), _today(rt))
+    taken = tuple(f.key for f in sop.fields if f.key in data)
+    data, sha256 = await _take_scan(context, sop, message, data, errors)
+    await _advance(update, context, official, lang, sop, data, _Turn(errors, "scan", taken, sha256))
 
 
 @consumer(KIND, files=True)
@@ -73,21 +78,24 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
     """An answer to the current question, or a scan (its caption may fill other questions)."""
     rt, message = context.runtime, update.effective_message
     lang = await asyncio.to_thread(rt.identity.language, official.key)
-    data, errors, sha256, taken = dict(pending.data), {}, None, ()
+    data, errors, sha256, taken = registration.resume(pending.data), {}, None, ()
     data.pop("force", None)
+    if not (sop := await _sop_of(update, rt, official, lang, data)):
+        return
     if message.document or message.photo:
         before = set(data)
-        data, errors = intake.absorb(data, intake.parse_caption(message.caption), _today(rt))
-        taken = tuple(f for f in intake.FIELDS if f in data and f not in before)
-        data, sha256 = await _take_scan(context, message, data, errors)
+        caption = registration.parse_caption(sop, message.caption)
+        data, errors = registration.absorb(sop, data, caption, _today(rt))
+        taken = tuple(f.key for f in sop.fields if f.key in data and f.key not in before)
+        data, sha256 = await _take_scan(context, sop, message, data, errors)
     else:
-        field = intake.next_question(data, scan=rt.settings.allow_scan_uploads)
+        field = registration.next_question(sop, data, scan=rt.settings.allow_scan_uploads)
         if field is not None:
             try:
-                data[field] = intake.validate(field, message.text or "", _today(rt))
+                data[field.key] = registration.validate(field, message.text or "", _today(rt))
             except ValueError as refusal:
-                errors[field] = str(refusal)
-    await _advance(update, context, official, lang, data, _Turn(errors, None, taken, sha256, pending))
+                errors[field.key] = str(refusal)
+    await _advance(update, context, official, lang, sop, data, _Turn(errors, None, taken, sha256, pending))
 
 
 async def on_force(update: Update, context: BotContext) -> None:
@@ -108,23 +116,41 @@ async def on_force(update: Update, context: BotContext) -> None:
         await query.answer(render_plain("intake_stale", lang, tz), show_alert=True)
         return
     await query.answer()
-    text, keyboard = await _register(context, official, lang, pending.data, {}, force=True)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    data = registration.resume(pending.data)
+    if sop := await _sop_of(update, rt, official, lang, data):
+        text, keyboard = await _register(context, official, lang, sop, data, {}, force=True)
+        await query.edit_message_text(text, reply_markup=keyboard)
 
 
-async def _allowed(update: Update, rt: Runtime, official: Official, lang: str) -> bool:
-    """Whether ``official`` may register a letter, asked of the service before the first question
-    (the SOP's ``registrars``: the rule has one home); a refusal is audited there and names who may."""
+async def _allowed(update: Update, rt: Runtime, official: Official, lang: str, data: dict) -> Sop | None:
+    """The SOP whose questions are asked, if ``official`` may register a letter on it: asked of the
+    service before the first question (the SOP's ``registrars``: the rule has one home); a refusal
+    is audited there and names who may."""
     try:
-        await asyncio.to_thread(rt.cases.check_registrar, official.key, action="intake")
+        await asyncio.to_thread(
+            rt.cases.check_registrar, official.key, sop_id=data.get("sop"), action="intake"
+        )
     except DomainError as refusal:
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
-        return False
-    return True
+        return None
+    return await _sop_of(update, rt, official, lang, data)
+
+
+async def _sop_of(update: Update, rt: Runtime, official: Official, lang: str, data: dict) -> Sop | None:
+    """The SOP whose questions are asked: the one chosen for the letter (``data["sop"]``), else the
+    one a new case opens on. None when there is none to use (several open and none chosen, or it
+    was closed meanwhile): the refusal is audited and told, and the conversation ends."""
+    try:
+        return rt.cases.sop_for_new_case(data.get("sop"))
+    except DomainError as refusal:
+        await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake", refusal)
+        await asyncio.to_thread(rt.pending.clear, update.effective_user.id)
+        await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
+        return None
 
 
 async def _advance(
-    update: Update, context: BotContext, official: Official, lang: str, data: dict, turn: _Turn
+    update: Update, context: BotContext, official: Official, lang: str, sop: Sop, data: dict, turn: _Turn
 ) -> None:
     """Keep the answers, then ask the next question, or register the letter once complete."""
     rt, message = context.runtime, update.effective_message
@@ -134,18 +160,18 @@ async def _advance(
             f"intake answers refused: {turn.errors}", code="answer_invalid", fields=turn.errors
         )
         await refuse_answer(rt, official, Pending(official.telegram_id, official.key, KIND), refusal)
-    field = intake.next_question(data, scan=uploads)
+    field = registration.next_question(sop, data, scan=uploads)
     if field is None:
-        text, keyboard = await _register(context, official, lang, data, turn.errors)
+        text, keyboard = await _register(context, official, lang, sop, data, turn.errors)
         await message.reply_text(text, reply_markup=keyboard)
         return
     before = turn.answered
-    again = before is not None and intake.next_question(before.data, scan=uploads) == field
-    earlier = before.prompts if again else ()  # the same question asked again: its prompts stay open
+    previous = before and registration.next_question(sop, registration.resume(before.data), scan=uploads)
+    earlier = before.prompts if previous == field else ()  # asked again: its prompts stay open
     following = Pending(update.effective_user.id, official.key, KIND, data=data, earlier_prompts=earlier)
     await asyncio.to_thread(rt.pending.put, following)
-    asked = [f for f in intake.FIELDS if uploads or f != "scan"]
-    values = {"field": field, "limits": intake.LIMITS, "today": _today(rt)}
+    position, total = registration.position(sop, data, scan=uploads)
+    values = {"field": field.key, "fields": _fields(sop), "limits": FIELD_LIMITS, "today": _today(rt)}
     text = render_html(
         "intake_question",
         lang,
@@ -155,10 +181,10 @@ async def _advance(
         intro=turn.intro,
         taken=turn.taken,
         scan_received=turn.scan_received,
-        position=sum(f in data for f in asked) + 1,
-        total=len(asked),
+        position=position,
+        total=total,
     )
-    hint = render_plain("intake_placeholder", lang, rt.settings.tz, field=field)
+    hint = render_plain("intake_placeholder", lang, rt.settings.tz, **values)
     prompt = await message.reply_text(
         text, reply_markup=ForceReply(selective=True, input_field_placeholder=hint)
     )
@@ -166,14 +192,23 @@ async def _advance(
 
 
 async def _register(
-    context: BotContext, official: Official, lang: str, data: dict, errors: dict, *, force: bool = False
+    context: BotContext,
+    official: Official,
+    lang: str,
+    sop: Sop,
+    data: dict,
+    errors: dict,
+    *,
+    force: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Open the case; the reply's text and keyboard. A duplicate keeps the answers pending."""
+    """Open the case on ``sop``; the reply's text and keyboard. A duplicate keeps the answers pending."""
     rt = context.runtime
-    tz, letter, telegram_id = rt.settings.tz, intake.to_letter(data), official.telegram_id
-    values = {"letter": letter, "errors": errors, "limits": intake.LIMITS, "today": _today(rt)}
+    tz, letter, telegram_id = rt.settings.tz, registration.to_letter(data), official.telegram_id
+    values = {"letter": letter, "errors": errors, "fields": _fields(sop), "limits": FIELD_LIMITS}
+    values["today"] = _today(rt)
     try:
-        case = await asyncio.to_thread(rt.cases.open_case, letter, official.key, force=force)
+        open_case = partial(rt.cases.open_case, letter, official.key, sop_id=sop.id, force=force)
+        case = await asyncio.to_thread(open_case)
     except DuplicateLetter as duplicate:
         token = secrets.token_hex(4)
         pending = Pending(telegram_id, official.key, KIND, data={**data, "force": token})
@@ -193,13 +228,15 @@ async def _register(
 
 
 async def _take_scan(
-    context: BotContext, message: Message, data: dict, errors: dict
+    context: BotContext, sop: Sop, message: Message, data: dict, errors: dict
 ) -> tuple[dict, str | None]:
     """Download and hash the document or photo in ``message``; the new data and the SHA-256.
 
     A refused file (uploads forbidden, not a PDF or image, too large) is never downloaded: the
-    reason goes into ``errors["scan"]``.
+    reason goes into ``errors["scan"]``. An SOP that does not ask for the scan takes only the caption.
     """
+    if sop.field("scan") is None:
+        return data, None
     if message.photo:
         media, mime, name = message.photo[-1], "image/jpeg", None
     elif message.document:
@@ -208,7 +245,7 @@ async def _take_scan(
         return data, None
     if not context.runtime.settings.allow_scan_uploads:
         errors["scan"] = "uploads_forbidden"
-    elif refused := intake.scan_refusal(mime, name, media.file_size):
+    elif refused := scan_refusal(mime, name, media.file_size):
         errors["scan"] = refused
     else:
         content = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
@@ -216,6 +253,11 @@ async def _take_scan(
         scan = {"sha256": sha256, "location": f"telegram:{media.file_unique_id}", "file_id": media.file_id}
         return {**data, "scan": scan}, sha256
     return data, None
+
+
+def _fields(sop: Sop) -> dict:
+    """The SOP's registration fields by key, as the intake templates look them up."""
+    return {f.key: f for f in sop.fields}
 
 
 def _today(rt: Runtime) -> date:

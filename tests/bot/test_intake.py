@@ -3,16 +3,19 @@
 import asyncio
 import hashlib
 import re
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from tests.bot.conftest import link, running_bot
 from tests.conftest import letter
 from workflow.db.models import AuditRow, CaseRow, PendingInputRow
+from workflow.service.pending import Pending, PendingInputs
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 CAPTION = "Nomor: 470/123/DUKCAPIL\nTanggal: 20-11-2026\nInstansi: BPJS Kesehatan\nKeperluan: Verifikasi data"
 CASE_NUMBER = re.compile(r"LDK-\d{4}-\d{4}")
+TEST_SOPS = Path(__file__).parent.parent / "sops"
 
 
 async def linked(server, sessions, key: str, telegram_id: int, name: str):
@@ -219,3 +222,64 @@ def test_a_duplicate_letter_is_registered_again_only_when_the_tu_insists(server,
         assert s.scalar(select(AuditRow.reason_code).filter_by(action="intake:force")) == "stale"
     assert cases.view(second).case.letter.scan_sha256 == hashlib.sha256(PDF).hexdigest()
     assert pending_row(sessions, 1009) is None and case_count(sessions) == 2
+
+
+def test_an_sop_with_its_own_fields_asks_its_own_questions_and_opens_its_case_with_them(server, office):
+    cases, sessions, settings = office
+    settings = settings.model_copy(update={"sop_path": TEST_SOPS / "permohonan.toml"})
+
+    async def scenario():
+        async with running_bot(settings):
+            tu = await linked(server, sessions, "tu1", 1009, "Indah")
+            tu.send("/baru")
+            first = await tu.wait_for_message_async(contains="Dari instansi mana")
+            await answer(tu, "Badan Pusat Statistik", "Nomor surat permohonan?")
+            await answer(tu, "B-12/2026", "Tanggal surat permohonan?")
+            agenda = await answer(tu, "20-11-2026", "Nomor agenda TU?")
+            empty = await answer(tu, " ", "Nomor agenda tidak boleh kosong")
+            optional = await answer(tu, "AG-7", "Nomor referensi Srikandi?")
+            done = await answer(tu, "lewati", "terdaftar sebagai")
+            return first, agenda, empty, optional, done, tu.messages
+
+    first, agenda, empty, optional, done, messages = asyncio.run(scenario())
+
+    case = cases.view(CASE_NUMBER.search(done.text).group()).case
+    assert "(1/5)" in first.text and first.force_reply
+    assert agenda.markup["input_field_placeholder"] == "Nomor agenda"  # the SOP's label
+    assert empty.force_reply and "Ketik lewati" in optional.text
+    assert optional.markup["input_field_placeholder"] == "Referensi Srikandi atau lewati"
+    assert not any(word in m.text for m in messages for word in ("Keperluan", "PKS", "pindaian surat izin"))
+    assert "Nomor agenda: AG-7" in done.text and "Referensi Srikandi: -" in done.text
+    assert case.sop_id == "permohonan"
+    assert (case.letter.institution, case.letter.number, case.letter.date.isoformat()) == (
+        "Badan Pusat Statistik",
+        "B-12/2026",
+        "2026-11-20",
+    )
+    assert (case.letter.agenda_number, case.letter.srikandi_ref, case.letter.purpose) == ("AG-7", None, "")
+    assert case.letter.scan_sha256 is None and pending_row(sessions, 1009) is None
+
+
+def test_the_sop_chosen_for_the_letter_asks_its_questions_and_gets_the_case(server, office):
+    """The pending data's ``sop`` (the SOP chosen for the letter when several are open) decides the
+    questions and the SOP the case opens on, whatever the default."""
+    cases, sessions, settings = office
+    settings = settings.model_copy(update={"sop_path": TEST_SOPS})  # several SOPs open, none default
+
+    async def scenario():
+        async with running_bot(settings):
+            tu = await linked(server, sessions, "tu1", 1009, "Indah")
+            chosen = Pending(1009, "tu1", "intake", data={"sop": "permohonan"})
+            await asyncio.to_thread(PendingInputs(sessions).put, chosen)
+            tu.send("Badan Pusat Statistik")
+            await tu.wait_for_message_async(contains="Nomor surat permohonan?")
+            await answer(tu, "B-12/2026", "Tanggal surat permohonan?")
+            await answer(tu, "20-11-2026", "Nomor agenda TU?")
+            await answer(tu, "AG-7", "Nomor referensi Srikandi?")
+            return await answer(tu, "SRK-99", "terdaftar sebagai")
+
+    done = asyncio.run(scenario())
+
+    case = cases.view(CASE_NUMBER.search(done.text).group()).case
+    assert case.sop_id == "permohonan"
+    assert (case.letter.institution, case.letter.srikandi_ref) == ("Badan Pusat Statistik", "SRK-99")

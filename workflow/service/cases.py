@@ -97,7 +97,7 @@ class CaseService:
             sop = self._sop(sop_id)
             directory = roster_for(session, created_by)
             self._check_registrar(directory, created_by, sop)
-            check_letter(letter, now.astimezone(self._tz).date())
+            check_letter(letter, now.astimezone(self._tz).date(), sop.required_fields)
             year = now.astimezone(self._tz).year
             repo.lock_registrations(session, self._prefix, year)
             duplicate = repo.same_letter(session, letter)
@@ -203,6 +203,16 @@ class CaseService:
             self._check_registrar(roster_for(session, actor), actor, self._sop(sop_id))
 
         self._audited(work, action, actor, {})
+
+    def sop_for_new_case(self, sop_id: str | None = None) -> Sop:
+        """The SOP a new case opens on (``open_case`` with this ``sop_id``): the one named, else the
+        default SOP, else the only one open; its questions are the ones a registration asks.
+
+        Raises:
+            InvalidInput: ``sop_required``, ``unknown_sop`` or ``sop_closed`` (not audited: asking
+                is no action; ``check_registrar`` and ``open_case`` audit the same refusal).
+        """
+        return self._sop(sop_id)
 
     def registrable(self, actor: str) -> list[Sop]:
         """The SOPs open for new cases on which ``actor`` may register a letter, in id order."""
