@@ -14,7 +14,7 @@ from workflow.calendar_config import SHIPPED_CALENDAR, calendar_from_text
 from workflow.db.audit import AuditChain
 from workflow.db.models import DigestRow, OfficialRow, OutboxRow
 from workflow.db.session import make_engine, make_session_factory
-from workflow.digest import Counts, Digest, Period
+from workflow.digest import Counts, Digest, Period, Section
 from workflow.service.dailydigest import DailyDigests
 
 OFFICE = calendar_from_text(SHIPPED_CALENDAR.read_text(), WIB, [2026])
@@ -26,17 +26,21 @@ def wib(day: date, hh: int, mm: int = 0) -> datetime:
 
 
 class Figures:
-    """A fake ``DigestService``: empty figures, numbered by call so that each build is told apart."""
+    """A fake ``DigestService``: empty figures, numbered by call so that each build is told apart;
+    one section per (SOP id, roles it goes to) of ``sops``."""
 
-    def __init__(self, clock, barrier: threading.Barrier | None = None) -> None:
-        self.clock, self.barrier, self.builds = clock, barrier, 0
+    def __init__(self, clock, barrier: threading.Barrier | None = None, sops=(("ldk", ()),)) -> None:
+        self.clock, self.barrier, self.builds, self.sops = clock, barrier, 0, sops
 
     def build(self, day: date) -> Digest:
         self.builds += 1
         if self.barrier is not None:  # every replica has built before any of them stores
             self.barrier.wait(10)
         empty = Period(day, day, Counts(0, 0, 0, 0), ())
-        return Digest(day, self.clock(), empty, empty, (), None, (), self.builds, None)
+        sections = tuple(
+            Section(sop_id, "T", sop_id, "", to, empty, empty, (), None, ()) for sop_id, to in self.sops
+        )
+        return Digest(day, self.clock(), sections, self.builds, None)
 
 
 def digests_for(sessions, clock, calendar=OFFICE, at=time(7, 30), figures=None) -> DailyDigests:
@@ -85,7 +89,7 @@ def test_the_audit_row_names_the_day_and_the_audit_head_the_digest_witnessed(ser
     assert row.detail["day"] == "2026-11-24" and row.detail["audit_seq"] == digest.audit_seq
     with sessions() as session:
         outbox = session.scalars(select(OutboxRow).where(OutboxRow.kind == "digest")).one()
-    assert outbox.payload == {"day": "2026-11-24"} and outbox.dedupe_key == "digest:2026-11-24:dir"
+    assert outbox.payload == {"day": "2026-11-24", "sops": ["ldk"]} and outbox.dedupe_key == "digest:2026-11-24:dir"
 
 
 def test_a_stored_digest_is_returned_as_stored_without_building_it_again(services, clock):

@@ -12,10 +12,11 @@ from bot.botapi.html import parse_html
 from bot.digest import digest_chart, digest_plain, digest_text
 from bot.templating import LIMIT, visible_length
 from tests.conftest import WIB
-from workflow.digest import Counts, Digest, Overdue, Period, StepStats, Unrevoked
+from workflow.digest import Counts, Digest, Overdue, Period, Section, StepStats, Unrevoked
 
 HEAD = "ab" * 32
 HOSTILE = "<script>x</script> & <b>tebal</b>"
+LDK = ("ldk", "7.4.4.1", "Layanan Data dan Informasi Kependudukan", "Population data and information service")
 
 
 def steps(*figures) -> tuple[StepStats, ...]:
@@ -32,6 +33,19 @@ def digest(overdue: int = 3, unrevoked: int = 2, name: str = "Budi Kasubdit") ->
     return Digest(
         day=date(2026, 11, 30),
         generated_at=datetime(2026, 11, 30, 0, 30, tzinfo=UTC),
+        sections=(section(overdue, unrevoked, name),),
+        audit_seq=4711,
+        audit_head=HEAD,
+    )
+
+
+def section(
+    overdue: int = 3, unrevoked: int = 2, name: str = "Budi Kasubdit", sop: tuple[str, ...] = LDK, to=()
+) -> Section:
+    """One SOP's figures; ``sop`` is its id, number, title and English title."""
+    return Section(
+        *sop,
+        to=to,
         previous=Period(
             date(2026, 11, 27),
             date(2026, 11, 29),
@@ -54,8 +68,6 @@ def digest(overdue: int = 3, unrevoked: int = 2, name: str = "Budi Kasubdit") ->
             )
             for i in range(1, unrevoked + 1)
         ),
-        audit_seq=4711,
-        audit_head=HEAD,
     )
 
 
@@ -150,9 +162,8 @@ def test_the_chart_is_a_png_of_reasonable_size(lang):
 
 def test_a_chart_with_nothing_finished_still_draws():
     blank = Period(date(2026, 11, 1), date(2026, 11, 29), Counts(0, 0, 0, 0), steps(None, None, None, None))
-    nothing = replace(
-        digest(0, 0), previous=blank, month=blank, slowest_step=None, audit_seq=0, audit_head=None
-    )
+    quiet = replace(section(0, 0), previous=blank, month=blank, slowest_step=None)
+    nothing = replace(digest(0, 0), sections=(quiet,), audit_seq=0, audit_head=None)
 
     png = digest_chart(nothing, "id")
 
