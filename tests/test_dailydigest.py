@@ -89,7 +89,8 @@ def test_the_audit_row_names_the_day_and_the_audit_head_the_digest_witnessed(ser
     assert row.detail["day"] == "2026-11-24" and row.detail["audit_seq"] == digest.audit_seq
     with sessions() as session:
         outbox = session.scalars(select(OutboxRow).where(OutboxRow.kind == "digest")).one()
-    assert outbox.payload == {"day": "2026-11-24", "sops": ["ldk"]} and outbox.dedupe_key == "digest:2026-11-24:dir"
+    assert outbox.payload == {"day": "2026-11-24", "sops": ["ldk"]}
+    assert outbox.dedupe_key == "digest:2026-11-24:dir"
 
 
 def test_a_stored_digest_is_returned_as_stored_without_building_it_again(services, clock):
