@@ -9,7 +9,7 @@ Bulk inserts into a migrated SQLite file kept in ``--data`` (built once, migrate
 before every run) or, with --postgres, a throwaway PostgreSQL (built each time, then ANALYZEd).
 
 Each run is a fresh process that opens the database and calls
-``DigestService(sessions, calendar, tz, sop, clock).build(30 November 2026)``, a Monday at 07:30
+``DigestService(sessions, calendar, tz, sops, clock).build(30 November 2026)``, a Monday at 07:30
 WIB: the previous working day is Friday to Sunday and the month to date holds every row. It prints
 the wall time of ``build`` (and the CPU time of the process meanwhile: all of it on SQLite, the
 client's share on PostgreSQL), the process's peak RSS before and after it, and the slowest of the
@@ -86,7 +86,7 @@ def measure(url: str) -> dict:
     engine = make_engine(url)
     sessions = make_session_factory(engine, KEY)
     calendar = load_calendar(SHIPPED_CALENDAR, WIB, years=(2026,))
-    service = DigestService(sessions, calendar, WIB, load_sops()["ldk"], lambda: NOW)
+    service = DigestService(sessions, calendar, WIB, load_sops(), lambda: NOW)  # the shipped SOP
     statements: list[list] = []  # [seconds to execute, statement]; rows are fetched after
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -99,7 +99,7 @@ def measure(url: str) -> dict:
 
     before = peak_rss_mib()
     t0, c0 = time.perf_counter(), time.process_time()
-    digest = service.build(DAY)
+    digest = service.build(DAY).sections[0]
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     after = peak_rss_mib()
     engine.dispose()

@@ -29,7 +29,8 @@ def digest_plain(digest: Digest, lang: str, tz: ZoneInfo) -> str:
 
 @functools.lru_cache(maxsize=8)  # the day's digest goes to several officials: one drawing per language
 def digest_chart(digest: Digest, lang: str) -> bytes:
-    """A PNG: each step's median and p90 working time this month against its SOP time."""
+    """A PNG, a panel per section: each step's median and p90 working time this month against its
+    SOP time."""
     from bot.charts import step_times_chart  # matplotlib loads only when a chart is drawn
 
     return step_times_chart(digest, lang)

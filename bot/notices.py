@@ -169,12 +169,14 @@ class Notices:
         )
 
     def _digest(self, item: OutboxItem, lang: str) -> Rendered:
-        """The day's stored digest (the same figures for every recipient), then its chart."""
-        digest = self._runtime.digests.stored(date.fromisoformat(item.payload["day"]))
-        if digest is None:
+        """The day's stored digest (the same figures for every recipient), its sections queued to the
+        recipient (every section for a row queued before sections were per SOP), then its chart."""
+        stored = self._runtime.digests.stored(date.fromisoformat(item.payload["day"]))
+        if stored is None:
             raise Obsolete(f"no digest stored for {item.payload['day']}")
+        digest = stored.only(item.payload.get("sops"))
         try:
-            photos = (digest_chart(digest, lang),)
+            photos = (digest_chart(digest, lang),) if digest.sections else ()
         except Exception:  # the figures are in the text: a chart that cannot be drawn holds nothing back
             log.exception("the chart of the digest of %s cannot be drawn", digest.day)
             photos = ()

@@ -135,8 +135,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         calendar=calendar,
         seal=seal,
     )
-    digest_sop = sops.get("ldk") or next(iter(sops.values()))  # the digest covers the main SOP
-    figures = DigestService(sessions, calendar, settings.tz, digest_sop)
+    figures = DigestService(sessions, calendar, settings.tz, sops)  # a section per SOP that sends one
     return Runtime(
         settings=settings,
         engine=engine,

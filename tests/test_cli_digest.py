@@ -1,7 +1,9 @@
 """``disposisi digest``: print a day's digest and its chart; store and queue it once, or only look.
 And its setting, DIGEST_TIME."""
 
+import shutil
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -12,8 +14,10 @@ from tests import test_cli
 from tests.conftest import WIB
 from tests.test_cli import new_case
 from workflow.db.models import AuditRow, DigestRow, OutboxRow
+from workflow.sop import SHIPPED_SOPS
 
 PNG = b"\x89PNG\r\n\x1a\n"
+TEST_SOPS = Path(__file__).parent / "sops"
 cli, ready = test_cli.cli, test_cli.ready  # the fixtures of tests/test_cli.py
 
 
@@ -103,3 +107,29 @@ def test_the_digest_time_defaults_to_07_30_and_reads_hh_mm():
     assert Settings(_env_file=None).digest_time == time(7, 30)
     assert Settings(_env_file=None, digest_time="16:05").digest_time == time(16, 5)
     assert Settings(_env_file=None, digest_time="").digest_time == time(7, 30)
+
+
+def test_every_sop_that_sends_a_digest_prints_its_own_section(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "sops"
+    folder.mkdir()
+    shutil.copy(SHIPPED_SOPS / "ldk-7.4.4.1.toml", folder)
+    pickup = (
+        (TEST_SOPS / "pickup.toml").read_text().replace("\n[", '\ndaily_digest = { to = ["kasi"] }\n\n[', 1)
+    )
+    (folder / "pickup.toml").write_text(pickup)
+    release4 = (TEST_SOPS / "release4.toml").read_text()
+    (folder / "release4.toml").write_text(
+        release4.replace("\n[", "\ndaily_digest = { send = false }\n\n[", 1)
+    )
+    monkeypatch.setenv("SOP_PATH", str(folder))
+    assert (
+        cli("db", "upgrade").exit_code == 0 and cli("roster", "import", str(test_cli.ROSTER)).exit_code == 0
+    )
+
+    result = cli("digest", "--date", today())
+
+    assert result.exit_code == 0, result.output
+    assert "== 7.4.4.1 Population data and information service ==" in result.output
+    assert "== T.5 Pengambilan data ==" in result.output and "Rilis empat langkah" not in result.output
+    assert result.output.count("Month to date") == 2
+    assert "stored and queued to 1 officials: dir" in result.output  # the roster's only digest reader

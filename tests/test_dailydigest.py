@@ -1,11 +1,13 @@
 """The daily digest's generation: due only on working mornings, stored and queued exactly once
 (SQLite, and two replicas on one PostgreSQL), and made on a bot's return after downtime."""
 
+import json
 import threading
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from tests.conftest import TEST_AUDIT_KEY, WIB, Clock, build_services
 from tests.driving import audit_rows
@@ -14,9 +16,11 @@ from workflow.calendar_config import SHIPPED_CALENDAR, calendar_from_text
 from workflow.db.audit import AuditChain
 from workflow.db.models import DigestRow, OfficialRow, OutboxRow
 from workflow.db.session import make_engine, make_session_factory
-from workflow.digest import Counts, Digest, Period
+from workflow.digest import Counts, Digest, Period, Section
 from workflow.service.dailydigest import DailyDigests
 
+#: A digest as stored before it had a section per SOP: ``Digest.to_json()`` of one SOP's figures.
+OLD_DIGEST = Path(__file__).parent / "data" / "digest-single-sop.json"
 OFFICE = calendar_from_text(SHIPPED_CALENDAR.read_text(), WIB, [2026])
 TUESDAY = date(2026, 11, 24)
 
@@ -26,17 +30,21 @@ def wib(day: date, hh: int, mm: int = 0) -> datetime:
 
 
 class Figures:
-    """A fake ``DigestService``: empty figures, numbered by call so that each build is told apart."""
+    """A fake ``DigestService``: empty figures, numbered by call so that each build is told apart;
+    one section per (SOP id, roles it goes to) of ``sops``."""
 
-    def __init__(self, clock, barrier: threading.Barrier | None = None) -> None:
-        self.clock, self.barrier, self.builds = clock, barrier, 0
+    def __init__(self, clock, barrier: threading.Barrier | None = None, sops=(("ldk", ()),)) -> None:
+        self.clock, self.barrier, self.builds, self.sops = clock, barrier, 0, sops
 
     def build(self, day: date) -> Digest:
         self.builds += 1
         if self.barrier is not None:  # every replica has built before any of them stores
             self.barrier.wait(10)
         empty = Period(day, day, Counts(0, 0, 0, 0), ())
-        return Digest(day, self.clock(), empty, empty, (), None, (), self.builds, None)
+        sections = tuple(
+            Section(sop_id, "T", sop_id, "", to, empty, empty, (), None, ()) for sop_id, to in self.sops
+        )
+        return Digest(day, self.clock(), sections, self.builds, None)
 
 
 def digests_for(sessions, clock, calendar=OFFICE, at=time(7, 30), figures=None) -> DailyDigests:
@@ -85,7 +93,8 @@ def test_the_audit_row_names_the_day_and_the_audit_head_the_digest_witnessed(ser
     assert row.detail["day"] == "2026-11-24" and row.detail["audit_seq"] == digest.audit_seq
     with sessions() as session:
         outbox = session.scalars(select(OutboxRow).where(OutboxRow.kind == "digest")).one()
-    assert outbox.payload == {"day": "2026-11-24"} and outbox.dedupe_key == "digest:2026-11-24:dir"
+    assert outbox.payload == {"day": "2026-11-24", "sops": ["ldk"]}
+    assert outbox.dedupe_key == "digest:2026-11-24:dir"
 
 
 def test_a_stored_digest_is_returned_as_stored_without_building_it_again(services, clock):
@@ -100,6 +109,50 @@ def test_a_stored_digest_is_returned_as_stored_without_building_it_again(service
     assert not created and later == first and figures.builds == 1
     assert digests.stored(TUESDAY) == first
     assert digests.stored(date(2026, 11, 25)) is None
+
+
+def test_each_recipient_is_queued_the_sections_their_role_gets_and_one_with_none_nothing(services, clock):
+    _, sessions = services
+    receive_digests(sessions, "kasi1", "ksd1", "op1")  # and "dir", from the roster
+    sections = (("ldk", ("direktur", "kasi")), ("pickup", ("kasi", "jfu")), ("release4", ("jfu",)))
+    digests = digests_for(sessions, clock, figures=Figures(clock, sops=sections))
+
+    digests.generate(TUESDAY, "bot")
+
+    with sessions() as session:
+        queued = {o.recipient: o.payload["sops"] for o in session.scalars(select(OutboxRow))}
+    assert queued == {"dir": ["ldk"], "kasi1": ["ldk", "pickup"], "op1": ["pickup", "release4"]}
+    assert audit_rows(sessions, action="digest")[0].detail["recipients"] == ["dir", "kasi1", "op1"]
+    assert stored(sessions) == (1, ["dir", "kasi1", "op1"], 1)  # ksd1 (kasubdit) gets no section
+
+
+def test_a_digest_without_sections_is_stored_and_queued_to_nobody(services, clock):
+    _, sessions = services
+    digests = digests_for(sessions, clock, figures=Figures(clock, sops=()))
+
+    digest, created = digests.generate(TUESDAY, "bot")
+
+    assert created and digest.sections == ()
+    assert stored(sessions) == (1, [], 1)
+    assert digests.due(wib(TUESDAY, 8)) is None  # made: not due again
+
+
+def test_a_digest_stored_before_sections_were_per_sop_still_loads(services, clock):
+    _, sessions = services
+    old = json.loads(OLD_DIGEST.read_text())
+    with sessions() as session, session.begin():
+        values = {"day": date(2026, 11, 30), "generated_at": clock(), "generated_by": "bot", "data": old}
+        session.execute(insert(DigestRow).values(values))
+
+    digest = digests_for(sessions, clock).stored(date(2026, 11, 30))
+
+    assert digest.day == date(2026, 11, 30) and digest.audit_seq == 4711
+    (only,) = digest.sections
+    assert (only.sop_id, only.title, only.to) == ("", "", ())
+    assert only.month.counts == Counts(received=6, closed=3, rejected=1, open=4)
+    assert [s.name for s in only.month.steps] == ["Direktur", "Kasubdit", "Kasi", "JFU"]
+    assert only.slowest_step == 4 and len(only.overdue) == 2 and len(only.unrevoked) == 1
+    assert digest.only(None) == digest and digest.for_role("kasi") == ("",)
 
 
 @pytest.mark.postgres

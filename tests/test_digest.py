@@ -13,9 +13,10 @@ from sqlalchemy import func, insert, select
 from tests.conftest import WIB, Clock, build_services
 from workflow.calendar import Continuous
 from workflow.db.models import AuditRow, CaseRow, StepRow
-from workflow.digest import Counts, Digest, Overdue, Unrevoked
+from workflow.digest import Counts, Digest, Overdue, Section, Unrevoked
 from workflow.officehours import OfficeCalendar, calendar_previous_working_day, calendar_works_on
 from workflow.service.digest import DigestService, periods
+from workflow.sop import DailyDigest
 from workflow.states import CaseState, StepOutcome
 
 CASES = CaseRow.__table__
@@ -193,7 +194,12 @@ def seeded(services, sops):
 
 
 def build(sessions, sops, calendar=OFFICE) -> Digest:
-    return DigestService(sessions, calendar, WIB, sops["ldk"], Clock(NOW.astimezone(UTC))).build(DAY)
+    return DigestService(sessions, calendar, WIB, sops, Clock(NOW.astimezone(UTC))).build(DAY)
+
+
+def section(digest: Digest, sop_id: str = "ldk") -> Section:
+    """The section of one SOP."""
+    return next(s for s in digest.sections if s.sop_id == sop_id)
 
 
 def audit_head(sessions) -> tuple[int, str]:
@@ -214,7 +220,8 @@ def stats(period) -> dict[int, tuple]:
     }
 
 
-def assert_hand_computed(digest: Digest, sessions) -> None:
+def assert_hand_computed(whole: Digest, sessions) -> None:
+    digest = section(whole)
     assert (digest.previous.start, digest.previous.end) == (date(2026, 11, 27), date(2026, 11, 29))
     assert (digest.month.start, digest.month.end) == (date(2026, 11, 1), date(2026, 11, 29))
     assert digest.previous.counts == Counts(received=2, closed=2, rejected=1, open=4)
@@ -238,8 +245,8 @@ def assert_hand_computed(digest: Digest, sessions) -> None:
         # T/9's access was granted again by kasi2 standing in for kasi1: the last grant counts
         Unrevoked("T/9", wib(11, 27, 23, 30), "op3", "kasi1", "Hadi Operator", "Dewi Kasi"),
     )
-    assert (digest.audit_seq, digest.audit_head) == audit_head(sessions)
-    assert digest.generated_at == NOW
+    assert (whole.audit_seq, whole.audit_head) == audit_head(sessions)
+    assert whole.generated_at == NOW
 
 
 def test_the_monday_digest_matches_the_hand_computed_figures(seeded, sops):
@@ -249,7 +256,7 @@ def test_the_monday_digest_matches_the_hand_computed_figures(seeded, sops):
 
 
 def test_every_step_of_the_sop_is_listed_with_its_name_and_sop_time(seeded, sops):
-    digest = build(seeded, sops)
+    digest = section(build(seeded, sops))
 
     steps = digest.month.steps
     assert [(s.step_no, s.name, s.sla_seconds) for s in steps][:4] == [
@@ -263,7 +270,7 @@ def test_every_step_of_the_sop_is_listed_with_its_name_and_sop_time(seeded, sops
 
 
 def test_on_a_24_7_calendar_sunday_is_the_previous_day_and_lateness_is_wall_time(seeded, sops):
-    digest = build(seeded, sops, Continuous())
+    digest = section(build(seeded, sops, Continuous()))
 
     assert (digest.previous.start, digest.previous.end) == (date(2026, 11, 29), date(2026, 11, 29))
     assert digest.previous.counts == Counts(received=1, closed=0, rejected=0, open=4)  # T/5 only
@@ -287,12 +294,61 @@ def test_a_built_digest_survives_the_json_round_trip(seeded, sops):
 def test_an_empty_database_gives_zeros_and_no_slowest_step(services, sops):
     _, sessions = services
 
-    digest = build(sessions, sops)
+    digest = section(build(sessions, sops))
 
     assert digest.month.counts == Counts(0, 0, 0, 0)
     assert all(s.count == 0 for s in digest.month.steps)
     assert digest.slowest_step is None
     assert digest.overdue == () and digest.unrevoked == ()
+
+
+# -- a section per SOP ---------------------------------------------------------------------------
+
+
+def test_each_sop_that_sends_a_digest_has_its_own_section_in_sop_id_order(seeded, sops):
+    digest = build(seeded, sops)
+
+    assert [s.sop_id for s in digest.sections] == sorted(sops)
+    mini = section(digest, "mini")
+    assert (mini.number, mini.title) == ("T.1", "Uji singkat")
+    assert [(s.step_no, s.name, s.sla_seconds) for s in mini.month.steps] == [
+        (1, "Direktur", 2),
+        (2, "Kasubdit", 2),
+    ]
+    # T/11 is mini's only case: received Friday, its step 1 done in 99999 s, its step 2 overdue
+    assert mini.previous.counts == Counts(received=1, closed=0, rejected=0, open=1)
+    assert mini.month.counts == Counts(received=1, closed=0, rejected=0, open=1)
+    assert stats(mini.month) == {1: (1, 99999.0, 99999.0, 0.0)} and mini.slowest_step == 1
+    # Fri 10:05-16:30 and Mon 07:30-10:00: 535 working minutes
+    assert mini.overdue == (Overdue("T/11", 2, "ksd1", "Budi Kasubdit", 535 * 60),)
+    assert mini.unrevoked == ()
+    assert section(digest, "release4").month.counts == Counts(0, 0, 0, 0)
+
+
+def test_an_sop_whose_file_says_send_false_has_no_section(seeded, sops):
+    quiet = sops["mini"].model_copy(update={"daily_digest": DailyDigest(send=False)})
+
+    digest = build(seeded, {**sops, "mini": quiet})
+
+    assert "mini" not in [s.sop_id for s in digest.sections]
+    assert_hand_computed(digest, seeded)  # the other sections are unchanged
+
+
+def test_a_section_carries_the_roles_its_sop_sends_it_to(seeded, sops):
+    to_kasi = sops["mini"].model_copy(update={"daily_digest": DailyDigest(send=True, to=("kasi",))})
+
+    digest = build(seeded, {"ldk": sops["ldk"], "mini": to_kasi})
+
+    assert [(s.sop_id, s.to) for s in digest.sections] == [("ldk", ()), ("mini", ("kasi",))]
+    assert digest.for_role("kasi") == ("ldk", "mini") and digest.for_role("direktur") == ("ldk",)
+
+
+def test_no_sop_sending_gives_a_digest_without_sections(seeded, sops):
+    quiet = {k: s.model_copy(update={"daily_digest": DailyDigest(send=False)}) for k, s in sops.items()}
+
+    digest = build(seeded, quiet)
+
+    assert digest.sections == () and digest.audit_seq == audit_head(seeded)[0]
 
 
 @pytest.mark.postgres

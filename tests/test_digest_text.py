@@ -2,9 +2,11 @@
 Built from plain values; no database."""
 
 import io
+import json
 import struct
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,10 +14,14 @@ from bot.botapi.html import parse_html
 from bot.digest import digest_chart, digest_plain, digest_text
 from bot.templating import LIMIT, visible_length
 from tests.conftest import WIB
-from workflow.digest import Counts, Digest, Overdue, Period, StepStats, Unrevoked
+from workflow.digest import Counts, Digest, Overdue, Period, Section, StepStats, Unrevoked
 
 HEAD = "ab" * 32
+#: A digest as stored before it had a section per SOP: ``Digest.to_json()`` of ``digest(2, 1)``'s
+#: figures as the code made them then.
+OLD_DIGEST = Path(__file__).parent / "data" / "digest-single-sop.json"
 HOSTILE = "<script>x</script> & <b>tebal</b>"
+LDK = ("ldk", "7.4.4.1", "Layanan Data dan Informasi Kependudukan", "Population data and information service")
 
 
 def steps(*figures) -> tuple[StepStats, ...]:
@@ -32,6 +38,19 @@ def digest(overdue: int = 3, unrevoked: int = 2, name: str = "Budi Kasubdit") ->
     return Digest(
         day=date(2026, 11, 30),
         generated_at=datetime(2026, 11, 30, 0, 30, tzinfo=UTC),
+        sections=(section(overdue, unrevoked, name),),
+        audit_seq=4711,
+        audit_head=HEAD,
+    )
+
+
+def section(
+    overdue: int = 3, unrevoked: int = 2, name: str = "Budi Kasubdit", sop: tuple[str, ...] = LDK, to=()
+) -> Section:
+    """One SOP's figures; ``sop`` is its id, number, title and English title."""
+    return Section(
+        *sop,
+        to=to,
         previous=Period(
             date(2026, 11, 27),
             date(2026, 11, 29),
@@ -54,8 +73,6 @@ def digest(overdue: int = 3, unrevoked: int = 2, name: str = "Budi Kasubdit") ->
             )
             for i in range(1, unrevoked + 1)
         ),
-        audit_seq=4711,
-        audit_head=HEAD,
     )
 
 
@@ -150,11 +167,87 @@ def test_the_chart_is_a_png_of_reasonable_size(lang):
 
 def test_a_chart_with_nothing_finished_still_draws():
     blank = Period(date(2026, 11, 1), date(2026, 11, 29), Counts(0, 0, 0, 0), steps(None, None, None, None))
-    nothing = replace(
-        digest(0, 0), previous=blank, month=blank, slowest_step=None, audit_seq=0, audit_head=None
-    )
+    quiet = replace(section(0, 0), previous=blank, month=blank, slowest_step=None)
+    nothing = replace(digest(0, 0), sections=(quiet,), audit_seq=0, audit_head=None)
 
     png = digest_chart(nothing, "id")
 
     assert png.startswith(b"\x89PNG")
     assert "Tidak ada langkah yang terlambat." in visible(digest_text(nothing, "id", WIB))
+
+
+# -- a section per SOP ---------------------------------------------------------------------------
+
+PICKUP = ("pickup", "T.5", "Pengambilan data", "")  # an SOP file without an English title
+
+
+def two_sops() -> Digest:
+    pickup = section(1, 0, sop=PICKUP, to=("kasi",))
+    pickup = replace(pickup, overdue=(Overdue("PKP/2026/0007", 4, "op1", "Fajar Operator", 120),))
+    return replace(digest(1, 1), sections=(section(1, 1), pickup))
+
+
+def test_each_section_is_headed_with_its_sops_own_title_in_the_readers_language():
+    indonesian = visible(digest_text(two_sops(), "id", WIB))
+    english = visible(digest_text(two_sops(), "en", WIB))
+
+    assert "Layanan Data dan Informasi Kependudukan (SOP 7.4.4.1)" in indonesian
+    assert "Population data and information service (SOP 7.4.4.1)" in english
+    assert "Pengambilan data (SOP T.5)" in indonesian and "Pengambilan data (SOP T.5)" in english
+    assert english.count("Month to date") == 2 and indonesian.count("Bulan berjalan") == 2
+    assert english.index("Population data") < english.index(
+        "PKP/2026/0007 step 4, Fajar Operator: 2 min late"
+    )
+    assert english.count("Audit chain") == 1
+
+
+def test_a_reader_sees_only_the_sections_queued_to_them():
+    text = visible(digest_text(two_sops().only(["pickup"]), "en", WIB))
+
+    assert "Pengambilan data" in text and "Population data" not in text
+
+
+def test_a_digest_without_sections_says_so():
+    empty = replace(digest(), sections=())
+
+    assert "No SOP reports its cases in the digest." in visible(digest_text(empty, "en", WIB))
+    assert "Tidak ada SOP" in visible(digest_text(empty, "id", WIB))
+    assert "No SOP reports its cases in the digest." in digest_plain(empty, "en", WIB)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_cli_text_has_a_section_per_sop(lang):
+    text = digest_plain(two_sops(), lang, WIB)
+
+    title = (
+        "Layanan Data dan Informasi Kependudukan"
+        if lang == "id"
+        else "Population data and information service"
+    )
+    assert f"== 7.4.4.1 {title} ==" in text and "== T.5 Pengambilan data ==" in text
+    assert text.index("LDK/2026/0001") < text.index("== T.5") < text.index("PKP/2026/0007")
+
+
+def test_the_chart_of_two_sections_has_a_panel_for_each_one_above_the_other():
+    one = digest_chart(digest(), "en")
+    two = digest_chart(two_sops(), "id")
+
+    assert two.startswith(b"\x89PNG\r\n\x1a\n")
+    assert struct.unpack(">II", two[16:24]) == (880, 2 * 495)
+    assert struct.unpack(">II", one[16:24]) == (880, 495)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_digest_stored_before_sections_were_per_sop_renders_as_before(lang):
+    old = Digest.from_json(json.loads(OLD_DIGEST.read_text()))
+
+    text = visible(digest_text(old, lang, WIB))
+    png = digest_chart(old, lang)
+
+    unnamed = replace(section(2, 1), sop_id="", number="", title="", title_en="")
+    assert old == replace(digest(), sections=(unnamed,))  # the fixture's figures, with no SOP named
+    assert ("Ringkasan SLA 30-11-2026" if lang == "id" else "SLA digest 30-11-2026") in text
+    assert ("3. Kasi: 10 menit / 25 menit" if lang == "id" else "3. Kasi: 10 min / 25 min") in text
+    assert "LDK/2026/0002" in text and "📁" not in text  # no SOP named: no section heading
+    assert png.startswith(b"\x89PNG") and struct.unpack(">II", png[16:24]) == (880, 495)
+    assert "Month to date" in digest_plain(old, "en", WIB)

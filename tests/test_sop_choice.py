@@ -30,18 +30,19 @@ def test_the_shipped_sop_is_open_numbered_by_case_prefix_yearly_and_in_the_diges
     assert ldk.digest() == STORED_V2
 
 
-def test_closing_an_sop_to_new_cases_is_no_new_version():
+def test_closing_an_sop_to_new_cases_or_changing_who_reads_its_digest_is_no_new_version():
     data = seed_data()
     data["open"] = False
+    data["daily_digest"] = {"to": ["direktur"]}
 
     sop = parse_sop(data, "x.toml")
 
     assert sop.open is False
-    assert "open" not in json.loads(sop.definition_json())
+    assert not {"open", "daily_digest"} & json.loads(sop.definition_json()).keys()
     assert sop.digest() == STORED_V2
 
 
-def test_a_numbering_or_digest_of_its_own_is_stored_with_the_definition():
+def test_a_numbering_of_its_own_is_stored_with_the_definition_and_a_digest_plan_is_not():
     data = seed_data()
     data["numbering"] = {"prefix": "DAG", "yearly": False}
     data["daily_digest"] = {"send": False}
@@ -50,8 +51,8 @@ def test_a_numbering_or_digest_of_its_own_is_stored_with_the_definition():
     stored = json.loads(sop.definition_json())
 
     assert stored["numbering"] == {"prefix": "DAG", "yearly": False}
-    assert stored["daily_digest"] == {"send": False, "to": []}
-    assert sop_from_json(sop.definition_json()) == sop
+    assert "daily_digest" not in stored  # who reads about the cases is no part of how they run
+    assert sop_from_json(sop.definition_json()) == sop.model_copy(update={"daily_digest": DailyDigest()})
     assert sop.digest() != STORED_V2
 
 

@@ -331,7 +331,8 @@ def words_of(text: str, views) -> set[str]:
         data += [s.action for s in view.sop.steps] + [r for s in view.sop.steps for r in s.requires]
         data += [t for s in view.sop.steps for i in s.checklist for t in (i.label, i.ask)]
         data += [t for f in view.sop.fields for t in (f.label, f.ask, f.label_en, f.ask_en)]
-        data += [s.name for s in sample_digest().month.steps]
+        data += [s.name for s in sample_digest().sections[0].month.steps]
+        data += [t for s in sample_digest().sections for t in (s.title, s.title_en)]
         data += [i.label for i in view.sop.instructions] + [i.label_en for i in view.sop.instructions]
         for value in sorted(filter(None, data), key=len, reverse=True):
             text = text.replace(value, " ")

@@ -2,13 +2,15 @@
 
 ``workflow.service.digest`` computes the figures in SQL; ``bot`` renders them (text and chart).
 A digest is stored as JSON (``to_json``) in its day's row, so every recipient and every replica
-sees the same figures, and ``disposisi digest`` can print what was sent.
+sees the same figures, and ``disposisi digest`` can print what was sent. A digest has one
+section per SOP; digests stored before that (one SOP's figures) still load, as one section.
 """
 
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
-__all__ = ["Counts", "Digest", "Overdue", "Period", "StepStats", "Unrevoked"]
+__all__ = ["Counts", "Digest", "Overdue", "Period", "Section", "StepStats", "Unrevoked"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +70,71 @@ class Unrevoked:
 
 
 @dataclass(frozen=True, slots=True)
-class Digest:
-    """The digest sent on the morning of ``day``."""
+class Section:
+    """One SOP's figures in the digest (its cases of any version), and who reads them.
 
-    day: date
-    generated_at: datetime
+    ``number``, ``title`` and ``title_en`` are the SOP's own words, kept so that a stored digest
+    reads as it was sent after the SOP file changes. ``to`` is the SOP's ``daily_digest.to``: the
+    roles that get the section; empty, every official who receives the digest.
+    """
+
+    sop_id: str
+    number: str
+    title: str
+    title_en: str
+    to: tuple[str, ...]
     previous: Period  # the previous working day (a Monday's covers Friday to Sunday)
     month: Period  # the month to date, to the end of ``previous``
     overdue: tuple[Overdue, ...]
     slowest_step: int | None  # the step furthest over its SOP time this month (median / SOP time)
     unrevoked: tuple[Unrevoked, ...]
+
+    def reaches(self, role: str) -> bool:
+        """Whether an official of ``role`` who receives the digest gets this section."""
+        return not self.to or role in self.to
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Section":
+        """The inverse of ``to_json`` of a section; a digest stored before sections were per SOP
+        (one SOP's figures, no SOP named) gives a section without id or title, for every role."""
+        return cls(
+            sop_id=data.get("sop_id", ""),
+            number=data.get("number", ""),
+            title=data.get("title", ""),
+            title_en=data.get("title_en", ""),
+            to=tuple(data.get("to", ())),
+            previous=_period(data["previous"]),
+            month=_period(data["month"]),
+            overdue=tuple(Overdue(**o) for o in data["overdue"]),
+            slowest_step=data["slowest_step"],
+            unrevoked=tuple(
+                Unrevoked(**{**u, "closed_at": datetime.fromisoformat(u["closed_at"])})
+                for u in data["unrevoked"]
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """The digest sent on the morning of ``day``: a section per SOP whose file says to send one
+    (``daily_digest.send``), in SOP id order."""
+
+    day: date
+    generated_at: datetime
+    sections: tuple[Section, ...]
     audit_seq: int  # the audit chain's head when generated, witnessed outside the database
     audit_head: str | None
+
+    def for_role(self, role: str) -> tuple[str, ...]:
+        """The SOP ids of the sections an official of ``role`` who receives the digest gets."""
+        return tuple(s.sop_id for s in self.sections if s.reaches(role))
+
+    def only(self, sop_ids: Iterable[str] | None) -> "Digest":
+        """The same digest with only the sections of ``sop_ids`` (None: all of them)."""
+        if sop_ids is None:
+            return self
+        wanted = set(sop_ids)
+        return replace(self, sections=tuple(s for s in self.sections if s.sop_id in wanted))
 
     def to_json(self) -> dict:
         """A JSON-able dict (dates and instants as ISO strings)."""
@@ -87,30 +142,25 @@ class Digest:
 
     @classmethod
     def from_json(cls, data: dict) -> "Digest":
-        """The inverse of ``to_json``."""
-
-        def period(p: dict) -> Period:
-            return Period(
-                date.fromisoformat(p["start"]),
-                date.fromisoformat(p["end"]),
-                Counts(**p["counts"]),
-                tuple(StepStats(**s) for s in p["steps"]),
-            )
-
+        """The inverse of ``to_json``; also reads a digest stored before sections were per SOP,
+        whose one SOP's figures stood at the top level, as its only section."""
+        sections = data.get("sections", [data])
         return cls(
             day=date.fromisoformat(data["day"]),
             generated_at=datetime.fromisoformat(data["generated_at"]),
-            previous=period(data["previous"]),
-            month=period(data["month"]),
-            overdue=tuple(Overdue(**o) for o in data["overdue"]),
-            slowest_step=data["slowest_step"],
-            unrevoked=tuple(
-                Unrevoked(**{**u, "closed_at": datetime.fromisoformat(u["closed_at"])})
-                for u in data["unrevoked"]
-            ),
+            sections=tuple(Section.from_json(s) for s in sections),
             audit_seq=data["audit_seq"],
             audit_head=data["audit_head"],
         )
+
+
+def _period(p: dict) -> Period:
+    return Period(
+        date.fromisoformat(p["start"]),
+        date.fromisoformat(p["end"]),
+        Counts(**p["counts"]),
+        tuple(StepStats(**s) for s in p["steps"]),
+    )
 
 
 def _jsonable(value):

@@ -311,8 +311,7 @@ class Sop(_Frozen):
     numbering: Numbering = Field(default_factory=lambda: Numbering(**defaults()["numbering"]))
     #: Whether and to whom the daily digest reports its cases.
     daily_digest: DailyDigest = Field(default_factory=lambda: DailyDigest(**defaults()["daily_digest"]))
-    #: Whether new cases may start on it. Not part of the definition (a stored version says how
-    #: cases run, not whether new ones start), so closing an SOP needs no new version.
+    #: Whether new cases may start on it.
     open: bool = Field(default_factory=lambda: defaults()["open"])
 
     @field_validator("registrars")
@@ -359,7 +358,7 @@ class Sop(_Frozen):
 
     def definition_json(self) -> str:
         """The canonical JSON of this definition, as stored beside the cases."""
-        data = self.model_dump(mode="json", exclude={"open"})
+        data = self.model_dump(mode="json", exclude=_OFFICE_FIELDS)
         for field in _LATER_FIELDS:  # at their defaults they leave older definitions' digests as they were
             if getattr(self, field) == Sop.model_fields[field].get_default(call_default_factory=True):
                 del data[field]
@@ -405,9 +404,12 @@ _LATER_FIELDS = (
     "signature_binds",
     "instructions",
     "numbering",
-    "daily_digest",
     "fields",
 )
+#: Fields that are no part of the stored definition: they say whether new cases start on the SOP
+#: and who reads about its cases, not how a case runs, so changing them takes no new version (the
+#: file's current value applies; a stored version loads with the defaults).
+_OFFICE_FIELDS = {"open", "daily_digest"}
 # Also ``registrars`` and each step's ``returns_to``, whose defaults depend on the steps: see
 # ``definition_json``.
 

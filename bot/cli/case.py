@@ -30,7 +30,7 @@ def new(
         None, help="The permit scan (PDF or image); only its SHA-256 is stored."
     ),
     scan_location: str | None = typer.Option(None, help="Where the scan is kept; default the file's path."),
-    sop: str | None = typer.Option(None, help="SOP id; default the only or the 'ldk' SOP."),
+    sop: str | None = typer.Option(None, help="SOP id; default DEFAULT_SOP, else the only open SOP."),
     to: str | None = typer.Option(None, metavar="KEY", help="Who takes step 1, when several could."),
     force: bool = typer.Option(False, help="Register the same letter from the same institution again."),
     as_: str | None = actor_option,

@@ -26,7 +26,8 @@ def digest(
 ) -> None:
     """Print the daily SLA digest of a day and write its chart (PNG).
 
-    Without --dry-run: store the day's digest once and queue it to the officials with digest = true.
+    Every SOP whose daily_digest.send is true has a section. Without --dry-run: store the day's
+    digest once and queue to each official with digest = true the sections their role gets.
     The running bot sends it. Run again, it prints the stored figures and queues nothing.
     """
     day = parse_date(date_)
@@ -48,15 +49,18 @@ def digest(
         recipients = rt.digests.recipients(day)
     tz = rt.settings.tz
     typer.echo(digest_plain(figures, lang, tz), nl=False)  # the template ends its last line
-    try:
-        out.write_bytes(digest_chart(figures, lang))
-    except OSError as exc:
-        fail(f"cannot write the chart to {out}: {exc.strerror or exc}", code=2)
-    typer.echo(f"chart written to {out.resolve()}")
+    if figures.sections:
+        try:
+            out.write_bytes(digest_chart(figures, lang))
+        except OSError as exc:
+            fail(f"cannot write the chart to {out}: {exc.strerror or exc}", code=2)
+        typer.echo(f"chart written to {out.resolve()}")
+    else:
+        typer.echo("no chart: no SOP has daily_digest.send = true")
     if dry_run:
         typer.echo("dry run: the figures as they stand now; nothing stored or queued")
     elif created:
-        who = ", ".join(recipients) or "nobody (no active official has digest = true)"
+        who = ", ".join(recipients) or "nobody (no active official with digest = true gets a section)"
         typer.echo(f"digest of {day} stored and queued to {len(recipients)} officials: {who}")
     else:
         generated = figures.generated_at.astimezone(tz).strftime("%d-%m-%Y %H:%M %Z")

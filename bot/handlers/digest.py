@@ -1,4 +1,5 @@
-"""``/digest``: today's SLA digest as it stands now, for the officials who receive it and the admin."""
+"""``/digest``: today's SLA digest as it stands now, for the officials who receive it (the sections
+their role gets) and the admin (every section)."""
 
 import asyncio
 
@@ -15,7 +16,8 @@ __all__ = ["on_digest"]
 
 
 async def on_digest(update: Update, context: BotContext) -> None:
-    """Reply with today's live figures (stored nowhere), then the chart; refuse anyone else."""
+    """Reply with today's live figures (stored nowhere), then the chart; refuse anyone else, and an
+    official whose role gets none of the sections."""
     rt, tz, message = context.runtime, context.runtime.settings.tz, update.effective_message
     official, lang = await official_of(update, context)
     if official is None:
@@ -26,6 +28,14 @@ async def on_digest(update: Update, context: BotContext) -> None:
         await message.reply_text(render_html("digest_refused", lang, tz))
         return
     digest = await asyncio.to_thread(rt.digests.build, rt.digests.today())
+    if official.role != "admin":
+        digest = digest.only(digest.for_role(official.role))
+        if not digest.sections:
+            refusal = NotAuthorised(f"no section of the digest goes to {official.role}", code="no_digest")
+            await refuse_command(rt, official.key, "digest", refusal)
+            await message.reply_text(render_html("digest_refused", lang, tz))
+            return
     await message.reply_text(digest_text(digest, lang, tz))
-    chart = await asyncio.to_thread(digest_chart, digest, lang)
-    await message.reply_photo(chart)
+    if digest.sections:
+        chart = await asyncio.to_thread(digest_chart, digest, lang)
+        await message.reply_photo(chart)

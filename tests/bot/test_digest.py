@@ -2,15 +2,20 @@
 
 import asyncio
 from datetime import time, timedelta
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.bot.conftest import running_bot
-from workflow.db.models import DigestRow, OutboxRow
+from tests.conftest import SEAL, WIB, letter
+from workflow.db.models import DigestRow, OfficialRow, OutboxRow
+from workflow.service.cases import CaseService
 from workflow.service.identity import IdentityService
+from workflow.sop import load_sops
 
 PNG = b"\x89PNG\r\n\x1a\n"
-DIR, KASI1, ADM = (1001, "Andi"), (1003, "Dewi"), (1011, "Joko")
+DIR, KASI1, ADM, KSD1 = (1001, "Andi"), (1003, "Dewi"), (1011, "Joko"), (1002, "Budi")
+SOPS = Path(__file__).parent.parent / "sops"
 
 
 def linked(server, sessions, key: str, who: tuple[int, str]):
@@ -91,3 +96,64 @@ def test_the_digest_runs_daily_at_digest_time_and_follows_the_sweeps_switch(offi
     first = daily.next_run_time.astimezone(settings.tz)
     assert (first.hour, first.minute) == (6, 45)
     assert "digest-catch-up" in scheduled
+
+
+def sop_folder(tmp_path, **extra: str):
+    """Test SOPs (``tests/sops``) in a folder of their own, each with ``extra[id]`` (TOML lines)
+    written before its first table."""
+    folder = tmp_path / "sops"
+    folder.mkdir()
+    for sop_id, lines in extra.items():
+        text = (SOPS / f"{sop_id}.toml").read_text()
+        cut = text.index("\n[")
+        (folder / f"{sop_id}.toml").write_text(f"{text[:cut]}\n{lines}\n{text[cut:]}")
+    return folder
+
+
+def test_each_official_receives_the_sections_of_the_sops_that_send_to_their_role(
+    server, office, clock, tmp_path
+):
+    _, sessions, settings = office
+    folder = sop_folder(
+        tmp_path,
+        pickup='daily_digest = { to = ["kasi"] }',
+        release4='daily_digest = { send = true, to = ["direktur"] }',
+        mini="daily_digest = { send = false }",
+    )
+    settings = settings.model_copy(update={"digest_time": time(0, 0), "sop_path": folder})
+    with sessions() as session, session.begin():  # ksd1, a Kasubdit, asks for it: no SOP sends to him
+        session.execute(update(OfficialRow).where(OfficialRow.key.in_(["kasi1", "ksd1"])).values(digest=True))
+    # the cases start on the files as the bot loads them: ``daily_digest`` is part of a definition
+    cases = CaseService(sessions, load_sops(folder), tz=WIB, clock=clock, seal=SEAL)
+    pickup = cases.open_case(letter(number="470/1"), "tu1", sop_id="pickup", assignee="op1").number
+    release = cases.open_case(letter(number="470/2"), "tu1", sop_id="release4", assignee="op1").number
+    cases.open_case(letter(number="470/3"), "tu1", sop_id="mini", assignee="dir")
+    direktur, kasi = linked(server, sessions, "dir", DIR), linked(server, sessions, "kasi1", KASI1)
+    kasubdit = linked(server, sessions, "ksd1", KSD1)
+
+    async def scenario():
+        async with running_bot(settings, sweep_interval=60.0, digest_interval=0.2):
+            texts = [
+                await u.wait_for_message_async(contains="Ringkasan SLA", timeout=15) for u in (direktur, kasi)
+            ]
+            charts = [await photo_after(server, u, t) for u, t in zip((direktur, kasi), texts, strict=True)]
+            kasubdit.send("/digest")
+            refused = await kasubdit.wait_for_message_async(contains="hanya untuk")
+            return texts, charts, refused
+
+    (to_direktur, to_kasi), charts, refused = asyncio.run(scenario())
+
+    assert "Rilis empat langkah (SOP T.4)" in to_direktur.text and release in to_direktur.text
+    assert "Pengambilan data" not in to_direktur.text and pickup not in to_direktur.text
+    assert "Pengambilan data (SOP T.5)" in to_kasi.text and pickup in to_kasi.text
+    assert "Rilis empat langkah" not in to_kasi.text
+    assert not any("Uji singkat" in t.text for t in (to_direktur, to_kasi))  # send = false
+    assert all(u.download(c).startswith(PNG) for u, c in zip((direktur, kasi), charts, strict=True))
+    assert "hanya untuk" in refused.text  # /digest: nothing for him either
+    assert not any("Bulan berjalan" in (m.text or "") or m.photo for m in kasubdit.messages)
+    with sessions() as session:
+        sent = session.scalars(select(OutboxRow).where(OutboxRow.kind == "digest")).all()
+    assert sorted((o.recipient, tuple(o.payload["sops"]), o.status) for o in sent) == [
+        ("dir", ("release4",), "sent"),
+        ("kasi1", ("pickup",), "sent"),
+    ]

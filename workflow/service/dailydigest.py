@@ -2,8 +2,10 @@
 
 A day's digest is a row (``digests``, unique per office date) inserted with "on conflict do
 nothing"; only the call that actually inserted it writes the audit row and one outbox row per
-official who receives digests. So a bot that restarts, two replicas on one PostgreSQL, or the
-CLI and the bot at once store and send each day's digest once, with the same figures for all.
+official who receives digests and gets at least one of its sections (an SOP's ``daily_digest.to``
+may limit its section to some roles); the row names the sections that official gets. So a bot
+that restarts, two replicas on one PostgreSQL, or the CLI and the bot at once store and send each
+day's digest once, with the same figures for all.
 """
 
 from collections.abc import Callable
@@ -110,7 +112,8 @@ class DailyDigests:
         return run_in_transaction(self._sessions, work)
 
     def generate(self, day: date, by: str) -> tuple[Digest, bool]:
-        """Store ``day``'s digest and queue it to every active official with ``digest`` set, once.
+        """Store ``day``'s digest and queue it, once, to every active official with ``digest`` set
+        who gets at least one of its sections.
 
         Returns:
             The stored digest (the first generator's figures), and whether this call stored it.
@@ -140,13 +143,16 @@ class DailyDigests:
 
     @staticmethod
     def _announce(session: Session, digest: Digest, by: str) -> None:
-        """The audit row (witnessing the chain's head) and one outbox row per recipient."""
+        """The audit row (witnessing the chain's head) and one outbox row per recipient, naming the
+        SOPs of the sections that recipient gets (an official who gets none gets no digest)."""
         day = digest.day.isoformat()
-        recipients = session.scalars(
-            select(OfficialRow.key)
+        officials = session.execute(
+            select(OfficialRow.key, OfficialRow.role)
             .where(OfficialRow.digest.is_(True), OfficialRow.active.is_(True))
             .order_by(OfficialRow.key)
         ).all()
+        sections = {key: digest.for_role(role) for key, role in officials}
+        recipients = [key for key, _ in officials if sections[key]]
         repo.add_audit(
             session,
             at=digest.generated_at,
@@ -158,7 +164,7 @@ class DailyDigests:
                 "audit_seq": digest.audit_seq,
                 "audit_head": digest.audit_head,
                 "by": by,
-                "recipients": list(recipients),
+                "recipients": recipients,
             },
         )
         for key in recipients:
@@ -167,7 +173,7 @@ class DailyDigests:
                 "recipient": key,
                 "kind": "digest",
                 "dedupe_key": f"digest:{day}:{key}",
-                "payload": {"day": day},
+                "payload": {"day": day, "sops": list(sections[key])},
                 "status": "pending",
                 "attempts": 0,
             }
