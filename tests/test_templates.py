@@ -146,6 +146,9 @@ def values(view: CaseView) -> dict:
         "fields": {f.key: f for f in view.sop.fields},  # the SOP's registration questions
         "errors": {"purpose": "too_long"},
         "forced": True,
+        "first": "Direktur",  # the role of step 1, who is told of a new case
+        "signer": "Direktur",  # the signing role, who needs the scan
+        "roles": ["Direktur", "Kasubdit"],  # the signing roles of the loaded SOPs
         "existing": view.case.number,
         "button": "Tetap daftarkan",
         "field": "purpose",

@@ -39,7 +39,11 @@ async def on_pin(update: Update, context: BotContext) -> None:
             f"{official.key} ({official.role}) does not sign, nor stand in for a signer", code="not_signer"
         )
         await refuse_command(rt, official.key, "pin", refusal)
-        await update.effective_message.reply_text(render_html("pin_not_for_you", lang, rt.settings.tz))
+        names = sorted(
+            {sop.role(s.role).name for sop in rt.sops.values() for s in sop.steps if s.role in signers}
+        )
+        text = render_html("pin_not_for_you", lang, rt.settings.tz, roles=names)
+        await update.effective_message.reply_text(text)
         return
     status = await asyncio.to_thread(rt.pins.status, official.key)
     if status.proof == "none_issued":

@@ -29,7 +29,7 @@ from workflow.errors import DomainError, DuplicateLetter, InvalidInput, StaleAct
 from workflow.letters import FIELD_LIMITS
 from workflow.roster import Official
 from workflow.service.pending import Pending
-from workflow.sop import Sop
+from workflow.sop import Sop, StepKind
 
 __all__ = ["FORCE_PATTERN", "on_answer", "on_force", "on_new", "start_from_scan"]
 
@@ -222,9 +222,13 @@ async def _register(
         await asyncio.to_thread(rt.pending.clear, telegram_id)
         return render_html("intake_failed", lang, tz, code=refusal.code), None
     await asyncio.to_thread(rt.pending.clear, telegram_id)
-    if context.bot_data.delivery is not None:  # the Direktur's step-1 message goes out now
+    if context.bot_data.delivery is not None:  # the step-1 holder's message goes out now
         context.application.create_task(context.bot_data.delivery.run_once(context.bot))
-    return render_html("intake_done", lang, tz, **values, case=case, forced=force), None
+    first, signing = sop.role(sop.step(1).role).name, sop.first_of(StepKind.SIGN)
+    signer = sop.role(signing.role).name if signing else None
+    return render_html(
+        "intake_done", lang, tz, **values, case=case, forced=force, first=first, signer=signer
+    ), None
 
 
 async def _take_scan(
