@@ -1,7 +1,7 @@
-"""Reading a case for an action or a view: the case by its number, this year's sequence number or
-its id; the SOP version it runs on, validated again and compared with its file; whether a signature
-made before signing keys is still attested by its audit row; and the roster, with the console
-operator as the admin."""
+"""Reading a case for an action or a view: the case by its number, a bare sequence number that names
+one case, or its id; the SOP version it runs on, validated again and compared with its file;
+whether a signature made before signing keys is still attested by its audit row; and the roster,
+with the console operator as the admin."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -16,7 +16,8 @@ from workflow.db import reference
 from workflow.db import repository as repo
 from workflow.db.models import AuditRow
 from workflow.directory import Directory
-from workflow.errors import CaseNotFound
+from workflow.errors import CaseAmbiguous, CaseNotFound
+from workflow.numbering import BARE, NO_YEAR
 from workflow.roster import Official
 from workflow.sop import Sop, SopError
 
@@ -29,18 +30,20 @@ CLI_PREFIX = "cli:"
 class CaseLoader:
     """Loads a case with its SOP version and the roster, inside the caller's transaction."""
 
-    def __init__(
-        self, sops: Mapping[str, Sop], prefix: str, tz: ZoneInfo, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, sops: Mapping[str, Sop], tz: ZoneInfo, clock: Callable[[], datetime]) -> None:
         self._sops = sops
-        self._prefix = prefix
         self._tz = tz
         self._clock = clock
         self._stored_sops: dict[tuple[str, int], Sop] = {}
 
     def load(self, session: Session, ref: str, actor: str | None, where: dict) -> tuple[Case, Sop, Directory]:
-        """The case (``ref``: number, this year's sequence number, or id), its SOP version and the
-        roster; ``where`` gets the case id for the audit row of a refusal."""
+        """The case (``ref``: its number, a bare sequence number, or its id), its SOP version and
+        the roster; ``where`` gets the case id for the audit row of a refusal.
+
+        Raises:
+            CaseNotFound: no such case.
+            CaseAmbiguous: a bare sequence number that matches several cases.
+        """
         case = repo.load_case(session, self._number(session, ref))
         if case is None:
             raise CaseNotFound(f"no case {ref!r}")
@@ -72,9 +75,18 @@ class CaseLoader:
         if isinstance(ref, int):
             return repo.case_number(session, ref) or f"#{ref}"
         ref = str(ref).strip()
-        if ref.isdigit():  # a bare sequence number means this year's case
-            return f"{self._prefix}-{self._clock().astimezone(self._tz).year}-{int(ref):04d}"
-        return ref.upper()
+        if not BARE.fullmatch(ref):
+            return ref.upper()  # a full number, in any case
+        # A bare sequence number: this year's case of a yearly SOP, or the case of an SOP that
+        # counts on across years, whatever the prefix; it must name exactly one.
+        year = self._clock().astimezone(self._tz).year
+        numbers = repo.numbers_of_seq(session, int(ref), (year, NO_YEAR))
+        if len(numbers) > 1:
+            raise CaseAmbiguous(
+                f"{ref} matches several cases ({', '.join(numbers)}): use the full number",
+                numbers=numbers,
+            )
+        return numbers[0] if numbers else ref
 
 
 def _attested(session: Session, case: Case) -> bool:
