@@ -12,7 +12,14 @@ from workflow.roster import Official, StandIn
 from workflow.sop import Sop, sop_from_json
 from workflow.states import CaseState, is_terminal
 
-__all__ = ["SopChanged", "StoredVersion", "load_directory", "load_sop_version", "stored_sop", "stored_versions"]
+__all__ = [
+    "SopChanged",
+    "StoredVersion",
+    "load_directory",
+    "load_sop_version",
+    "stored_sop",
+    "stored_versions",
+]
 
 OFFICIALS = OfficialRow.__table__
 STAND_INS = StandInRow.__table__
@@ -85,7 +92,13 @@ def stored_versions(session: Session) -> list[StoredVersion]:
         )
     )
     return [
-        StoredVersion(sop_id, version, at, counts.get((sop_id, version, False), 0), counts.get((sop_id, version, True), 0))
+        StoredVersion(
+            sop_id,
+            version,
+            at,
+            counts.get((sop_id, version, False), 0),
+            counts.get((sop_id, version, True), 0),
+        )
         for sop_id, version, at in rows
     ]
 
