@@ -131,3 +131,15 @@ def test_a_bare_number_naming_no_case_is_not_found_and_audited(office):
         cases.cancel("7", "tu1", "salah daftar")
 
     assert last_audit(sessions) == ("cancel", "refused", "case_not_found")
+
+
+def test_the_refusal_names_only_the_cases_the_official_may_see(office):
+    cases, _, _ = office
+    register(cases, 1)
+    register(cases, 2, "mini")
+
+    with pytest.raises(CaseAmbiguous) as info:
+        cases.view("1", viewer="kasi2")  # a Kasi who took no part in either case
+
+    assert info.value.params["numbers"] == []
+    assert "DAG-0001, LDK-2026-0001" in str(info.value)  # the CLI and the audit row name them all

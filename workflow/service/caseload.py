@@ -20,6 +20,7 @@ from workflow.errors import CaseAmbiguous, CaseNotFound
 from workflow.numbering import BARE, NO_YEAR
 from workflow.roster import Official
 from workflow.sop import Sop, SopError
+from workflow.visibility import may_see
 
 __all__ = ["CLI_PREFIX", "CaseLoader", "roster_for"]
 
@@ -44,16 +45,19 @@ class CaseLoader:
             CaseNotFound: no such case.
             CaseAmbiguous: a bare sequence number that matches several cases.
         """
-        case = repo.load_case(session, self._number(session, ref))
+        case = repo.load_case(session, self._number(session, ref, actor))
         if case is None:
             raise CaseNotFound(f"no case {ref!r}")
         where["case_id"] = case.id
+        if case.signature is not None and case.signature.legacy:
+            case = case.evolve(signature=replace(case.signature, attested=_attested(session, case)))
+        return case, self._sop_of(session, case), roster_for(session, actor)
+
+    def _sop_of(self, session: Session, case: Case) -> Sop:
         key = (case.sop_id, case.sop_version)
         if key not in self._stored_sops:  # a stored version never changes: read it once
             self._stored_sops[key] = self._stored_sop(session, *key)
-        if case.signature is not None and case.signature.legacy:
-            case = case.evolve(signature=replace(case.signature, attested=_attested(session, case)))
-        return case, self._stored_sops[key], roster_for(session, actor)
+        return self._stored_sops[key]
 
     def _stored_sop(self, session: Session, sop_id: str, version: int) -> Sop:
         """A stored SOP version, validated again; where its file is loaded too, they must agree."""
@@ -71,7 +75,7 @@ class CaseLoader:
             )
         return sop
 
-    def _number(self, session: Session, ref: str | int) -> str:
+    def _number(self, session: Session, ref: str | int, actor: str | None) -> str:
         if isinstance(ref, int):
             return repo.case_number(session, ref) or f"#{ref}"
         ref = str(ref).strip()
@@ -84,9 +88,19 @@ class CaseLoader:
         if len(numbers) > 1:
             raise CaseAmbiguous(
                 f"{ref} matches several cases ({', '.join(numbers)}): use the full number",
-                numbers=numbers,
+                numbers=self._visible(session, numbers, actor),
             )
         return numbers[0] if numbers else ref
+
+    def _visible(self, session: Session, numbers: list[str], actor: str | None) -> list[str]:
+        """Those of ``numbers`` that ``actor`` may see (none for no actor): a refusal's sentence
+        names no case to someone who may not see it (the English message, for the CLI and the
+        audit, names them all)."""
+        if actor is None:
+            return []
+        directory, now = roster_for(session, actor), self._clock()
+        cases = [c for c in (repo.load_case(session, n) for n in numbers) if c is not None]
+        return [c.number for c in cases if may_see(c, self._sop_of(session, c), directory, actor, now)]
 
 
 def _attested(session: Session, case: Case) -> bool:

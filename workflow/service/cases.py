@@ -317,11 +317,12 @@ class CaseService:
 
         return self._audited(work, "attach_scan", actor, where)
 
-    def view(self, ref: str) -> CaseView:
-        """A case with its SOP, the roster and its timeline."""
+    def view(self, ref: str | int, *, viewer: str | None = None) -> CaseView:
+        """A case with its SOP, the roster and its timeline; ``viewer``, who asked, if known (a bare
+        number that matches several cases is refused naming those the viewer may see)."""
 
         def work(session: Session) -> CaseView:
-            case, sop, directory = self._load(session, ref, None, {})
+            case, sop, directory = self._load(session, ref, viewer, {})
             rows = timeline(case, sop, directory, self._calendar, self._clock())
             return CaseView(case, sop, directory, rows)
 
