@@ -13,6 +13,7 @@ from workflow.calendar_config import SHIPPED_CALENDAR, load_calendar
 from workflow.db.migrate import check_migrated
 from workflow.db.session import make_engine, make_session_factory
 from workflow.keys import SigningKeys
+from workflow.numbering import case_prefixes
 from workflow.service.buttons import ButtonMessages
 from workflow.service.cases import CaseService
 from workflow.service.dailydigest import DailyDigests
@@ -24,9 +25,9 @@ from workflow.service.pins import Pins
 from workflow.service.queries import CaseQueries
 from workflow.service.records import Records
 from workflow.service.roster import RosterService
-from workflow.sop import Sop, load_sops
+from workflow.sop import Sop, SopError, load_sops
 
-__all__ = ["MissingAuditKey", "Runtime", "office_calendar", "open_runtime", "signing_keys"]
+__all__ = ["MissingAuditKey", "Runtime", "check_prefixes", "office_calendar", "open_runtime", "signing_keys"]
 
 
 @dataclass
@@ -82,6 +83,18 @@ def signing_keys(settings: Settings) -> SigningKeys:
     return SigningKeys.load(settings.signing_key_file, settings.signing_previous_keys)
 
 
+def check_prefixes(settings: Settings, sops: dict[str, Sop]) -> dict[str, str]:
+    """Each loaded SOP's case number prefix (``CASE_PREFIX`` for an SOP naming none), by SOP id.
+
+    Raises:
+        SetupError: two SOPs resolve to one prefix; the one line names both and ``numbering.prefix``.
+    """
+    try:
+        return case_prefixes(sops, settings.case_prefix)
+    except SopError as exc:
+        raise SetupError(f"{exc} (SOP_PATH={settings.sop_path or 'the shipped SOP'})") from None
+
+
 def open_runtime(settings: Settings, command_name: str, *, writes: bool = False) -> Runtime:
     """Load the SOPs, open the database and check it is migrated.
 
@@ -95,7 +108,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         KeyFileError: a signing key file is bad.
         NotMigrated: the schema is not at head; the message names ``command_name``.
         SetupError: ``DATABASE_URL`` is malformed, names a SQLite file that does not exist, or a
-            server that does not answer.
+            server that does not answer; or two SOPs number their cases with one prefix.
     """
     key = settings.audit_key.get_secret_value().encode() if settings.audit_key else None
     if writes and key is None:
@@ -104,6 +117,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
             "(at least 32 characters, e.g. `openssl rand -hex 32`); see .env.example"
         )
     sops = load_sops(settings.sop_path)
+    check_prefixes(settings, sops)
     if settings.default_sop and settings.default_sop not in sops:
         raise SetupError(
             f"DEFAULT_SOP={settings.default_sop}: no such SOP is loaded (loaded: {', '.join(sorted(sops))}); "

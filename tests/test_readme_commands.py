@@ -94,6 +94,7 @@ COVERED: tuple[Run | ByTest | ByScript, ...] = (
         ("disposisi sop show", "disposisi sop show [FILE]"), argvs=(("sop", "show"), ("sop", "show", "{sop}"))
     ),
     Run(("disposisi sop check", "disposisi sop check FILE"), argvs=(("sop", "check", "{sop}"),)),
+    Run(("disposisi sop list",), argvs=(("sop", "list"),)),
     Run(
         ("disposisi sop import FILE.txt [--out PATH] [--force]", "disposisi sop import FILE.txt"),
         argvs=(

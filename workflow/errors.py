@@ -11,6 +11,7 @@ from datetime import datetime
 __all__ = [
     "REFUSALS",
     "ActionNotAllowed",
+    "CaseAmbiguous",
     "CaseClosed",
     "CaseNotFound",
     "ChoiceRequired",
@@ -45,6 +46,7 @@ REFUSALS: dict[str, str] = {
     "duties_apart": "an SOP rule keeps two duties apart, and the official did the other one",
     # the case and its step
     "case_not_found": "no case with that number",
+    "case_ambiguous": "a bare sequence number matches several cases: the full number is needed",
     "case_closed": "the case is closed, rejected or cancelled",
     "no_open_step": "the case has no open step",
     "already_handled": "the step was handled already (a double tap, or someone was quicker)",
@@ -190,6 +192,12 @@ class CaseNotFound(DomainError):
     """No case with that number or id."""
 
     code = "case_not_found"
+
+
+class CaseAmbiguous(DomainError):
+    """A bare sequence number that matches several cases; ``numbers`` lists them."""
+
+    code = "case_ambiguous"
 
 
 class NoteTooLong(DomainError):

@@ -13,7 +13,9 @@ from workflow.timeline import display_name
 app = typer.Typer(help="Cases: one permit letter each.", no_args_is_help=True)
 
 _ID = typer.Argument(
-    ..., metavar="ID", help="Case number (LDK-2026-0001) or this year's sequence number (1)."
+    ...,
+    metavar="ID",
+    help="Case number (LDK-2026-0001), or its bare sequence number (1) when only one case has it.",
 )
 
 

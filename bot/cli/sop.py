@@ -1,4 +1,4 @@
-"""``disposisi sop``: show and check SOP files, and import an SOP document into a draft."""
+"""``disposisi sop``: list, show and check SOP files, and import an SOP document into a draft."""
 
 import re
 from pathlib import Path
@@ -7,12 +7,68 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.cli.common import fail, load_settings
+from bot.failures import SetupError, database_failure, masked_url, require_database
+from bot.runtime import check_prefixes
+from bot.settings import Settings
 from bot.templating import render_text
+from workflow.db.migrate import NotMigrated, check_migrated
+from workflow.db.reference import StoredVersion, stored_versions
+from workflow.db.session import make_engine, make_session_factory
 from workflow.openpoints import is_open
 from workflow.sop import SopError, load_sop, load_sops
 from workflow.sopimport import Draft, SopTextError, read_draft
 
 app = typer.Typer(help="SOP definitions.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_() -> None:
+    """One line per SOP of SOP_PATH (id, number, version, open for new cases, numbering, title),
+    then the versions stored in the database with their open and closed cases."""
+    settings = load_settings()
+    try:
+        sops = load_sops(settings.sop_path)
+    except SopError as exc:
+        fail(str(exc), code=2)
+    default = settings.case_prefix.upper()
+    stored, no_database = _stored(settings)
+    text = render_text(
+        "cli/sop_list.txt",
+        settings.tz,
+        sops=[sops[k] for k in sorted(sops)],
+        default=default,
+        source=settings.sop_path or "the shipped SOP",
+        database=masked_url(settings.database_url),
+        stored=stored,
+        no_database=no_database,
+    )
+    typer.echo(text, nl=False)
+    try:
+        check_prefixes(settings, sops)
+    except SetupError as exc:
+        fail(str(exc), code=2)
+
+
+def _stored(settings: Settings) -> tuple[list[StoredVersion], str | None]:
+    """The SOP versions stored in the database, or why it was not read (it is never created)."""
+    try:
+        require_database(settings.database_url, "sop list")
+        engine = make_engine(settings.database_url)
+    except SetupError as exc:
+        return [], str(exc)
+    try:
+        check_migrated(engine, "sop list")
+        with make_session_factory(engine)() as session:
+            return stored_versions(session), None
+    except NotMigrated as exc:
+        return [], str(exc)
+    except Exception as exc:
+        problem = database_failure(exc, settings.database_url)
+        if problem is None:
+            raise
+        return [], str(problem)
+    finally:
+        engine.dispose()
 
 
 @app.command()

@@ -12,7 +12,7 @@ from bot.app import build_application, running
 from bot.botapi import BotApiServer
 from bot.demo.narrator import Narrator
 from bot.demo.script import SCENARIOS, Office, choose_pin, register
-from bot.runtime import signing_keys
+from bot.runtime import check_prefixes, signing_keys
 from bot.settings import Settings
 from bot.templating import render_text, text_macros
 from workflow.db.migrate import upgrade
@@ -68,6 +68,7 @@ def run_demo(scenario: str) -> int:
         )
         generate_key(settings.signing_key_file)
         sop = load_sop(settings.sop_path)
+        check_prefixes(settings, {sop.id: sop})
         say = text_macros("cli/demo.txt", settings.tz)
         print(say.banner(scenario, sop, tmp), flush=True)
         engine = make_engine(settings.database_url)

@@ -33,7 +33,7 @@ async def on_print(update: Update, context: BotContext) -> None:
         return
     ref = number = context.args[0].upper()
     try:
-        view = await asyncio.to_thread(rt.cases.view, ref)
+        view = await asyncio.to_thread(rt.cases.view, ref, viewer=official.key)
         number = view.case.number
         directory = await asyncio.to_thread(rt.roster.directory)
         if not may_see(view.case, view.sop, directory, official.key, datetime.now(UTC)):

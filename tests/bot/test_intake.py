@@ -14,7 +14,7 @@ from workflow.service.pending import Pending, PendingInputs
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 CAPTION = "Nomor: 470/123/DUKCAPIL\nTanggal: 20-11-2026\nInstansi: BPJS Kesehatan\nKeperluan: Verifikasi data"
-CASE_NUMBER = re.compile(r"LDK-\d{4}-\d{4}")
+CASE_NUMBER = re.compile(r"[A-Z]{1,10}-(?:\d{4}-)?\d{4}")  # PREFIX-YEAR-0001 or PREFIX-0001
 TEST_SOPS = Path(__file__).parent.parent / "sops"
 
 

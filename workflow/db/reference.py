@@ -1,16 +1,25 @@
 """Reference data the engine reads with every action: stored SOP versions and the roster."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflow.db.models import OfficialRow, SopVersionRow, StandInRow
+from workflow.db.models import CaseRow, OfficialRow, SopVersionRow, StandInRow
 from workflow.directory import Directory
 from workflow.roster import Official, StandIn
 from workflow.sop import Sop, sop_from_json
+from workflow.states import CaseState, is_terminal
 
-__all__ = ["SopChanged", "load_directory", "load_sop_version", "stored_sop"]
+__all__ = [
+    "SopChanged",
+    "StoredVersion",
+    "load_directory",
+    "load_sop_version",
+    "stored_sop",
+    "stored_versions",
+]
 
 OFFICIALS = OfficialRow.__table__
 STAND_INS = StandInRow.__table__
@@ -54,6 +63,44 @@ def load_sop_version(session: Session, sop_id: str, version: int) -> Sop:
     if text is None:
         raise LookupError(f"SOP {sop_id!r} version {version} is not stored")
     return sop_from_json(text, f"stored SOP {sop_id!r} version {version}")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """An SOP version stored in the database, with how many of its cases are open and closed
+    (closed: closed, rejected or cancelled)."""
+
+    sop_id: str
+    version: int
+    stored_at: datetime
+    open_cases: int
+    closed_cases: int
+
+
+def stored_versions(session: Session) -> list[StoredVersion]:
+    """Every stored SOP version, by SOP id and version, with its cases counted."""
+    counts: dict[tuple[str, int, bool], int] = {}
+    by_state = select(CaseRow.sop_id, CaseRow.sop_version, CaseRow.state, func.count()).group_by(
+        CaseRow.sop_id, CaseRow.sop_version, CaseRow.state
+    )
+    for sop_id, version, state, count in session.execute(by_state):
+        key = (sop_id, version, is_terminal(CaseState(state)))
+        counts[key] = counts.get(key, 0) + count
+    rows = session.execute(
+        select(SopVersionRow.sop_id, SopVersionRow.version, SopVersionRow.created_at).order_by(
+            SopVersionRow.sop_id, SopVersionRow.version
+        )
+    )
+    return [
+        StoredVersion(
+            sop_id,
+            version,
+            at,
+            counts.get((sop_id, version, False), 0),
+            counts.get((sop_id, version, True), 0),
+        )
+        for sop_id, version, at in rows
+    ]
 
 
 def load_directory(session: Session) -> Directory:

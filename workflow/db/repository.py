@@ -26,6 +26,7 @@ __all__ = [
     "load_case",
     "lock_registrations",
     "next_seq",
+    "numbers_of_seq",
     "same_letter",
     "save_case",
 ]
@@ -76,7 +77,8 @@ def lock_registrations(session: Session, prefix: str, year: int) -> None:
 
 
 def next_seq(session: Session, prefix: str, year: int) -> int:
-    """The next case sequence number of a prefix and year (call ``lock_registrations`` first)."""
+    """The next case sequence number of a prefix and year (``NO_YEAR`` for a numbering that counts
+    on across years; call ``lock_registrations`` first)."""
     top = session.scalar(select(func.max(CaseRow.seq)).where(CaseRow.prefix == prefix, CaseRow.year == year))
     return (top or 0) + 1
 
@@ -97,6 +99,13 @@ def same_letter(session: Session, letter: Letter) -> str | None:
 def case_number(session: Session, case_id: int) -> str | None:
     """The number of the case with this id."""
     return session.scalar(select(CASES.c.number).where(CASES.c.id == case_id))
+
+
+def numbers_of_seq(session: Session, seq: int, years: tuple[int, ...]) -> list[str]:
+    """The numbers of the cases with sequence number ``seq`` counted in one of ``years``, whatever
+    their prefix, in order."""
+    query = select(CASES.c.number).where(CASES.c.seq == seq, CASES.c.year.in_(years))
+    return list(session.scalars(query.order_by(CASES.c.number)))
 
 
 def find_case_id(session: Session, number: str) -> int | None:

@@ -1,7 +1,7 @@
-"""Reading a case for an action or a view: the case by its number, this year's sequence number or
-its id; the SOP version it runs on, validated again and compared with its file; whether a signature
-made before signing keys is still attested by its audit row; and the roster, with the console
-operator as the admin."""
+"""Reading a case for an action or a view: the case by its number, a bare sequence number that names
+one case, or its id; the SOP version it runs on, validated again and compared with its file;
+whether a signature made before signing keys is still attested by its audit row; and the roster,
+with the console operator as the admin."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -16,9 +16,11 @@ from workflow.db import reference
 from workflow.db import repository as repo
 from workflow.db.models import AuditRow
 from workflow.directory import Directory
-from workflow.errors import CaseNotFound
+from workflow.errors import CaseAmbiguous, CaseNotFound
+from workflow.numbering import BARE, NO_YEAR
 from workflow.roster import Official
 from workflow.sop import Sop, SopError
+from workflow.visibility import may_see
 
 __all__ = ["CLI_PREFIX", "CaseLoader", "roster_for"]
 
@@ -29,28 +31,33 @@ CLI_PREFIX = "cli:"
 class CaseLoader:
     """Loads a case with its SOP version and the roster, inside the caller's transaction."""
 
-    def __init__(
-        self, sops: Mapping[str, Sop], prefix: str, tz: ZoneInfo, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, sops: Mapping[str, Sop], tz: ZoneInfo, clock: Callable[[], datetime]) -> None:
         self._sops = sops
-        self._prefix = prefix
         self._tz = tz
         self._clock = clock
         self._stored_sops: dict[tuple[str, int], Sop] = {}
 
     def load(self, session: Session, ref: str, actor: str | None, where: dict) -> tuple[Case, Sop, Directory]:
-        """The case (``ref``: number, this year's sequence number, or id), its SOP version and the
-        roster; ``where`` gets the case id for the audit row of a refusal."""
-        case = repo.load_case(session, self._number(session, ref))
+        """The case (``ref``: its number, a bare sequence number, or its id), its SOP version and
+        the roster; ``where`` gets the case id for the audit row of a refusal.
+
+        Raises:
+            CaseNotFound: no such case.
+            CaseAmbiguous: a bare sequence number that matches several cases.
+        """
+        case = repo.load_case(session, self._number(session, ref, actor))
         if case is None:
             raise CaseNotFound(f"no case {ref!r}")
         where["case_id"] = case.id
+        if case.signature is not None and case.signature.legacy:
+            case = case.evolve(signature=replace(case.signature, attested=_attested(session, case)))
+        return case, self._sop_of(session, case), roster_for(session, actor)
+
+    def _sop_of(self, session: Session, case: Case) -> Sop:
         key = (case.sop_id, case.sop_version)
         if key not in self._stored_sops:  # a stored version never changes: read it once
             self._stored_sops[key] = self._stored_sop(session, *key)
-        if case.signature is not None and case.signature.legacy:
-            case = case.evolve(signature=replace(case.signature, attested=_attested(session, case)))
-        return case, self._stored_sops[key], roster_for(session, actor)
+        return self._stored_sops[key]
 
     def _stored_sop(self, session: Session, sop_id: str, version: int) -> Sop:
         """A stored SOP version, validated again; where its file is loaded too, they must agree."""
@@ -68,13 +75,32 @@ class CaseLoader:
             )
         return sop
 
-    def _number(self, session: Session, ref: str | int) -> str:
+    def _number(self, session: Session, ref: str | int, actor: str | None) -> str:
         if isinstance(ref, int):
             return repo.case_number(session, ref) or f"#{ref}"
         ref = str(ref).strip()
-        if ref.isdigit():  # a bare sequence number means this year's case
-            return f"{self._prefix}-{self._clock().astimezone(self._tz).year}-{int(ref):04d}"
-        return ref.upper()
+        if not BARE.fullmatch(ref):
+            return ref.upper()  # a full number, in any case
+        # A bare sequence number: this year's case of a yearly SOP, or the case of an SOP that
+        # counts on across years, whatever the prefix; it must name exactly one.
+        year = self._clock().astimezone(self._tz).year
+        numbers = repo.numbers_of_seq(session, int(ref), (year, NO_YEAR))
+        if len(numbers) > 1:
+            raise CaseAmbiguous(
+                f"{ref} matches several cases ({', '.join(numbers)}): use the full number",
+                numbers=self._visible(session, numbers, actor),
+            )
+        return numbers[0] if numbers else ref
+
+    def _visible(self, session: Session, numbers: list[str], actor: str | None) -> list[str]:
+        """Those of ``numbers`` that ``actor`` may see (none for no actor): a refusal's sentence
+        names no case to someone who may not see it (the English message, for the CLI and the
+        audit, names them all)."""
+        if actor is None:
+            return []
+        directory, now = roster_for(session, actor), self._clock()
+        cases = [c for c in (repo.load_case(session, n) for n in numbers) if c is not None]
+        return [c.number for c in cases if may_see(c, self._sop_of(session, c), directory, actor, now)]
 
 
 def _attested(session: Session, case: Case) -> bool:

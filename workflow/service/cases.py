@@ -29,6 +29,7 @@ from workflow.errors import (
 )
 from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
+from workflow.numbering import case_number, case_prefixes, numbering_year
 from workflow.routing import next_candidates, reassign_candidates
 from workflow.service.caseload import CaseLoader, roster_for
 from workflow.service.pins import WrongPin, count_wrong_pin, require_pin
@@ -66,15 +67,23 @@ class CaseService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         seal: Seal | None = None,
     ) -> None:
+        """Args:
+            prefix: the case number prefix of an SOP whose ``numbering`` names none (``CASE_PREFIX``).
+
+        Raises:
+            SopError: two SOPs would number their cases with one prefix.
+        """
         self._sessions = sessions
         self._seal = seal
         self._sops = dict(sops)
         self._tz = tz
-        self._prefix = prefix.upper()
+        #: Each SOP's case number prefix (``prefix`` for an SOP naming none); two SOPs sharing
+        #: one would share a sequence and confuse bare numbers, so that is refused (``SopError``).
+        self._prefixes = case_prefixes(self._sops, prefix)
         self._default_sop = default_sop or None
         self._calendar = calendar or Continuous()
         self._clock = clock
-        self._load = CaseLoader(self._sops, self._prefix, tz, clock).load
+        self._load = CaseLoader(self._sops, tz, clock).load
 
     def open_case(
         self,
@@ -98,8 +107,8 @@ class CaseService:
             directory = roster_for(session, created_by)
             self._check_registrar(directory, created_by, sop)
             check_letter(letter, now.astimezone(self._tz).date(), sop.required_fields)
-            year = now.astimezone(self._tz).year
-            repo.lock_registrations(session, self._prefix, year)
+            prefix, year = self._prefixes[sop.id], numbering_year(sop, now, self._tz)
+            repo.lock_registrations(session, prefix, year)
             duplicate = repo.same_letter(session, letter)
             if duplicate and not force:
                 raise DuplicateLetter(
@@ -108,10 +117,10 @@ class CaseService:
                     case=duplicate,
                 )
             reference.stored_sop(session, sop, now)
-            seq = repo.next_seq(session, self._prefix, year)
+            seq = repo.next_seq(session, prefix, year)
             case = Case(
                 id=None,
-                number=f"{self._prefix}-{year}-{seq:04d}",
+                number=case_number(prefix, year, seq),
                 sop_id=sop.id,
                 sop_version=sop.version,
                 state=CaseState.OPEN,
@@ -121,7 +130,7 @@ class CaseService:
                 created_at=now,
             )
             decision = engine.start(case, self._context(sop, directory, now), assignee)
-            saved = repo.insert_case(session, decision.case, self._prefix, year, seq, now)
+            saved = repo.insert_case(session, decision.case, prefix, year, seq, now)
             repo.add_outbox(session, saved, decision.notices, now)
             repo.add_audit(
                 session,
@@ -150,7 +159,8 @@ class CaseService:
         wrong PIN is counted even when the action is refused, and the fifth locks signing.
 
         Args:
-            ref: the case number, this year's sequence number, or (an ``int``) the case id.
+            ref: the case number, a bare sequence number that names one case (see ``CaseLoader``),
+                or (an ``int``) the case id.
             seen_version: the case version the actor's button was made for; another is stale.
 
         Raises:
@@ -317,11 +327,12 @@ class CaseService:
 
         return self._audited(work, "attach_scan", actor, where)
 
-    def view(self, ref: str) -> CaseView:
-        """A case with its SOP, the roster and its timeline."""
+    def view(self, ref: str | int, *, viewer: str | None = None) -> CaseView:
+        """A case with its SOP, the roster and its timeline; ``viewer``, who asked, if known (a bare
+        number that matches several cases is refused naming those the viewer may see)."""
 
         def work(session: Session) -> CaseView:
-            case, sop, directory = self._load(session, ref, None, {})
+            case, sop, directory = self._load(session, ref, viewer, {})
             rows = timeline(case, sop, directory, self._calendar, self._clock())
             return CaseView(case, sop, directory, rows)
 

@@ -77,9 +77,10 @@ class CaseQueries:
 
         Raises:
             CaseNotFound: no such case.
+            CaseAmbiguous: a bare number of several cases (naming those ``key`` may see).
             NotAuthorised: ``key`` may not see it (audited by the caller's service).
         """
-        view = self._cases.view(ref)
+        view = self._cases.view(ref, viewer=key)
         if not may_see(view.case, view.sop, view.directory, key, self._clock()):
             raise NotAuthorised(f"{key} may not see case {view.case.number}", code="not_your_case")
         return view
