@@ -81,7 +81,7 @@ CASE_NEW = (
 )  # fmt: skip
 CASE_NEW_UNSCANNED = (
     "case", "new", "--letter-number", "470/2/README", "--letter-date", "{today}", "--institution", "BPS",
-    "--purpose", "Statistik",
+    "--purpose", "Statistik", "--sop", "ldk",
 )  # fmt: skip
 
 #: Every command the README shows, and what runs it. Runs go in this order.

@@ -146,6 +146,7 @@ def values(view: CaseView) -> dict:
         "errors": {"purpose": "too_long"},
         "forced": True,
         "existing": view.case.number,
+        "sop": view.sop,
         "button": "Tetap daftarkan",
         "field": "purpose",
         "limits": LIMITS,

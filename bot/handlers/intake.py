@@ -26,12 +26,24 @@ from workflow.errors import DomainError, DuplicateLetter, InvalidInput, StaleAct
 from workflow.roster import Official
 from workflow.service.pending import Pending
 
-__all__ = ["FORCE_PATTERN", "on_answer", "on_force", "on_new", "start_from_scan"]
+__all__ = [
+    "CHOOSE_PATTERN",
+    "FORCE_PATTERN",
+    "on_answer",
+    "on_choose",
+    "on_force",
+    "on_new",
+    "start_from_scan",
+]
 
 KIND = "intake"
 #: Callback data of "Tetap daftarkan": a one-off token kept in the pending row, checked on press.
 FORCE_PREFIX = "intake:force:"
 FORCE_PATTERN = r"^intake:force:[0-9a-f]{8}\Z"  # \Z: "$" would let a trailing newline in
+#: Callback data of an SOP button (several SOPs open to the registrar): the pending row's one-off
+#: token, then the SOP's index among those offered (``data["choices"]``); checked on press.
+CHOOSE_PREFIX = "intake:sop:"
+CHOOSE_PATTERN = r"^intake:sop:[0-9a-f]{8}:[0-9]{1,2}\Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +64,7 @@ async def on_new(update: Update, context: BotContext) -> None:
     if official is None:
         return
     if await _allowed(update, rt, official, lang):
-        await _advance(update, context, official, lang, {}, _Turn({}, intro="new"))
+        await _choose_sop(update, context, official, lang, {}, _Turn({}, intro="new"))
 
 
 async def start_from_scan(update: Update, context: BotContext, official: Official) -> None:
@@ -65,7 +77,7 @@ async def start_from_scan(update: Update, context: BotContext, official: Officia
     data, errors = intake.absorb({}, intake.parse_caption(message.caption), _today(rt))
     taken = tuple(f for f in intake.FIELDS if f in data)
     data, sha256 = await _take_scan(context, message, data, errors)
-    await _advance(update, context, official, lang, data, _Turn(errors, "scan", taken, sha256))
+    await _choose_sop(update, context, official, lang, data, _Turn(errors, "scan", taken, sha256))
 
 
 @consumer(KIND, files=True)
@@ -75,6 +87,9 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
     lang = await asyncio.to_thread(rt.identity.language, official.key)
     data, errors, sha256, taken = dict(pending.data), {}, None, ()
     data.pop("force", None)
+    if "sop" not in data:  # the SOP is not chosen yet: ask again (a pending row from before, too)
+        await _choose_sop(update, context, official, lang, data, _Turn({}))
+        return
     if message.document or message.photo:
         before = set(data)
         data, errors = intake.absorb(data, intake.parse_caption(message.caption), _today(rt))
@@ -92,35 +107,104 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
 
 async def on_force(update: Update, context: BotContext) -> None:
     """The "Tetap daftarkan" button: register a letter the service found already registered."""
+    query = update.callback_query
+    token = (query.data or "").removeprefix(FORCE_PREFIX)
+    presser = await _presser(update, context, "force", token)
+    if presser is None:
+        return
+    official, lang, pending = presser
+    await query.answer()
+    text, keyboard = await _register(context, official, lang, pending.data, {}, force=True)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+async def on_choose(update: Update, context: BotContext) -> None:
+    """An SOP button: the letter goes to that SOP (kept as ``data["sop"]``); then the first question."""
+    query, rt = update.callback_query, context.runtime
+    token, _, index = (query.data or "").removeprefix(CHOOSE_PREFIX).partition(":")
+    presser = await _presser(update, context, "choose", token)
+    if presser is None:
+        return
+    official, lang, pending = presser
+    offered = pending.data.get("choices") or []
+    sop_id = offered[int(index)] if int(index) < len(offered) else None
+    try:  # still open and still theirs (audited if not); opening the case checks both again
+        await asyncio.to_thread(rt.cases.check_registrar, official.key, sop_id=sop_id, action="intake:sop")
+    except DomainError as refusal:
+        await query.answer(refusal_text(refusal, lang, rt), show_alert=True)
+        return
+    await query.answer()
+    sop = rt.sops[sop_id]
+    await query.edit_message_text(render_html("intake_sop_chosen", lang, rt.settings.tz, sop=sop))
+    data = {k: v for k, v in pending.data.items() if k not in ("choose", "choices")}
+    intro = "scan" if any(f in data for f in intake.FIELDS) else "new"
+    await _advance(update, context, official, lang, {**data, "sop": sop_id}, _Turn({}, intro=intro))
+
+
+async def _presser(
+    update: Update, context: BotContext, button: str, token: str
+) -> tuple[Official, str, Pending] | None:
+    """The official pressing an intake button, their language and pending row; None (answered,
+    audited) for a stranger, or a button whose one-off token (``data[button]``) is not pending."""
     query, rt = update.callback_query, context.runtime
     tz = rt.settings.tz
     official = await asyncio.to_thread(rt.identity.who, query.from_user.id)
     if official is None:
         await asyncio.to_thread(rt.identity.stranger, query.from_user.id)
         await query.answer(render_plain("stranger", "id", tz), show_alert=True)
-        return
+        return None
     lang = await asyncio.to_thread(rt.identity.language, official.key)
     pending = await asyncio.to_thread(rt.pending.get, query.from_user.id)
-    token = (query.data or "").removeprefix(FORCE_PREFIX)
-    if pending is None or pending.kind != KIND or pending.data.get("force") != token:
-        stale = StaleAction("this duplicate-letter button is no longer pending", code="stale")
-        await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake:force", stale)
+    if pending is None or pending.kind != KIND or pending.data.get(button) != token:
+        stale = StaleAction(f"this intake button ({button}) is no longer pending", code="stale")
+        await asyncio.to_thread(rt.cases.refuse, None, official.key, f"intake:{button}", stale)
         await query.answer(render_plain("intake_stale", lang, tz), show_alert=True)
-        return
-    await query.answer()
-    text, keyboard = await _register(context, official, lang, pending.data, {}, force=True)
-    await query.edit_message_text(text, reply_markup=keyboard)
+        return None
+    return official, lang, pending
 
 
 async def _allowed(update: Update, rt: Runtime, official: Official, lang: str) -> bool:
-    """Whether ``official`` may register a letter, asked of the service before the first question
-    (the SOP's ``registrars``: the rule has one home); a refusal is audited there and names who may."""
+    """Whether ``official`` may register a letter on an open SOP, asked of the service before the
+    first question (the SOPs' ``registrars``: the rule has one home); a refusal is audited there and
+    names who may (on DEFAULT_SOP, else the first open SOP)."""
+    if await asyncio.to_thread(rt.cases.registrable, official.key):
+        return True
+    open_ids = sorted(k for k, sop in rt.sops.items() if sop.open)
+    sop_id = rt.settings.default_sop or (open_ids[0] if open_ids else None)
     try:
-        await asyncio.to_thread(rt.cases.check_registrar, official.key, action="intake")
+        await asyncio.to_thread(rt.cases.check_registrar, official.key, sop_id=sop_id, action="intake")
     except DomainError as refusal:
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
-        return False
-    return True
+    return False
+
+
+async def _choose_sop(
+    update: Update, context: BotContext, official: Official, lang: str, data: dict, turn: _Turn
+) -> None:
+    """Before the first question: the SOP the letter goes to. Only one open to the official: it,
+    unasked; several: their numbers and titles as buttons (the answers so far stay pending)."""
+    rt = context.runtime
+    sops = await asyncio.to_thread(rt.cases.registrable, official.key)
+    if len(sops) <= 1:
+        chosen = {"sop": sops[0].id} if sops else {}  # none: opening the case says why
+        await _advance(update, context, official, lang, {**data, **chosen}, turn)
+        return
+    token, tz = secrets.token_hex(4), rt.settings.tz
+    choices = {"choose": token, "choices": [sop.id for sop in sops]}
+    await asyncio.to_thread(
+        rt.pending.put, Pending(official.telegram_id, official.key, KIND, data={**data, **choices})
+    )
+    buttons = [
+        [
+            InlineKeyboardButton(
+                render_plain("intake_sop_button", lang, tz, sop=sop),
+                callback_data=f"{CHOOSE_PREFIX}{token}:{i}",
+            )
+        ]
+        for i, sop in enumerate(sops)
+    ]
+    text = render_html("intake_sop_question", lang, tz, intro=turn.intro, scan_received=turn.scan_received)
+    await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(buttons))
 
 
 async def _advance(
@@ -173,7 +257,9 @@ async def _register(
     tz, letter, telegram_id = rt.settings.tz, intake.to_letter(data), official.telegram_id
     values = {"letter": letter, "errors": errors, "limits": intake.LIMITS, "today": _today(rt)}
     try:
-        case = await asyncio.to_thread(rt.cases.open_case, letter, official.key, force=force)
+        case = await asyncio.to_thread(
+            rt.cases.open_case, letter, official.key, sop_id=data.get("sop"), force=force
+        )
     except DuplicateLetter as duplicate:
         token = secrets.token_hex(4)
         pending = Pending(telegram_id, official.key, KIND, data={**data, "force": token})
