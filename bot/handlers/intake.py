@@ -137,8 +137,11 @@ async def on_choose(update: Update, context: BotContext) -> None:
     sop = rt.sops[sop_id]
     await query.edit_message_text(render_html("intake_sop_chosen", lang, rt.settings.tz, sop=sop))
     data = {k: v for k, v in pending.data.items() if k not in ("choose", "choices")}
-    intro = "scan" if any(f in data for f in intake.FIELDS) else "new"
-    await _advance(update, context, official, lang, {**data, "sop": sop_id}, _Turn({}, intro=intro))
+    # answers kept before the choice came with a scan and its caption: say so with the next question
+    taken = tuple(f for f in intake.FIELDS if f in data and f != "scan")
+    scan = (data.get("scan") or {}).get("sha256")
+    turn = _Turn({}, "scan" if taken or scan else "new", taken, scan)
+    await _advance(update, context, official, lang, {**data, "sop": sop_id}, turn)
 
 
 async def _presser(
