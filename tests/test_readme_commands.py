@@ -219,11 +219,15 @@ COVERED: tuple[Run | ByTest | ByScript, ...] = (
     ByTest(
         (
             "disposisi demo",
-            "disposisi demo [--scenario …]",
             "disposisi demo --scenario happy|return|reject|late",
         ),
         "tests/test_demo.py::test_the_demo_narrates_a_case_to_its_end",
         "run_demo(scenario)",
+    ),
+    ByTest(
+        ("disposisi demo --sop dag", "disposisi demo [--scenario …] [--sop ldk|dag]"),
+        "tests/test_demo.py::test_the_demo_plays_sop_7_4_4_2_to_its_end_with_the_kasubdit_signing",
+        'run_demo("happy", "dag")',
     ),
     ByTest(
         ("disposisi demo",),
