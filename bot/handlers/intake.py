@@ -127,9 +127,9 @@ async def on_choose(update: Update, context: BotContext) -> None:
         return
     official, lang, pending = presser
     offered = pending.data.get("choices") or []
-    sop_id = offered[int(index)] if int(index) < len(offered) else None
+    sop_id = offered[int(index)] if int(index) < len(offered) else "?"  # "?": refused, unknown_sop
     try:  # still open and still theirs (audited if not); opening the case checks both again
-        await asyncio.to_thread(rt.cases.check_registrar, official.key, sop_id=sop_id, action="intake:sop")
+        await asyncio.to_thread(rt.cases.check_registrar, official.key, sop_id=sop_id, action="intake:choose")
     except DomainError as refusal:
         await query.answer(refusal_text(refusal, lang, rt), show_alert=True)
         return
@@ -192,6 +192,7 @@ async def _choose_sop(
         chosen = {"sop": sops[0].id} if sops else {}  # none: opening the case says why
         await _advance(update, context, official, lang, {**data, **chosen}, turn)
         return
+    await _audit_errors(rt, official, turn.errors)  # the caption's refused values are asked later
     token, tz = secrets.token_hex(4), rt.settings.tz
     choices = {"choose": token, "choices": [sop.id for sop in sops]}
     await asyncio.to_thread(
@@ -216,11 +217,7 @@ async def _advance(
     """Keep the answers, then ask the next question, or register the letter once complete."""
     rt, message = context.runtime, update.effective_message
     uploads = rt.settings.allow_scan_uploads
-    if turn.errors:  # what was refused, by field and why; never the text itself
-        refusal = InvalidInput(
-            f"intake answers refused: {turn.errors}", code="answer_invalid", fields=turn.errors
-        )
-        await refuse_answer(rt, official, Pending(official.telegram_id, official.key, KIND), refusal)
+    await _audit_errors(rt, official, turn.errors)
     field = intake.next_question(data, scan=uploads)
     if field is None:
         text, keyboard = await _register(context, official, lang, data, turn.errors)
@@ -250,6 +247,13 @@ async def _advance(
         text, reply_markup=ForceReply(selective=True, input_field_placeholder=hint)
     )
     await asyncio.to_thread(rt.pending.prompted, update.effective_user.id, KIND, prompt.message_id)
+
+
+async def _audit_errors(rt: Runtime, official: Official, errors: dict) -> None:
+    """Audit the answers refused, by field and why; never the text itself."""
+    if errors:
+        refusal = InvalidInput(f"intake answers refused: {errors}", code="answer_invalid", fields=errors)
+        await refuse_answer(rt, official, Pending(official.telegram_id, official.key, KIND), refusal)
 
 
 async def _register(
