@@ -32,7 +32,7 @@ from bot.handlers.commands import on_language, on_pin, on_receipt
 from bot.handlers.digest import on_digest
 from bot.handlers.documents import on_print
 from bot.handlers.inputs import on_cancel, on_message
-from bot.handlers.intake import FORCE_PATTERN, on_force, on_new
+from bot.handlers.intake import CHOOSE_PATTERN, FORCE_PATTERN, on_choose, on_force, on_new
 from bot.handlers.queries import on_help, on_search, on_status, on_tasks
 from bot.handlers.start import on_start
 from bot.runtime import open_runtime
@@ -140,6 +140,7 @@ def build_application(
     app.add_handler(CommandHandler("digest", on_digest))
     app.add_handler(CommandHandler("baru", on_new))
     app.add_handler(CallbackQueryHandler(on_force, pattern=FORCE_PATTERN))
+    app.add_handler(CallbackQueryHandler(on_choose, pattern=CHOOSE_PATTERN))
     app.add_handler(CallbackQueryHandler(on_press))
     app.add_handler(MessageHandler(filters.TEXT | filters.PHOTO | filters.Document.ALL, on_message))
     app.add_error_handler(_on_error)

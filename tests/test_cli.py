@@ -66,6 +66,8 @@ def new_case(cli, *extra):
         "BPS",
         "--purpose",
         "Statistik",
+        "--sop",
+        "ldk",
         *extra,
     )
 

@@ -80,3 +80,35 @@ def test_the_demo_narrates_a_case_to_its_end(scenario, ending, shown, extra, cap
     assert not (tmp_path / "data").exists()  # a temporary database, never ./data/
     temp = out.split("temporary database in ")[1].split()[0]
     assert not Path(temp).exists()
+
+
+def test_the_demo_plays_sop_7_4_4_2_to_its_end_with_the_kasubdit_signing(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    status = run_demo("happy", "dag")
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "SOP 7.4.4.2 Layanan Permohonan Data Agregat Kependudukan" in out
+    assert re.search(r"^Case \S+ — CLOSED  \(SOP dag v1, 7\.4\.4\.2\)$", out, re.M)
+    assert in_order(
+        out,
+        [
+            "Kasubdit sends /pin",
+            "TU sends /baru",
+            "Direktur ← 📨 Langkah 1",
+            "Kasi ← 📨 Langkah 2",
+            "Operator ← 📨 Langkah 3",
+            "Kasi ← 📨 Langkah 4",
+            "Kasubdit ← 📨 Langkah 5",
+            "Kasubdit replies: ••••••",
+            "Operator ← 📨 Langkah 6",
+            "Operator presses [☐ Dicatat di register layanan]",
+            "Operator presses [☐ Sudah dikirim]",
+            "Operator presses [☐ Tanda terima]",
+        ],
+    )
+    assert "Langkah 7" not in out  # six steps
+    assert re.search(r"^Signed: .* by Budi Santoso over", out, re.M)  # the demo's Kasubdit
+    assert "Checklist:    registered (REG-DAG-2026-031), sent (email ke pengguna), receipt" in out
+    assert not (tmp_path / "data").exists()

@@ -181,7 +181,16 @@ def cli(tmp_path, monkeypatch):
 
     assert run("db", "upgrade").exit_code == 0
     assert run("roster", "import", str(HERE / "data" / "roster.toml")).exit_code == 0
-    new = ("--letter-number", "470/9/X", "--letter-date", "2026-11-20", "--purpose", "Statistik")
+    new = (
+        "--letter-number",
+        "470/9/X",
+        "--letter-date",
+        "2026-11-20",
+        "--purpose",
+        "Statistik",
+        "--sop",
+        "ldk",
+    )
     assert run("case", "new", *new, "--institution", INSTITUTION).exit_code == 0
     return run
 

@@ -81,7 +81,7 @@ CASE_NEW = (
 )  # fmt: skip
 CASE_NEW_UNSCANNED = (
     "case", "new", "--letter-number", "470/2/README", "--letter-date", "{today}", "--institution", "BPS",
-    "--purpose", "Statistik",
+    "--purpose", "Statistik", "--sop", "ldk",
 )  # fmt: skip
 
 #: Every command the README shows, and what runs it. Runs go in this order.
@@ -220,11 +220,15 @@ COVERED: tuple[Run | ByTest | ByScript, ...] = (
     ByTest(
         (
             "disposisi demo",
-            "disposisi demo [--scenario …]",
             "disposisi demo --scenario happy|return|reject|late",
         ),
         "tests/test_demo.py::test_the_demo_narrates_a_case_to_its_end",
         "run_demo(scenario)",
+    ),
+    ByTest(
+        ("disposisi demo --sop dag", "disposisi demo [--scenario …] [--sop ldk|dag]"),
+        "tests/test_demo.py::test_the_demo_plays_sop_7_4_4_2_to_its_end_with_the_kasubdit_signing",
+        'run_demo("happy", "dag")',
     ),
     ByTest(
         ("disposisi demo",),

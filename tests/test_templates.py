@@ -150,6 +150,7 @@ def values(view: CaseView) -> dict:
         "signer": "Direktur",  # the signing role, who needs the scan
         "roles": ["Direktur", "Kasubdit"],  # the signing roles of the loaded SOPs
         "existing": view.case.number,
+        "sop": view.sop,
         "button": "Tetap daftarkan",
         "field": "purpose",
         "limits": FIELD_LIMITS,

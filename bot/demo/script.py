@@ -1,8 +1,9 @@
 """The scripted officials: each uses the bot as an official would, by messages and buttons.
 
-The TU registers the letter with ``/baru``; the admin gives the Direktur a one-time code (what
-``disposisi roster unlock-pin`` does) and the Direktur chooses a signing PIN with ``/pin``; then
-the case goes down the chain and back up to the receipt.
+The TU registers the letter with ``/baru``; the admin gives the signer (the Direktur in SOP
+7.4.4.1, the Kasubdit in 7.4.4.2) a one-time code (what ``disposisi roster unlock-pin`` does) and
+the signer chooses a signing PIN with ``/pin``; then the case goes down the chain and back up to
+the receipt.
 """
 
 import asyncio
@@ -17,20 +18,33 @@ from bot.botapi.driver import ChatMessage, User
 from bot.demo.narrator import Narrator
 from workflow.sop import Needs, Sop, StepKind
 
-__all__ = ["PIN", "SCENARIOS", "Office", "Scenario"]
+__all__ = ["LETTERS", "PIN", "SCENARIOS", "Office", "Scenario"]
 
 TIMEOUT = 20.0
 #: The demo Direktur's signing PIN.
 PIN = "246810"
-#: The permit letter, as the TU answers the bot's questions.
-LETTER = {
-    "number": "470/2211/DUKCAPIL/XI/2026",
-    "institution": "BPJS Kesehatan",
-    "purpose": "Verifikasi NIK peserta JKN",
-    "pks": "PKS-012/DUKCAPIL/2025",
+#: The letter of each SOP's demo, as the TU answers the bot's questions (by SOP id).
+LETTERS = {
+    "ldk": {
+        "number": "470/2211/DUKCAPIL/XI/2026",
+        "institution": "BPJS Kesehatan",
+        "purpose": "Verifikasi NIK peserta JKN",
+        "pks": "PKS-012/DUKCAPIL/2025",
+    },
+    "dag": {
+        "number": "005/0871/BPS-32/XI/2026",
+        "institution": "BPS Provinsi Jawa Barat",
+        "purpose": "Jumlah penduduk per kecamatan menurut kelompok umur, semester I 2026",
+        "pks": "lewati",
+    },
 }
 #: What the operator writes for the dispatch items that ask (by item key; the receipt's number too).
-DISPATCH_VALUES = {"archived": "ARS-2026-114", "sent": "email ke pengguna", "receipt": "TT-2026-009"}
+DISPATCH_VALUES = {
+    "archived": "ARS-2026-114",
+    "registered": "REG-DAG-2026-031",
+    "sent": "email ke pengguna",
+    "receipt": "TT-2026-009",
+}
 SCAN_NAME = "surat-izin-470-2211.pdf"
 #: The scanned letter the TU sends (the bot keeps only its SHA-256).
 SCAN = (
@@ -48,7 +62,8 @@ class Office:
         unlock_pin: what ``disposisi roster unlock-pin KEY`` does: reset KEY's PIN and return the
             one-time code, which the admin hands over in person.
         today: the office's date, for the letter.
-        sop: the SOP the demo plays (its dispatch checklist gives the buttons to press).
+        sop: the SOP the demo plays (its dispatch checklist gives the buttons to press, its sign
+            step the official who chooses a PIN).
     """
 
     people: dict[str, User]
@@ -101,6 +116,11 @@ class Office:
         if to is not None:
             await self.press(who, message, f"Kepada {to}")
 
+    @property
+    def signer(self) -> str:
+        """Who signs in this SOP, by the narration's name (the role's; the demo roster's key too)."""
+        return self.sop.role(self.sop.first_of(StepKind.SIGN).role).name
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -112,28 +132,30 @@ class Scenario:
 
 
 async def choose_pin(office: Office) -> None:
-    """The admin issues the Direktur a one-time code; the Direktur chooses a PIN with it on /pin."""
+    """The admin issues the signer a one-time code; the signer chooses a PIN with it on /pin."""
+    who = office.signer
     office.narrator.note(
-        "the admin runs `disposisi roster unlock-pin direktur --as admin` and hands the one-time code"
-        " to the Direktur in person"
+        f"the admin runs `disposisi roster unlock-pin {who.lower()} --as admin` and hands the one-time"
+        f" code to the {who} in person"
     )
-    code = await asyncio.to_thread(office.unlock_pin, "direktur")
-    await office.received("Direktur", "/pin")
-    office.send("Direktur", "/pin")
-    await office.answer("Direktur", "PIN penandatanganan baru", PIN, shown="•" * len(PIN))
-    await office.answer("Direktur", "PIN yang sama", PIN, shown="•" * len(PIN))
-    await office.answer("Direktur", "kode sekali pakai", code, shown="<one-time code>")
-    await office.received("Direktur", "PIN penandatanganan disimpan")
+    code = await asyncio.to_thread(office.unlock_pin, who.lower())
+    await office.received(who, "/pin")
+    office.send(who, "/pin")
+    await office.answer(who, "PIN penandatanganan baru", PIN, shown="•" * len(PIN))
+    await office.answer(who, "PIN yang sama", PIN, shown="•" * len(PIN))
+    await office.answer(who, "kode sekali pakai", code, shown="<one-time code>")
+    await office.received(who, "PIN penandatanganan disimpan")
 
 
 async def register(office: Office) -> str:
-    """The TU registers the permit letter through ``/baru``; returns the case number."""
+    """The TU registers the letter through ``/baru``; returns the case number."""
+    letter = LETTERS[office.sop.id]
     office.send("TU", "/baru")
-    await office.answer("TU", "nomor surat", LETTER["number"])
+    await office.answer("TU", "nomor surat", letter["number"])
     await office.answer("TU", "Tanggal surat", office.today.strftime("%d-%m-%Y"))
-    await office.answer("TU", "Instansi", LETTER["institution"])
-    await office.answer("TU", "Keperluan", LETTER["purpose"])
-    await office.answer("TU", "PKS/MoU", LETTER["pks"])
+    await office.answer("TU", "Instansi", letter["institution"])
+    await office.answer("TU", "Keperluan", letter["purpose"])
+    await office.answer("TU", "PKS/MoU", letter["pks"])
     prompt = await office.received("TU", "pindaian surat izin")
     office.narrator.flush()
     office.narrator.replied("TU", f"📎 {SCAN_NAME}")
@@ -167,10 +189,16 @@ async def _from_step_5(office: Office) -> None:
     message = await office.received("Kasi", "Langkah 5")
     await office.press("Kasi", message, "Terima data")
     await office.forward("Kasubdit", "Langkah 6", "Untuk diketahui")
-    message = await office.received("Direktur", "Langkah 7")
-    await office.press("Direktur", message, "Tandatangani")
-    await office.answer("Direktur", "kirim PIN", PIN, shown="•" * len(PIN))
-    message = await office.received("Operator", "Langkah 8")
+    await _sign_and_dispatch(office, "Langkah 7", "Langkah 8")
+
+
+async def _sign_and_dispatch(office: Office, sign_step: str, dispatch_step: str) -> None:
+    """The signer signs with the PIN; the operator receives the dispatch step with its two PDFs and
+    ticks the checklist; the Direktur is told the case is done."""
+    message = await office.received(office.signer, sign_step)
+    await office.press(office.signer, message, "Tandatangani")
+    await office.answer(office.signer, "kirim PIN", PIN, shown="•" * len(PIN))
+    message = await office.received("Operator", dispatch_step)
     operator = office.people["Operator"]
     await office.server.wait_for_async(
         lambda: sum(1 for m in operator.messages if m.document) >= 2, timeout=TIMEOUT
@@ -232,9 +260,24 @@ async def late(office: Office) -> None:
     await _from_step_5(office)
 
 
+async def aggregate_happy(office: Office) -> None:
+    """SOP 7.4.4.2, a whole case: the Direktur to the Kasi, who gives an operator access; the
+    operator reports the aggregate, the Kasi checks it, the Kasubdit signs, the operator sends it."""
+    await office.forward("Direktur", "Langkah 1", "Untuk diproses")
+    await office.forward("Kasi", "Langkah 2", "Segera", to="Gita Permata")
+    await _report(office, "Jumlah penduduk per kecamatan menurut kelompok umur", "627", arrival="Langkah 3")
+    message = await office.received("Kasi", "Langkah 4")
+    await office.press("Kasi", message, "Terima data")
+    await _sign_and_dispatch(office, "Langkah 5", "Langkah 6")
+
+
+#: The scenarios each shipped SOP's demo plays (by SOP id, then by name).
 SCENARIOS = {
-    "happy": Scenario(signs=True, play=happy),
-    "return": Scenario(signs=True, play=returned),
-    "reject": Scenario(signs=False, play=rejected),
-    "late": Scenario(signs=True, play=late),
+    "ldk": {
+        "happy": Scenario(signs=True, play=happy),
+        "return": Scenario(signs=True, play=returned),
+        "reject": Scenario(signs=False, play=rejected),
+        "late": Scenario(signs=True, play=late),
+    },
+    "dag": {"happy": Scenario(signs=True, play=aggregate_happy)},
 }

@@ -43,17 +43,19 @@ CAST = {
 }
 
 
-def _demo_sop(folder: Path) -> Path:
-    """The seed SOP with every minute of SOP time shortened to a second."""
-    seed = next(SHIPPED_SOPS.glob("*.toml")).read_text(encoding="utf-8")
-    text = re.sub(r'sla = "(\d+)m"', r'sla = "\1s"', seed)
-    path = folder / "ldk-demo.toml"
+def _demo_sop(folder: Path, sop_id: str) -> Path:
+    """The shipped SOP ``sop_id`` alone, with every minute of SOP time shortened to a second."""
+    shipped = next(f for f in sorted(SHIPPED_SOPS.glob("*.toml")) if load_sop(f).id == sop_id)
+    text = re.sub(r'sla = "(\d+)m"', r'sla = "\1s"', shipped.read_text(encoding="utf-8"))
+    path = folder / f"{sop_id}-demo.toml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def run_demo(scenario: str) -> int:
-    """Run one scenario end to end; returns a process exit status."""
+def run_demo(scenario: str, sop_id: str = "ldk") -> int:
+    """Run one scenario of the shipped SOP ``sop_id`` end to end; returns a process exit status.
+
+    The bot runs that SOP alone, so ``/baru`` asks no choice."""
     with tempfile.TemporaryDirectory(prefix="disposisi-demo-") as tmp, BotApiServer(TOKEN) as server:
         settings = Settings(
             _env_file=None,
@@ -61,7 +63,7 @@ def run_demo(scenario: str) -> int:
             audit_key=secrets.token_hex(32),
             telegram_bot_token=TOKEN,
             telegram_api_base_url=server.base_url,
-            sop_path=_demo_sop(Path(tmp)),
+            sop_path=_demo_sop(Path(tmp), sop_id),
             telegram_bot_username="disposisi_demo_bot",
             office_calendar="24/7",  # the demo runs at any hour; its SOP minutes are seconds
             signing_key_file=Path(tmp) / "signing.pem",
@@ -107,7 +109,7 @@ async def _play(
     office = Office(
         people, narrator, server, lambda key: pins.issue_code(key, "admin", ttl), _today(settings), sop
     )
-    script = SCENARIOS[scenario]
+    script = SCENARIOS[sop.id][scenario]
     # One case in a few seconds: a daily digest arriving mid-script would only interrupt it; the
     # SLA sweep looks every second, since a minute of SOP time is a second here.
     app = build_application(settings, sweep_interval=SWEEP_INTERVAL, digest_interval=None)

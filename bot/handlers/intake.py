@@ -1,11 +1,12 @@
 """Registering a permit letter from Telegram: ``/baru``, or the scan sent with a caption.
 
-One question at a time: the SOP's registration fields (``workflow.registration`` decides which and
-checks each answer), of the SOP chosen for the letter (the pending data's ``sop``), else of the one
-a new case opens on. The answers live in the user's pending row (kind ``intake``), so a restart or
-another replica picks the conversation up where it was. The scan is downloaded only to hash it:
-the case keeps its SHA-256 and ``telegram:<file_unique_id>``. With ``ALLOW_SCAN_UPLOADS`` off no
-scan is downloaded and the case opens without one (the CLI records it later).
+First the SOP the letter goes to, asked only when several are open to the registrar (kept as the
+pending data's ``sop``); then one question at a time, that SOP's registration fields
+(``workflow.registration`` decides which and checks each answer). The answers live in the user's
+pending row (kind ``intake``), so a restart or another replica picks the conversation up where it
+was. The scan is downloaded only to hash it: the case keeps its SHA-256 and
+``telegram:<file_unique_id>``. With ``ALLOW_SCAN_UPLOADS`` off no scan is downloaded and the case
+opens without one (the CLI records it later).
 """
 
 import asyncio
@@ -31,12 +32,24 @@ from workflow.roster import Official
 from workflow.service.pending import Pending
 from workflow.sop import Sop, StepKind
 
-__all__ = ["FORCE_PATTERN", "on_answer", "on_force", "on_new", "start_from_scan"]
+__all__ = [
+    "CHOOSE_PATTERN",
+    "FORCE_PATTERN",
+    "on_answer",
+    "on_choose",
+    "on_force",
+    "on_new",
+    "start_from_scan",
+]
 
 KIND = "intake"
 #: Callback data of "Tetap daftarkan": a one-off token kept in the pending row, checked on press.
 FORCE_PREFIX = "intake:force:"
 FORCE_PATTERN = r"^intake:force:[0-9a-f]{8}\Z"  # \Z: "$" would let a trailing newline in
+#: Callback data of an SOP button (several SOPs open to the registrar): the pending row's one-off
+#: token, then the SOP's index among those offered (``data["choices"]``); checked on press.
+CHOOSE_PREFIX = "intake:sop:"
+CHOOSE_PATTERN = r"^intake:sop:[0-9a-f]{8}:[0-9]{1,2}\Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +69,21 @@ async def on_new(update: Update, context: BotContext) -> None:
     official, lang = await official_of(update, context)
     if official is None:
         return
-    if sop := await _allowed(update, rt, official, lang, {}):
-        await _advance(update, context, official, lang, sop, {}, _Turn({}, intro="new"))
+    if sops := await _allowed(update, rt, official, lang):
+        await _choose_sop(update, context, official, lang, sops, {}, _Turn({}, intro="new"))
 
 
 async def start_from_scan(update: Update, context: BotContext, official: Official) -> None:
-    """A scan (document or photo) with nothing pending: a new letter, the caption's fields taken."""
+    """A scan (document or photo) with nothing pending: a new letter, the caption's fields taken
+    (read by the chosen SOP's fields, once it is chosen)."""
     rt = context.runtime
     lang = await asyncio.to_thread(rt.identity.language, official.key)
-    if not (sop := await _allowed(update, rt, official, lang, {})):
+    if not (sops := await _allowed(update, rt, official, lang)):
         return
-    message = update.effective_message
-    data, errors = registration.absorb(sop, {}, registration.parse_caption(sop, message.caption), _today(rt))
-    taken = tuple(f.key for f in sop.fields if f.key in data)
-    data, sha256 = await _take_scan(context, sop, message, data, errors)
-    await _advance(update, context, official, lang, sop, data, _Turn(errors, "scan", taken, sha256))
+    message, errors = update.effective_message, {}
+    asks_scan = any(sop.field("scan") for sop in sops)
+    data, sha256 = await _take_scan(context, asks_scan, message, {"caption": message.caption or ""}, errors)
+    await _choose_sop(update, context, official, lang, sops, data, _Turn(errors, "scan", (), sha256))
 
 
 @consumer(KIND, files=True)
@@ -80,6 +93,10 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
     lang = await asyncio.to_thread(rt.identity.language, official.key)
     data, errors, sha256, taken = registration.resume(pending.data), {}, None, ()
     data.pop("force", None)
+    if "choose" in data:  # the SOP is not chosen yet: ask again
+        if sops := await _allowed(update, rt, official, lang):
+            await _choose_sop(update, context, official, lang, sops, data, _Turn({}))
+        return
     if not (sop := await _sop_of(update, rt, official, lang, data)):
         return
     if message.document or message.photo:
@@ -87,7 +104,7 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
         caption = registration.parse_caption(sop, message.caption)
         data, errors = registration.absorb(sop, data, caption, _today(rt))
         taken = tuple(f.key for f in sop.fields if f.key in data and f.key not in before)
-        data, sha256 = await _take_scan(context, sop, message, data, errors)
+        data, sha256 = await _take_scan(context, bool(sop.field("scan")), message, data, errors)
     else:
         field = registration.next_question(sop, data, scan=rt.settings.allow_scan_uploads)
         if field is not None:
@@ -101,20 +118,11 @@ async def on_answer(update: Update, context: BotContext, official: Official, pen
 async def on_force(update: Update, context: BotContext) -> None:
     """The "Tetap daftarkan" button: register a letter the service found already registered."""
     query, rt = update.callback_query, context.runtime
-    tz = rt.settings.tz
-    official = await asyncio.to_thread(rt.identity.who, query.from_user.id)
-    if official is None:
-        await asyncio.to_thread(rt.identity.stranger, query.from_user.id)
-        await query.answer(render_plain("stranger", "id", tz), show_alert=True)
-        return
-    lang = await asyncio.to_thread(rt.identity.language, official.key)
-    pending = await asyncio.to_thread(rt.pending.get, query.from_user.id)
     token = (query.data or "").removeprefix(FORCE_PREFIX)
-    if pending is None or pending.kind != KIND or pending.data.get("force") != token:
-        stale = StaleAction("this duplicate-letter button is no longer pending", code="stale")
-        await asyncio.to_thread(rt.cases.refuse, None, official.key, "intake:force", stale)
-        await query.answer(render_plain("intake_stale", lang, tz), show_alert=True)
+    presser = await _presser(update, context, "force", token)
+    if presser is None:
         return
+    official, lang, pending = presser
     await query.answer()
     data = registration.resume(pending.data)
     if sop := await _sop_of(update, rt, official, lang, data):
@@ -122,18 +130,121 @@ async def on_force(update: Update, context: BotContext) -> None:
         await query.edit_message_text(text, reply_markup=keyboard)
 
 
-async def _allowed(update: Update, rt: Runtime, official: Official, lang: str, data: dict) -> Sop | None:
-    """The SOP whose questions are asked, if ``official`` may register a letter on it: asked of the
-    service before the first question (the SOP's ``registrars``: the rule has one home); a refusal
-    is audited there and names who may."""
+async def on_choose(update: Update, context: BotContext) -> None:
+    """An SOP button: the letter goes to that SOP (kept as ``data["sop"]``); then the first question."""
+    query, rt = update.callback_query, context.runtime
+    token, _, index = (query.data or "").removeprefix(CHOOSE_PREFIX).partition(":")
+    presser = await _presser(update, context, "choose", token)
+    if presser is None:
+        return
+    official, lang, pending = presser
+    offered = pending.data.get("choices") or []
+    sop_id = offered[int(index)] if int(index) < len(offered) else "?"  # "?": refused, unknown_sop
+    try:  # still open and still theirs (audited if not); opening the case checks both again
+        await asyncio.to_thread(rt.cases.check_registrar, official.key, sop_id=sop_id, action="intake:choose")
+    except DomainError as refusal:
+        await query.answer(refusal_text(refusal, lang, rt), show_alert=True)
+        return
+    await query.answer()
+    sop = rt.sops[sop_id]
+    await query.edit_message_text(render_html("intake_sop_chosen", lang, rt.settings.tz, sop=sop))
+    data = {k: v for k, v in pending.data.items() if k not in ("choose", "choices")}
+    await _start(update, context, official, lang, sop, data, _Turn({}, intro="new"))
+
+
+async def _presser(
+    update: Update, context: BotContext, button: str, token: str
+) -> tuple[Official, str, Pending] | None:
+    """The official pressing an intake button, their language and pending row; None (answered,
+    audited) for a stranger, or a button whose one-off token (``data[button]``) is not pending."""
+    query, rt = update.callback_query, context.runtime
+    tz = rt.settings.tz
+    official = await asyncio.to_thread(rt.identity.who, query.from_user.id)
+    if official is None:
+        await asyncio.to_thread(rt.identity.stranger, query.from_user.id)
+        await query.answer(render_plain("stranger", "id", tz), show_alert=True)
+        return None
+    lang = await asyncio.to_thread(rt.identity.language, official.key)
+    pending = await asyncio.to_thread(rt.pending.get, query.from_user.id)
+    if pending is None or pending.kind != KIND or pending.data.get(button) != token:
+        stale = StaleAction(f"this intake button ({button}) is no longer pending", code="stale")
+        await asyncio.to_thread(rt.cases.refuse, None, official.key, f"intake:{button}", stale)
+        await query.answer(render_plain("intake_stale", lang, tz), show_alert=True)
+        return None
+    return official, lang, pending
+
+
+async def _allowed(update: Update, rt: Runtime, official: Official, lang: str) -> list[Sop]:
+    """The open SOPs ``official`` may register a letter on, asked of the service before the first
+    question (the SOPs' ``registrars``: the rule has one home). None: the refusal is audited there
+    and names who may (on DEFAULT_SOP, else the first open SOP)."""
+    if sops := await asyncio.to_thread(rt.cases.registrable, official.key):
+        return sops
+    open_ids = sorted(k for k, sop in rt.sops.items() if sop.open)
+    sop_id = rt.settings.default_sop or (open_ids[0] if open_ids else None)
     try:
-        await asyncio.to_thread(
-            rt.cases.check_registrar, official.key, sop_id=data.get("sop"), action="intake"
-        )
+        await asyncio.to_thread(rt.cases.check_registrar, official.key, sop_id=sop_id, action="intake")
     except DomainError as refusal:
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
-        return None
-    return await _sop_of(update, rt, official, lang, data)
+    return []
+
+
+async def _choose_sop(
+    update: Update,
+    context: BotContext,
+    official: Official,
+    lang: str,
+    sops: list[Sop],
+    data: dict,
+    turn: _Turn,
+) -> None:
+    """Before the first question: the SOP the letter goes to. Only one open to the official: it,
+    unasked; several: their numbers and titles as buttons (a scan and its caption stay pending)."""
+    rt = context.runtime
+    if len(sops) == 1:
+        await _start(update, context, official, lang, sops[0], data, turn)
+        return
+    await _audit_errors(rt, official, turn.errors)  # a refused scan is asked for again later
+    token, tz = secrets.token_hex(4), rt.settings.tz
+    choices = {"choose": token, "choices": [sop.id for sop in sops]}
+    await asyncio.to_thread(
+        rt.pending.put, Pending(official.telegram_id, official.key, KIND, data={**data, **choices})
+    )
+    buttons = [
+        [
+            InlineKeyboardButton(
+                render_plain("intake_sop_button", lang, tz, sop=sop),
+                callback_data=f"{CHOOSE_PREFIX}{token}:{i}",
+            )
+        ]
+        for i, sop in enumerate(sops)
+    ]
+    text = render_html("intake_sop_question", lang, tz, intro=turn.intro, scan_received=turn.scan_received)
+    await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(buttons))
+
+
+async def _start(
+    update: Update, context: BotContext, official: Official, lang: str, sop: Sop, data: dict, turn: _Turn
+) -> None:
+    """The letter goes to ``sop``: read a kept caption by its fields, drop a scan it does not ask
+    for, then the first question."""
+    data = {**data, "sop": sop.id}
+    caption = data.pop("caption", None)
+    if sop.field("scan") is None:
+        data.pop("scan", None)
+    errors = dict(turn.errors)
+    if caption is not None:
+        data, refused = registration.absorb(
+            sop, data, registration.parse_caption(sop, caption), _today(context.runtime)
+        )
+        errors |= refused
+    taken = tuple(f.key for f in sop.fields if f.key in data and f.key != "scan")
+    scan = (data.get("scan") or {}).get("sha256")
+    if taken or scan:  # answers came with a scan and its caption: say so with the next question
+        turn = _Turn(errors, "scan", taken, scan, turn.answered)
+    else:
+        turn = _Turn(errors, turn.intro, (), None, turn.answered)
+    await _advance(update, context, official, lang, sop, data, turn)
 
 
 async def _sop_of(update: Update, rt: Runtime, official: Official, lang: str, data: dict) -> Sop | None:
@@ -155,11 +266,7 @@ async def _advance(
     """Keep the answers, then ask the next question, or register the letter once complete."""
     rt, message = context.runtime, update.effective_message
     uploads = rt.settings.allow_scan_uploads
-    if turn.errors:  # what was refused, by field and why; never the text itself
-        refusal = InvalidInput(
-            f"intake answers refused: {turn.errors}", code="answer_invalid", fields=turn.errors
-        )
-        await refuse_answer(rt, official, Pending(official.telegram_id, official.key, KIND), refusal)
+    await _audit_errors(rt, official, turn.errors)
     field = registration.next_question(sop, data, scan=uploads)
     if field is None:
         text, keyboard = await _register(context, official, lang, sop, data, turn.errors)
@@ -189,6 +296,13 @@ async def _advance(
         text, reply_markup=ForceReply(selective=True, input_field_placeholder=hint)
     )
     await asyncio.to_thread(rt.pending.prompted, update.effective_user.id, KIND, prompt.message_id)
+
+
+async def _audit_errors(rt: Runtime, official: Official, errors: dict) -> None:
+    """Audit the answers refused, by field and why; never the text itself."""
+    if errors:
+        refusal = InvalidInput(f"intake answers refused: {errors}", code="answer_invalid", fields=errors)
+        await refuse_answer(rt, official, Pending(official.telegram_id, official.key, KIND), refusal)
 
 
 async def _register(
@@ -232,14 +346,15 @@ async def _register(
 
 
 async def _take_scan(
-    context: BotContext, sop: Sop, message: Message, data: dict, errors: dict
+    context: BotContext, asks_scan: bool, message: Message, data: dict, errors: dict
 ) -> tuple[dict, str | None]:
     """Download and hash the document or photo in ``message``; the new data and the SHA-256.
 
     A refused file (uploads forbidden, not a PDF or image, too large) is never downloaded: the
-    reason goes into ``errors["scan"]``. An SOP that does not ask for the scan takes only the caption.
+    reason goes into ``errors["scan"]``. Without ``asks_scan`` (no SOP the letter may go to asks
+    for the scan) it takes only the caption.
     """
-    if sop.field("scan") is None:
+    if not asks_scan:
         return data, None
     if message.photo:
         media, mime, name = message.photo[-1], "image/jpeg", None

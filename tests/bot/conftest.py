@@ -85,6 +85,19 @@ async def forward_mini_case_to_budi(cases, direktur) -> None:
     direktur.press(people, "Kepada Budi Kasubdit")
 
 
+#: The /baru button of SOP 7.4.4.1 (two SOPs ship, so /baru asks which one).
+LDK_BUTTON = "SOP 7.4.4.1: Layanan Data dan Informasi Kependudukan"
+DAG_BUTTON = "SOP 7.4.4.2: Layanan Permohonan Data Agregat Kependudukan"
+
+
+async def choose_sop(user, button: str = LDK_BUTTON):
+    """Answer /baru's (or a scan's) first question, which SOP the letter goes to: 7.4.4.1 unless
+    told; returns the question's message as the press left it."""
+    question = await user.wait_for_message_async(contains="SOP yang mana", timeout=10)
+    user.press(question, button)
+    return await user.wait_for_edit_async(question, timeout=10)
+
+
 def forge_press(server, user, message, data: str) -> str:
     """A modified Telegram client presses ``data`` on ``message``, a button the bot never put there.
 

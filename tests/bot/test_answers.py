@@ -5,7 +5,7 @@ project's Bot API server."""
 
 import asyncio
 
-from tests.bot.conftest import linked, running_bot
+from tests.bot.conftest import choose_sop, linked, running_bot
 from tests.conftest import PIN, letter
 from tests.driving import audit_rows, drive_to, outbox
 from workflow.db.models import PendingInputRow
@@ -234,6 +234,7 @@ def test_a_scan_of_the_wrong_type_and_a_bad_date_in_the_intake_are_audited(serve
         async with running_bot(settings):
             tu = await linked(server, sessions, "tu1", (1009, "Indah"))
             tu.send("/baru")
+            await choose_sop(tu)
             tu.reply(await tu.wait_for_message_async(contains="nomor surat"), "470/9")
             date_question = await tu.wait_for_message_async(contains="Tanggal surat")
             tu.reply(date_question, "kemarin")

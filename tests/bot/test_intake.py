@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tests.bot.conftest import link, running_bot
+from tests.bot.conftest import choose_sop, link, running_bot
 from tests.conftest import letter
 from workflow.db.models import AuditRow, CaseRow, PendingInputRow
 from workflow.service.pending import Pending, PendingInputs
@@ -48,6 +48,7 @@ def test_the_tu_registers_a_letter_with_baru_and_the_direktur_is_told_at_once(se
             direktur = await linked(server, sessions, "dir", 1001, "Andi")
             tu = await linked(server, sessions, "tu1", 1009, "Indah")
             tu.send("/baru")
+            await choose_sop(tu)
             first = await tu.wait_for_message_async(contains="nomor surat")
             await answer(tu, "470/123/DUKCAPIL", "Tanggal surat")
             wrong = await answer(tu, "20 November 2026", "Tanggal tidak dikenali")
@@ -83,15 +84,16 @@ def test_a_scan_with_a_caption_asks_only_what_the_caption_did_not_give(server, o
         async with running_bot(settings):
             tu = await linked(server, sessions, "tu1", 1009, "Indah")
             sent = tu.send_document(PDF, "izin.pdf", caption=CAPTION, mime_type="application/pdf")
+            choice = await choose_sop(tu)
             question = await tu.wait_for_message_async(contains="PKS")
             done = await answer(tu, "PKS/12/2025", "terdaftar sebagai")
-            return sent, question, done, tu.messages
+            return sent, choice, question, done, tu.messages
 
-    sent, question, done, messages = asyncio.run(scenario())
+    sent, choice, question, done, messages = asyncio.run(scenario())
 
     case = cases.view(CASE_NUMBER.search(done.text).group()).case
     replies = [m for m in messages if m.message_id > sent.message_id]
-    assert [m.message_id for m in replies] == [question.message_id, done.message_id]
+    assert [m.message_id for m in replies] == [choice.message_id, question.message_id, done.message_id]
     assert "Dari keterangan" in question.text and "Pindaian diterima" in question.text
     assert question.force_reply
     assert case.letter.pks_number == "PKS/12/2025" and case.letter.purpose == "Verifikasi data"
@@ -105,6 +107,7 @@ def test_batal_in_the_middle_leaves_no_case_and_nothing_pending(server, office):
         async with running_bot(settings):
             tu = await linked(server, sessions, "tu1", 1009, "Indah")
             tu.send("/baru")
+            await choose_sop(tu)
             await tu.wait_for_message_async(contains="nomor surat")
             await answer(tu, "470/123/DUKCAPIL", "Tanggal surat")
             waiting = pending_row(sessions, 1009)
@@ -114,7 +117,7 @@ def test_batal_in_the_middle_leaves_no_case_and_nothing_pending(server, office):
     waiting, cancelled = asyncio.run(scenario())
 
     assert "Tidak ada yang diubah" in cancelled.text
-    assert waiting.kind == "intake" and waiting.data == {"number": "470/123/DUKCAPIL"}
+    assert waiting.kind == "intake" and waiting.data == {"sop": "ldk", "number": "470/123/DUKCAPIL"}
     assert pending_row(sessions, 1009) is None
     assert case_count(sessions) == 0
 
@@ -126,6 +129,7 @@ def test_a_restart_in_the_middle_loses_no_answer(server, office):
         async with running_bot(settings):
             tu = await linked(server, sessions, "tu1", 1009, "Indah")
             tu.send("/baru")
+            await choose_sop(tu)
             await tu.wait_for_message_async(contains="nomor surat")
             await answer(tu, "470/123/DUKCAPIL", "Tanggal surat")
             await answer(tu, "2026-11-20", "Instansi")
@@ -180,6 +184,7 @@ def test_with_uploads_forbidden_no_scan_is_fetched_or_asked_for_and_the_case_ope
         async with running_bot(settings):
             tu = await linked(server, sessions, "tu1", 1009, "Indah")
             tu.send("/baru")
+            await choose_sop(tu)
             first = await tu.wait_for_message_async(contains="nomor surat")
             await answer(tu, "470/123/DUKCAPIL", "Tanggal surat")
             tu.send_document(PDF, "izin.pdf", caption=rest, mime_type="application/pdf")
@@ -204,6 +209,7 @@ def test_a_duplicate_letter_is_registered_again_only_when_the_tu_insists(server,
         async with running_bot(settings):
             tu = await linked(server, sessions, "tu1", 1009, "Indah")
             tu.send_document(PDF, "izin.pdf", caption=f"{CAPTION}\nPKS: lewati", mime_type="application/pdf")
+            await choose_sop(tu)
             older = await tu.wait_for_message_async(contains="sudah terdaftar")
             tu.send("sudah saya periksa")  # any answer shows the choice again, with a new button
             duplicate = await tu.wait_for_message_async(contains="sudah terdaftar")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.bot.conftest import link, running_bot
+from tests.bot.conftest import choose_sop, link, running_bot
 from workflow.db.models import OutboxRow
 from workflow.service.pins import Pins
 from workflow.states import CaseState
@@ -49,6 +49,7 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
             tu = link(server, sessions, "tu1", 1009, "Indah")  # the TU registers the letter with /baru
             await tu.wait_for_message_async(contains="Selamat datang")
             tu.send("/baru")
+            await choose_sop(tu)
             for question, answer in [
                 ("nomor surat", "470/123/DUKCAPIL"),
                 ("Tanggal surat", "20-11-2026"),
