@@ -17,10 +17,10 @@ DAG = 'numbering = { prefix = "DAG", yearly = false }'
 
 
 def sop_folder(tmp_path: Path, mini_numbering: str) -> Path:
-    """The shipped SOP and the test SOP ``mini`` with the given ``numbering`` line."""
+    """The shipped SOP 7.4.4.1 and the test SOP ``mini`` with the given ``numbering`` line."""
     folder = tmp_path / "sops"
     folder.mkdir()
-    for shipped in SHIPPED_SOPS.glob("*.toml"):
+    for shipped in SHIPPED_SOPS.glob("ldk-*.toml"):
         (folder / shipped.name).write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
     text = MINI.read_text(encoding="utf-8").replace('numbering = { prefix = "MINI" }', mini_numbering)
     (folder / "mini.toml").write_text(text, encoding="utf-8")
