@@ -134,6 +134,7 @@ def _facts(view: CaseView) -> dict:
         "registrar": directory.name(case.created_by),
         "roles": {s.no: sop.role(s.role).name for s in sop.steps},
         "dispatcher": directory.name(case.last_holder(step_no=dispatch.no)) if dispatch else None,
+        "dispatch_role": sop.role(dispatch.role).name if dispatch else "",
         "items": dispatch.checklist if dispatch else (),
         "ticks": dict(case.checklist),
         "released": _released(case, dispatch),

@@ -83,7 +83,8 @@ def test_sop_show_prints_the_eight_steps_and_95_minutes(cli):
 def test_sop_show_lists_the_registration_fields_in_the_order_asked(cli):
     result = cli("sop", "show", str(Path(__file__).parent / "sops" / "permohonan.toml"))
 
-    fields = result.output.split("Registration fields (asked in this order):")[1].splitlines()[2:]
+    section = result.output.split("Registration fields (asked in this order):")[1].split("\n\n")[0]
+    fields = section.splitlines()[2:]
     assert result.exit_code == 0
     assert [line.split()[:2] for line in fields if line] == [
         ["institution", "yes"],
@@ -93,6 +94,27 @@ def test_sop_show_lists_the_registration_fields_in_the_order_asked(cli):
         ["srikandi_ref", "no"],
     ]
     assert "Referensi Srikandi (Srikandi reference)" in result.output
+
+
+def test_sop_show_states_numbering_registrars_digest_instructions_returns_rules_and_checklist(cli):
+    result = cli("sop", "show", str(Path(__file__).parents[1] / "workflow" / "sops" / "dag-7.4.4.2.toml"))
+    shipped = cli("sop", "show", str(SEED))
+
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert "Open for new cases: yes" in lines
+    assert "Case numbers:       DAG-YYYY-0001, from 1 again each year" in lines
+    assert "Registrars:         tu, admin, direktur" in lines
+    assert "Returns:            2 -> 1; 3 -> 2; 4 -> 3; 5 -> 4 or 3; 6 -> 5" in lines
+    assert any(
+        line.startswith("Duties kept apart:  check_data not by whoever did report_data") for line in lines
+    )
+    assert "Checklist of step 6:" in lines
+    assert "  sent         text      Sudah dikirim (Sent), releases the data" in lines
+    assert (
+        "Case numbers:       LDK-YYYY-0001, from 1 again each year (the CASE_PREFIX setting)"
+        in shipped.output
+    )
 
 
 def test_sop_check_accepts_the_seed(cli):

@@ -75,13 +75,16 @@ def _stored(settings: Settings) -> tuple[list[StoredVersion], str | None]:
 def show(
     file: Path | None = typer.Argument(None, help="An SOP file; default the loaded SOPs (SOP_PATH)."),
 ) -> None:
-    """Print the SOP's steps as a table, with the total SOP time."""
+    """Print the SOP's steps as a table, with the total SOP time, its registration fields, numbering,
+    registrars, digest, instructions, returns, rules on duties and checklist."""
     settings = load_settings()
     try:
         sops = [load_sop(file)] if file else list(load_sops(settings.sop_path).values())
     except SopError as exc:
         fail(str(exc), code=2)
-    typer.echo("\n".join(render_text("cli/sop_show.txt", settings.tz, sop=s) for s in sops), nl=False)
+    prefix = settings.case_prefix.upper()
+    shown = (render_text("cli/sop_show.txt", settings.tz, sop=s, default_prefix=prefix) for s in sops)
+    typer.echo("\n".join(shown), nl=False)
 
 
 @app.command()
