@@ -85,18 +85,9 @@ BOUND_FIELDS = (
     "srikandi_ref",
     "scan_sha256",
 )
-#: What a registration field (``[[fields]]``) may ask: a ``Letter`` attribute, or ``scan``, the
-#: permit scan (its SHA-256 and where it is kept).
-LETTER_FIELDS = (
-    "number",
-    "date",
-    "institution",
-    "purpose",
-    "pks_number",
-    "agenda_number",
-    "srikandi_ref",
-    "scan",
-)
+#: What a registration field (``[[fields]]``) may ask: the same, with ``scan`` (the permit scan:
+#: its SHA-256 and where it is kept) for ``scan_sha256``.
+LETTER_FIELDS = tuple("scan" if field == "scan_sha256" else field for field in BOUND_FIELDS)
 #: The registration fields every case needs: an SOP asks them, required.
 NEEDED_FIELDS = ("number", "date", "institution")
 #: What a signature binds when the SOP file does not say: the permit letter and the PKS/MoU.
