@@ -73,6 +73,16 @@ async def linked(server: BotApiServer, sessions, key: str, who: tuple[int, str])
     return user
 
 
+async def handled_so_far(user, timeout: float = 10.0) -> None:
+    """The positive control beside a check that nothing more came: ``user`` sends /bantuan and
+    waits for its reply. The bot handles updates one at a time, in the order they came, so once
+    the reply is here every update sent before it has been handled, error handler included, and
+    whatever those handlers sent is on the server: a check after this cannot pass merely because
+    the bot was slow. (Messages queued in the outbox go out later: wait for those separately.)"""
+    user.send("/bantuan")
+    await user.wait_for_message_async(contains="Bot disposisi", timeout=timeout)
+
+
 async def forward_mini_case_to_budi(cases, direktur) -> None:
     """Open a case on the mini SOP with the Direktur, who forwards it to Budi Kasubdit by buttons;
     step 2 of the mini SOP lasts 2 seconds, so its reminder falls due almost at once."""

@@ -147,10 +147,11 @@ def test_502s_and_timeouts_for_a_while_then_everything_arrives_in_order(server, 
     bot_process.start(server)
     direktur = link(server, sessions, "dir", 1001)
     direktur.wait_for_message("Selamat datang", timeout=10)
-    server.fail("sendMessage", times=None, seconds=3, status=502)
+    outage = server.fail("sendMessage", times=None, seconds=3, status=502)
 
     numbers = [cases.open_case(letter(number=f"470/{n}"), "tu1").number for n in range(3)]
-    time.sleep(3.2)
+    server.wait_for(lambda: server.count("sendMessage", status=502), timeout=10)  # the bot met it
+    time.sleep(max(0.0, outage.until - time.monotonic()))  # until the outage is over, not a guess
     server.hang("sendMessage", times=None, seconds=3)  # then no answer at all: the bot's calls time out
     numbers += [cases.open_case(letter(number=f"471/{n}"), "tu1").number for n in range(2)]
     arrived = [direktur.wait_for_message(number, timeout=60, since=0) for number in numbers]

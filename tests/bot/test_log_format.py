@@ -3,11 +3,13 @@
 import asyncio
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.logs import setup_logging
 from tests.bot.conftest import TOKEN, running_bot
+from tests.conftest import letter
 
 
 @pytest.fixture
@@ -52,17 +54,54 @@ def test_routine_library_messages_stay_out_of_info_but_show_at_debug(logging_as_
     assert "Running job (routine)" in debug
 
 
-def test_an_idle_bot_logs_nothing_at_info(office, logging_as_run, capfd):
-    _, _, settings = office
+def counted(obj, name: str) -> list[None]:
+    """Replace the method ``obj.name`` by one that notes each call that returned (from any thread)."""
+    done: list[None] = []
+    method = getattr(obj, name)
+
+    if asyncio.iscoroutinefunction(method):
+
+        async def wrapper(*args, **kwargs):
+            result = await method(*args, **kwargs)
+            done.append(None)
+            return result
+    else:
+
+        def wrapper(*args, **kwargs):
+            result = method(*args, **kwargs)
+            done.append(None)
+            return result
+
+    setattr(obj, name, wrapper)
+    return done
+
+
+async def until(predicate, timeout: float = 10.0) -> None:
+    """Wait until ``predicate()`` holds (checked every 20 ms), or fail after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, f"{predicate} still false after {timeout} s"
+        await asyncio.sleep(0.02)
+
+
+def test_an_idle_bot_logs_nothing_at_info(office, clock, logging_as_run, capfd):
+    cases, _, settings = office
     logging_as_run("INFO", TOKEN)
 
     async def scenario():
-        async with running_bot(settings, sweep_interval=0.2):
-            await asyncio.sleep(0.5)  # started
+        async with running_bot(settings, sweep_interval=0.2) as app:
+            sweeps = counted(app.bot_data.extra["sweep"], "run")
+            passes = counted(app.bot_data.delivery, "run_once")
             capfd.readouterr()
-            await asyncio.sleep(2.5)  # a dozen sweeps, two delivery passes
-            return capfd.readouterr().err
+            await until(lambda: len(sweeps) >= 5 and len(passes) >= 2)  # the bot did its rounds
+            idle = capfd.readouterr().err
+            clock.now = datetime.now(UTC) - timedelta(hours=2)  # a case overdue at once: not idle
+            await asyncio.to_thread(cases.open_case, letter(), "tu1")
+            opened = len(sweeps)
+            await until(lambda: len(sweeps) >= opened + 2)
+            return idle, capfd.readouterr().err
 
-    idle = asyncio.run(scenario())
+    idle, busy = asyncio.run(scenario())
 
     assert [line for line in idle.splitlines() if " INFO " in line] == []
+    assert any(" INFO " in line and " reminded by sla " in line for line in busy.splitlines())

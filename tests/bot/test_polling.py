@@ -10,6 +10,12 @@ import httpx
 from tests.bot.conftest import running_bot
 
 
+def poll_held(server) -> bool:
+    """Whether a getUpdates is held open by the server now: every poll counts up the server's
+    generation when it arrives and is logged only once answered."""
+    return server.store.poll_generation > server.count("getUpdates")
+
+
 def test_the_bot_polls_long_and_stops_promptly(server, office):
     _, _, settings = office
     assert settings.poll_timeout_seconds == 30
@@ -18,7 +24,7 @@ def test_the_bot_polls_long_and_stops_promptly(server, office):
         async with running_bot(settings):
             server.user(5005, "Siapa").send("/start")  # ends the first poll, which is then logged
             await server.wait_for_async(lambda: server.calls("getUpdates"), timeout=10)
-            await asyncio.sleep(0.5)  # the next poll is held open by the server
+            await server.wait_for_async(lambda: poll_held(server), timeout=10)  # the next poll
             stopping = perf_counter()
         return perf_counter() - stopping
 
@@ -34,11 +40,13 @@ def test_another_process_polling_with_the_token_is_named_in_one_line(server, off
 
     async def scenario() -> None:
         async with running_bot(settings):
-            await asyncio.sleep(0.5)  # the bot's poll is held open
+            await server.wait_for_async(lambda: poll_held(server), timeout=10)  # the bot's poll
             async with httpx.AsyncClient() as other:  # a second process with the same token
                 await other.post(f"{server.api_url}{server.token}/getUpdates", json={"timeout": 0})
             await server.wait_for_async(lambda: server.count("getUpdates", status=409), timeout=5)
-            await asyncio.sleep(0.2)
+            conflicted = server.store.poll_generation
+            # the bot polls again only after reporting the conflict: every line about it is logged
+            await server.wait_for_async(lambda: server.store.poll_generation > conflicted, timeout=10)
 
     with caplog.at_level(logging.ERROR, logger="bot.app"):
         asyncio.run(scenario())

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 
 from bot.botapi import BotApiServer
-from tests.bot.conftest import TOKEN, link, running_bot
+from tests.bot.conftest import TOKEN, handled_so_far, link, running_bot
 from tests.conftest import letter
 from tests.driving import audit_rows
 
@@ -49,7 +49,7 @@ def test_a_press_too_old_to_answer_after_an_outage_still_acts_and_shows_the_outc
             query = direktur.press(people, "Kepada Budi Kasubdit")
             done = await direktur.wait_for_edit_async(people, contains="Diteruskan", timeout=10)
             step2 = await kasubdit.wait_for_message_async(contains="Langkah 2", timeout=10)
-            await asyncio.sleep(0.5)  # an error message, if one were sent, would be here by now
+            await handled_so_far(direktur)  # an error message, if one were sent, is here by now
             return number, query, done, step2, direktur.messages
 
     number, query, done, step2, messages = asyncio.run(scenario())
@@ -77,7 +77,7 @@ def test_a_network_outage_after_the_action_shows_the_outcome_once_telegram_answe
 
             direktur.press(people, "Kepada Budi Kasubdit")
             done = await direktur.wait_for_edit_async(people, contains="Diteruskan", timeout=15)
-            await asyncio.sleep(0.5)
+            await handled_so_far(direktur)  # an error message, if one were sent, is here by now
             return number, done, direktur.messages
 
     number, done, messages = asyncio.run(scenario())

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tests.bot.conftest import forge_press, linked, running_bot
+from tests.bot.conftest import forge_press, handled_so_far, linked, running_bot
 from tests.conftest import PIN, letter, reimport
 from tests.driving import MANIFEST, audit_rows, drive_to
 from workflow.db.models import OfficialRow, StandInRow
@@ -114,6 +114,7 @@ def test_with_uploads_off_the_permit_shows_its_hash_and_where_it_is_kept_and_is_
             first = await step(direktur, 1)
             forged = f"1.sc.{case.id}.{case.current.id}.{case.version}"  # a modified client asks anyway
             refused = await direktur.wait_for_answer_async(forge_press(server, direktur, first, forged))
+            await handled_so_far(direktur)  # the scan, if it were sent after the alert, is here by now
             return first, direktur, refused
 
     first, direktur, refused = asyncio.run(scenario())

@@ -5,6 +5,8 @@ import time
 import httpx
 import pytest
 
+from bot.botapi import BotApiServer
+
 
 def test_the_next_call_fails_then_the_server_answers_again(api, server):
     server.user(1001, started=True)
@@ -42,15 +44,18 @@ def test_a_hung_call_times_out_the_client_and_the_next_one_is_answered(server):
     assert [r.status for r in server.requests] == [None, 200]
 
 
-def test_a_fault_window_fails_every_call_until_it_ends(api, server):
-    server.fail(seconds=0.3, status=500)
+def test_a_fault_window_fails_every_call_until_it_ends(clock):
+    with BotApiServer(clock=clock) as server, httpx.Client(timeout=10) as http:
+        get_me = lambda: http.post(f"{server.api_url}{server.token}/getMe").status_code  # noqa: E731
+        server.fail(seconds=0.5, status=500)
 
-    during = api("getMe")
-    time.sleep(0.35)
-    after = api("getMe")
+        during = get_me()
+        clock.advance(0.375)
+        last = get_me()  # the window still holds shortly before its end
+        clock.advance(0.125)  # binary fractions: exactly at the end, no rounding
+        after = get_me()
 
-    assert during[0] == 500
-    assert after[0] == 200
+    assert (during, last, after) == (500, 500, 200)
 
 
 def test_stopping_the_server_releases_a_hung_call(server):

@@ -49,12 +49,16 @@ def test_limit_and_a_negative_offset(api, server):
 
 def test_a_long_poll_returns_as_soon_as_a_user_writes(api, server):
     andi = server.user(1001)
-    threading.Timer(0.2, andi.send, args=("halo",)).start()
+    answered: list = []
+    waiting = threading.Thread(target=lambda: answered.append(api("getUpdates", timeout=5)))
+    waiting.start()
+    server.wait_for(lambda: server.count("getUpdates") == 0 and server.store.poll_generation == 1)
 
     started = time.monotonic()
-    _, body = api("getUpdates", timeout=5)
+    andi.send("halo")  # while the poll is held open
+    waiting.join(timeout=10)
 
-    assert body["result"][0]["message"]["text"] == "halo"
+    assert answered[0][1]["result"][0]["message"]["text"] == "halo"
     assert time.monotonic() - started < 2
 
 
