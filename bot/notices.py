@@ -46,8 +46,9 @@ class Notices:
         lang = item.language
         if item.kind in ("official_unreachable", "pin_locked", "pin_reset"):
             key = item.payload.get("official", item.recipient)
-            name = rt.roster.directory().name(key)
-            by = rt.roster.directory().name(item.payload.get("by")) if item.payload.get("by") else None
+            directory = rt.roster.directory()
+            name = directory.name(key)
+            by = directory.name(item.payload.get("by")) if item.payload.get("by") else None
             return Rendered(
                 render_html(
                     item.kind, lang, tz, name=name, key=key, case_number=item.case_number or "-", by=by

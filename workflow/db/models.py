@@ -34,6 +34,7 @@ __all__ = [
     "OutboxRow",
     "PendingInputRow",
     "ProcessedUpdateRow",
+    "RosterStampRow",
     "SopVersionRow",
     "StandInRow",
     "StepRow",
@@ -103,6 +104,16 @@ class OfficialRow(Base):
     pin_code_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class RosterStampRow(Base):
+    """The roster's change stamp: one row whose ``version`` every write to the roster (officials,
+    stand-ins) moves, in its own transaction, so a process may keep the roster it read until then."""
+
+    __tablename__ = "roster_stamp"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    version: Mapped[int]
 
 
 class StandInRow(Base):

@@ -13,6 +13,7 @@ from workflow.sop import Sop, sop_from_json
 from workflow.states import CaseState, is_terminal
 
 __all__ = [
+    "OFFICIAL_FIELDS",
     "SopChanged",
     "StoredVersion",
     "load_directory",
@@ -23,7 +24,20 @@ __all__ = [
 
 OFFICIALS = OfficialRow.__table__
 STAND_INS = StandInRow.__table__
-_ALL_OFFICIALS = select(OFFICIALS)
+#: What the roster (``Directory``) is made of, of an official; a change to any other field (the PIN,
+#: the language) leaves the roster as it was (``rosterstamp``).
+OFFICIAL_FIELDS = (
+    "key",
+    "name",
+    "nip",
+    "role",
+    "reports_to",
+    "telegram_id",
+    "digest",
+    "active",
+    "unreachable_at",
+)
+_ALL_OFFICIALS = select(*(OFFICIALS.c[name] for name in OFFICIAL_FIELDS))
 _ACTIVE_STAND_INS = select(STAND_INS).where(STAND_INS.c.active.is_(True))
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.db import caselog
+from workflow.db import caselog, rosterstamp
 from workflow.db.audit import AuditChain
 
 __all__ = ["make_engine", "make_session_factory"]
@@ -53,8 +53,10 @@ def make_session_factory(
     ``session.info`` so that each audit append is chained. Without a key the
     sessions can read, but any action that writes an audit row fails.
     ``previous_keys`` are keys rotated out: they only verify the rows they made.
+    Every roster write moves the roster's change stamp (``rosterstamp``).
     """
     info = {"audit_chain": AuditChain(audit_key, previous_keys)} if audit_key is not None else {}
     sessions = sessionmaker(engine, expire_on_commit=False, info=info)
     caselog.install(sessions)
+    rosterstamp.install(sessions)
     return sessions

@@ -19,6 +19,7 @@ from workflow.directory import Directory
 from workflow.errors import CaseAmbiguous, CaseNotFound
 from workflow.numbering import BARE, NO_YEAR
 from workflow.roster import Official
+from workflow.service.rostercache import cached_directory
 from workflow.sop import Sop, SopError
 from workflow.visibility import may_see
 
@@ -126,8 +127,9 @@ def _attested(session: Session, case: Case) -> bool:
 
 
 def roster_for(session: Session, actor: str | None) -> Directory:
-    """The roster, with the console operator (``cli:<os user>``) as the admin."""
-    directory = reference.load_directory(session)
+    """The roster (read through the process's cache), with the console operator (``cli:<os user>``)
+    as the admin."""
+    directory = cached_directory(session)
     if actor is None or not actor.startswith(CLI_PREFIX):
         return directory
     return Directory(

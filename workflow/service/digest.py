@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.calendar import WorkCalendar
-from workflow.db import reference
 from workflow.digest import Digest, Period, Section
 from workflow.directory import Directory
 from workflow.officehours import calendar_previous_working_day
 from workflow.service import sopfigures as figures
+from workflow.service.rostercache import cached_directory
 from workflow.service.uow import run_in_transaction
 from workflow.sop import Sop
 
@@ -62,7 +62,7 @@ class DigestService:
             chain = session.info.get("audit_chain")
             if chain is None:
                 raise RuntimeError("no audit key: set AUDIT_KEY to read the audit chain's head")
-            directory = reference.load_directory(session)
+            directory = cached_directory(session)
             sections = tuple(
                 self._section(session, directory, sop, now, previous, month) for sop in self._sops
             )

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.db import reference
 from workflow.db.models import CaseRow, StepRow
 from workflow.errors import NotAuthorised
 from workflow.service.cases import CaseService, CaseView
+from workflow.service.rostercache import cached_directory
 from workflow.service.uow import run_in_transaction
 from workflow.states import CaseState
 from workflow.timeline import TimelineRow
@@ -41,7 +41,7 @@ class CaseQueries:
         now = self._clock()
 
         def work(session: Session) -> list[str]:
-            directory = reference.load_directory(session)
+            directory = cached_directory(session)
             holders = [key, *{s.for_key for s in directory.stand_ins if s.official == key and s.covers(now)}]
             query = (
                 select(CaseRow.number)

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.db import reference
 from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, StandInRow
 from workflow.directory import Directory
 from workflow.roster import Roster
+from workflow.service.rostercache import cached_directory
 from workflow.service.rosterplan import RosterPlan, UnconfirmedDeactivation, changes, plan_import, values
 from workflow.service.uow import run_in_transaction
 
@@ -97,8 +97,9 @@ class RosterService:
         return run_in_transaction(self._sessions, work)
 
     def directory(self) -> Directory:
-        """Every official (active or not) and the stand-in orders in force."""
-        return run_in_transaction(self._sessions, reference.load_directory)
+        """Every official (active or not) and the stand-in orders in force (read through the
+        process's cache: one ``SELECT`` of the roster's stamp while it has not changed)."""
+        return run_in_transaction(self._sessions, cached_directory)
 
     @staticmethod
     def _sync_stand_ins(session: Session, roster: Roster, audit, actor: str, now: datetime) -> None:

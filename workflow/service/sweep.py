@@ -22,6 +22,7 @@ from workflow.db import reference
 from workflow.db import repository as repo
 from workflow.db.models import CaseRow, OutboxRow, StepRow
 from workflow.officehours import calendar_is_open
+from workflow.service.rostercache import cached_directory
 from workflow.service.uow import run_in_transaction
 from workflow.sla import SlaNotice, SlaPolicy, due_notices, next_due
 from workflow.sop import Sop
@@ -78,7 +79,7 @@ class SlaSweep:
         rows = list(session.connection().execute(_PLANNED, {"now": now}))
         if not rows:
             return 0
-        directory = reference.load_directory(session)
+        directory = cached_directory(session)
         sops: dict[tuple[str, int], Sop] = {}
         created = 0
         for step_id, number in rows:
