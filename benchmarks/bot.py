@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application, running
-from bot.botapi import BotApiServer
-from bot.botapi.state import Store
 from bot.settings import Settings
+from botapi import BotApiServer
+from botapi.state import Store
 from workflow.case import Letter
 from workflow.db.migrate import upgrade
 from workflow.db.session import make_engine, make_session_factory

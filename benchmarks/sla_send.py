@@ -34,10 +34,10 @@ from telegram import Bot
 
 from benchmarks.sla_data import add_open_cases, officials, prepare
 from bot.app import build_application, running
-from bot.botapi import BotApiServer
-from bot.botapi.state import Store
 from bot.delivery import Delivery
 from bot.settings import Settings
+from botapi import BotApiServer
+from botapi.state import Store
 from workflow.db.migrate import upgrade
 from workflow.db.models import OutboxRow
 from workflow.db.session import make_engine, make_session_factory

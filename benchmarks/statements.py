@@ -37,8 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.botapi import BotApiServer
 from bot.settings import Settings
+from botapi import BotApiServer
 from tests.bot.conftest import TOKEN, forge_press, link, running_bot
 from tests.conftest import (
     HERE,

@@ -53,7 +53,7 @@ def approval(view: CaseView, record: StepRecord, *, uploads: bool) -> Approval:
         binds = tuple((field, getattr(case.letter, field)) for field in sop.signature_binds)
     return Approval(
         manifest=case.manifest,
-        manifest_hash=case.manifest.digest(),
+        manifest_hash=case.manifest.checksum(),
         reported_by=display_name(view.directory, reported.actor, reported.acting_for) if reported else None,
         reported_at=reported.finished_at if reported else None,
         binds=binds,

@@ -134,7 +134,7 @@ def step_keyboard(
     if "submit_manifest" in allowed:
         main.append(button(words["report"], "mf"))
     if "accept_manifest" in allowed and case.manifest is not None:
-        main.append(button(words["accept_manifest"], "am", case.manifest.digest()[:16]))
+        main.append(button(words["accept_manifest"], "am", case.manifest.checksum()[:16]))
     if "sign" in allowed:
         main.append(button(words["sign"], "sg"))
     rows = [main] if main else []

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.failures import SetupError, database_failure, require_database
 from bot.settings import Settings
-from workflow.calendar import Continuous, WorkCalendar
 from workflow.calendar_config import SHIPPED_CALENDAR, load_calendar
 from workflow.db.migrate import check_migrated
 from workflow.db.session import make_engine, make_session_factory
@@ -26,6 +25,7 @@ from workflow.service.queries import CaseQueries
 from workflow.service.records import Records
 from workflow.service.roster import RosterService
 from workflow.sop import Sop, SopError, load_sops
+from workflow.workcalendar import Continuous, WorkCalendar
 
 __all__ = ["MissingAuditKey", "Runtime", "check_prefixes", "office_calendar", "open_runtime", "signing_keys"]
 

@@ -216,7 +216,7 @@ def test_accepting_a_manifest_that_changed_since_it_was_shown_is_stale(cases, se
     before = cases.view(number).case
 
     with pytest.raises(StaleAction, match="manifest changed"):
-        cases.act(number, "kasi1", AcceptManifest(manifest_hash=MANIFEST.digest()))
+        cases.act(number, "kasi1", AcceptManifest(manifest_hash=MANIFEST.checksum()))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("accept_manifest", "refused", "manifest_changed")
@@ -724,7 +724,7 @@ def test_the_audit_row_of_a_submitted_manifest_carries_its_hash(cases, sessions)
 
     (row,) = audit_rows(sessions, action="submit_manifest")
 
-    assert row.detail["manifest_hash"] == MANIFEST.digest()
+    assert row.detail["manifest_hash"] == MANIFEST.checksum()
     assert row.detail["manifest"]["records"] == MANIFEST.records
 
 

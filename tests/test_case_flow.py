@@ -248,7 +248,7 @@ def test_a_release4_case_goes_from_report_to_dispatch_and_closes(cases, clock):
 
     assert holders == ["op1", "kasi1", "dir", "op1"]
     assert closed.state == CaseState.CLOSED
-    assert closed.signature.manifest_hash == MANIFEST.digest()
+    assert closed.signature.manifest_hash == MANIFEST.checksum()
 
 
 def test_a_case_on_an_sop_with_its_own_checklist_closes_when_that_checklist_is_ticked(cases, sessions, clock):
@@ -296,7 +296,7 @@ def test_a_case_records_the_sop_id_and_version_it_started_on(cases, sessions, so
     with sessions() as session:
         stored = session.scalars(select(SopVersionRow)).all()
     assert (case.sop_id, case.sop_version) == ("ldk", 2)
-    assert [(r.sop_id, r.version, r.digest) for r in stored] == [("ldk", 2, sops["ldk"].digest())]
+    assert [(r.sop_id, r.version, r.checksum) for r in stored] == [("ldk", 2, sops["ldk"].checksum())]
 
 
 def test_a_case_finishes_on_the_version_it_started_on_after_the_sop_changes(services, sops, clock):

@@ -6,10 +6,10 @@ import logging
 import pytest
 
 from tests.driving import audit_rows, dispatch, drive_to, open_ldk
-from workflow.calendar import Continuous
 from workflow.commands import Forward
 from workflow.errors import DomainError
 from workflow.service.sweep import SlaSweep
+from workflow.workcalendar import Continuous
 
 
 def info_lines(caplog) -> list[logging.LogRecord]:

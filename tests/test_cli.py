@@ -156,6 +156,12 @@ def test_roster_show_lists_officials_and_stand_ins(ready):
 
     assert "Dr. Andi Direktur" in result.output
     assert "ksd1 for dir" in result.output
+    rows = {
+        line.split()[0]: line.split()
+        for line in result.output.splitlines()
+        if line.startswith(("dir ", "ksd1 "))
+    }
+    assert (rows["dir"][-2], rows["ksd1"][-2]) == ("yes", "no")  # the Digest column: the file's digest = true
     recorded = r"\(SP-001/DIR/XII/2026; recorded by cli:\S+ \d\d-\d\d-\d{4} \d\d:\d\d WIB\)"
     assert re.search(recorded, result.output)
 

@@ -11,13 +11,13 @@ from sqlalchemy import func, insert, select, update
 
 from tests.conftest import TEST_AUDIT_KEY, WIB, Clock, build_services
 from tests.driving import audit_rows
-from workflow.calendar import Continuous
 from workflow.calendar_config import SHIPPED_CALENDAR, calendar_from_text
 from workflow.db.audit import AuditChain
 from workflow.db.models import DigestRow, OfficialRow, OutboxRow
 from workflow.db.session import make_engine, make_session_factory
 from workflow.digest import Counts, Digest, Period, Section
 from workflow.service.dailydigest import DailyDigests
+from workflow.workcalendar import Continuous
 
 #: A digest as stored before it had a section per SOP: ``Digest.to_json()`` of one SOP's figures.
 OLD_DIGEST = Path(__file__).parent / "data" / "digest-single-sop.json"
@@ -61,7 +61,7 @@ def stored(sessions) -> tuple[int, list[str], int]:
 
 def receive_digests(sessions, *keys: str, inactive: tuple[str, ...] = ()) -> None:
     with sessions() as session, session.begin():
-        session.execute(update(OfficialRow).where(OfficialRow.key.in_(keys)).values(digest=True))
+        session.execute(update(OfficialRow).where(OfficialRow.key.in_(keys)).values(receives_digest=True))
         session.execute(update(OfficialRow).where(OfficialRow.key.in_(inactive)).values(active=False))
 
 

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from tests.conftest import WIB, Clock, build_services
-from workflow.calendar import Continuous
 from workflow.db.models import AuditRow, CaseRow, StepRow
 from workflow.digest import Counts, Digest, Overdue, Section, Unrevoked
 from workflow.officehours import OfficeCalendar, calendar_previous_working_day, calendar_works_on
 from workflow.service.digest import DigestService, periods
 from workflow.sop import DailyDigest
 from workflow.states import CaseState, StepOutcome
+from workflow.workcalendar import Continuous
 
 CASES = CaseRow.__table__
 STEPS = StepRow.__table__

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.botapi.html import parse_html
 from bot.digest import digest_chart, digest_plain, digest_text
 from bot.templating import LIMIT, visible_length
+from botapi.parsemode import parse_html
 from tests.conftest import WIB
 from workflow.digest import Counts, Digest, Overdue, Period, Section, StepStats, Unrevoked
 

@@ -71,7 +71,7 @@ def test_lembar_disposisi_shows_the_letter_every_disposition_the_manifest_and_th
     assert NOTE in page and "Mohon diproses" in page
     assert "02-12-2026 09:0" in page and "WIB" in page  # 02:0x UTC shown in WIB
     assert MANIFEST.description in page and "1.200 rekaman" in page
-    assert MANIFEST.sha256 in page and MANIFEST.digest() in page
+    assert MANIFEST.sha256 in page and MANIFEST.checksum() in page
     assert "Ditandatangani oleh Dr. Andi Direktur" in page
     assert "selesai" in page
 

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 from bot.runtime import office_calendar
 from bot.settings import Settings
 from tests.conftest import WIB, Clock, build_services, letter
-from workflow.calendar import Continuous
 from workflow.commands import Forward
 from workflow.service.cases import CaseService
+from workflow.workcalendar import Continuous
 
 
 def test_a_letter_reaching_the_direktur_late_on_friday_is_due_after_the_long_weekend(db_url, sops, roster):

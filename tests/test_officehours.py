@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.calendar import Continuous
 from workflow.calendar_config import SHIPPED_CALENDAR, CalendarError, calendar_from_text, load_calendar
 from workflow.officehours import OfficeCalendar, calendar_is_open, calendar_next_open
+from workflow.workcalendar import Continuous
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 OFFICE = {0: [(time(7, 30), time(16))], 1: [(time(7, 30), time(16))], 2: [(time(7, 30), time(16))]}

@@ -1,4 +1,4 @@
-"""The built wheel carries the SOP files, the templates and the migrations."""
+"""The built wheel carries the SOP files, the templates, the migrations and the demo's Bot API server."""
 
 import os
 import subprocess
@@ -47,6 +47,8 @@ def test_wheel_contains_sops_templates_and_migrations(wheel):
     assert "bot/demo/roster.toml" in names
     assert "bot/templates/telegram/step_assigned.html" in names
     assert "bot/templates/locale/id/LC_MESSAGES/messages.po" in names
+    assert "botapi/server.py" in names  # the demo's Bot API server, a package beside bot
+    assert not any(n.startswith("bot/botapi/") for n in names)
 
 
 def test_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):

@@ -117,8 +117,8 @@ class CasesUnderFire(RuleBasedStateMachine):
         case = self.seen.cases.get(number)
         actor = data.draw(st.sampled_from(ACTORS), label="actor")
         at = st.just(data.draw(self._step_ids(case), label="step_id"))
-        digest = case.manifest.digest() if case and case.manifest else None
-        seen_hash = st.just(data.draw(st.sampled_from([None, digest, "0" * 64]), label="manifest_hash"))
+        checksum = case.manifest.checksum() if case and case.manifest else None
+        seen_hash = st.just(data.draw(st.sampled_from([None, checksum, "0" * 64]), label="manifest_hash"))
         command = data.draw(
             st.one_of(
                 st.builds(Acknowledge, step_id=at),

@@ -44,7 +44,7 @@ def test_evidence_pack_of_a_finished_case_holds_every_element_and_verifies(cases
     assert evidence["permit_letter"]["scan_sha256"] == "a" * 64
     assert evidence["permit_letter"]["pks_number"] == "PKS-77/2026"
     assert evidence["manifest"]["records"] == 1200
-    assert evidence["manifest_sha256"] == MANIFEST.digest() == evidence["signature"]["manifest_sha256"]
+    assert evidence["manifest_sha256"] == MANIFEST.checksum() == evidence["signature"]["manifest_sha256"]
     assert evidence["signature"]["signer_name"] == "Dr. Andi Direktur"
     assert evidence["checklist"]["receipt"]["value"] == "TT-009"
     assert [a["action"] for a in audit][:2] == ["open_case", "forward"]
@@ -113,7 +113,7 @@ def test_usage_report_matches_the_hand_computed_fixture(cases, records, clock):
         (a, "BPJS Kesehatan", 1200, "", ""),
     ]
     assert everything[1]["released_at"].startswith("2026-11-24")
-    assert everything[1]["manifest_sha256"] == MANIFEST.digest()
+    assert everything[1]["manifest_sha256"] == MANIFEST.checksum()
     assert everything[1]["receipt"] == "TT-009"
     assert [r["case_number"] for r in first_day] == [a]
     assert [r["case_number"] for r in bpjs_only] == [a]

@@ -40,11 +40,11 @@ def sessions(services):
 
 def seal(case: Case, sop, signer: str = "dir", role: str = "direktur") -> Signature:
     """The signature the service would record for ``signer`` on ``case`` as it is."""
-    digest = case.manifest.digest()
+    checksum = case.manifest.checksum()
     bound = binding(
         case, sop, signer=signer, acting_for=None, role=role, order=None, signed_at=NOW, key_id=SEAL.key_id
     )
-    return Signature(signer, None, role, digest, NOW, bound, SEAL.sign(bound.encode()), SEAL.key_id)
+    return Signature(signer, None, role, checksum, NOW, bound, SEAL.sign(bound.encode()), SEAL.key_id)
 
 
 def signed_case(sop, *, after: dict | None = None, **changes) -> Case:
@@ -61,7 +61,7 @@ def signed_case(sop, *, after: dict | None = None, **changes) -> Case:
         created_by="tu1",
         created_at=NOW,
         manifest=MANIFEST,
-        accepted_hash=MANIFEST.digest(),
+        accepted_hash=MANIFEST.checksum(),
     ).evolve(**changes)
     if "signature" not in changes:
         case = case.evolve(signature=seal(case, sop))
@@ -108,7 +108,7 @@ def test_a_manifest_other_than_the_signed_one_blocks_the_release(sops):
 
 
 def test_a_signature_over_a_manifest_other_than_the_accepted_one_blocks_the_release(sops):
-    case = signed_case(sops["ldk"], after={"accepted_hash": OTHER_MANIFEST.digest()})
+    case = signed_case(sops["ldk"], after={"accepted_hash": OTHER_MANIFEST.checksum()})
 
     blockers = release_blockers(case, sops["ldk"], SEAL)
 
@@ -285,7 +285,7 @@ def test_the_direktur_signs_only_the_manifest_they_were_shown(cases, sessions):
     before = cases.view(number).case
 
     with pytest.raises(StaleAction, match="manifest changed"):
-        cases.act(number, "dir", Sign(manifest_hash=OTHER_MANIFEST.digest(), pin=PIN))
+        cases.act(number, "dir", Sign(manifest_hash=OTHER_MANIFEST.checksum(), pin=PIN))
 
     assert cases.view(number).case == before
     assert last_audit(sessions) == ("sign", "refused", "manifest_changed")
@@ -371,7 +371,7 @@ def test_a_new_manifest_after_a_return_to_step_4_is_checked_and_signed_again(cas
     signed = drive_to(cases, number, 8, clock=clock)
     closed = dispatch(cases, number, clock=clock)
 
-    new = OTHER_MANIFEST.digest()
+    new = OTHER_MANIFEST.checksum()
     assert (signed.manifest, signed.accepted_hash, signed.signature.manifest_hash) == (
         OTHER_MANIFEST,
         new,

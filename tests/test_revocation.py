@@ -8,7 +8,6 @@ import pytest
 from tests.conftest import letter
 from tests.driving import audit_rows, dispatch, drive_to, open_ldk
 from workflow import engine
-from workflow.calendar import Continuous
 from workflow.commands import ConfirmRevoked, Forward, Reject, Return, action_name
 from workflow.decision import Context, Notice
 from workflow.directory import Directory
@@ -16,6 +15,7 @@ from workflow.errors import ActionNotAllowed, NotAuthorised, StepAlreadyHandled
 from workflow.revocation import RevocationConfirmed, granted_to, granters
 from workflow.roster import StandIn
 from workflow.states import CaseState, IllegalTransition, check_transition
+from workflow.workcalendar import Continuous
 
 
 def closed_case(cases, clock, **letter_fields) -> str:

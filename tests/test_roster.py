@@ -242,3 +242,30 @@ def test_the_deactivation_audit_names_the_open_steps_approved(services, clock):
     with sessions() as s:
         row = s.scalars(select(AuditRow).where(AuditRow.action == "roster_deactivated")).one()
     assert row.detail == {"official": "dir", "open_steps": [f"{number} step 1"]}
+
+
+def test_the_files_digest_flag_keeps_its_name_in_the_file_the_plan_and_the_audit(services, clock):
+    """``digest = true`` in a roster file is ``receives_digest`` in Python, and still ``digest`` to
+    whoever writes the file, reads the plan or reads the audit rows."""
+    _, sessions = services
+    d = without(kasi1={"digest": True})
+    d["officials"].append({"key": "op9", "name": "Op Baru", "role": "jfu", "digest": True})
+    roster = parse_roster(d, "r", ROLES, WIB)
+    service = RosterService(sessions, clock)
+
+    plan = service.plan(roster)
+    counts = service.import_roster(roster, "adm")
+
+    assert {o.key for o in roster.officials if o.receives_digest} == {"dir", "kasi1", "op9"}
+    assert (plan.added, plan.changed) == (("op9",), (("kasi1", ("digest",)),))
+    assert counts == {"added": 1, "updated": 1}
+    assert {k for k, r in officials(sessions).items() if r.receives_digest} == {"dir", "kasi1", "op9"}
+    assert {k for k, o in service.directory().officials.items() if o.receives_digest} == {
+        "dir",
+        "kasi1",
+        "op9",
+    }
+    with sessions() as s:
+        audited = {r.action: r.detail for r in s.scalars(select(AuditRow).where(AuditRow.actor == "adm"))}
+    assert audited["roster_updated"]["changes"] == {"digest": [False, True]}
+    assert audited["roster_added"]["digest"] is True

@@ -16,6 +16,14 @@ from workflow.service.roster import RosterService
 from workflow.service.rostercache import cached_directory
 
 
+def digest_for(roster, key: str):
+    """``roster`` with official ``key`` given the daily digest (the file's ``digest = true``)."""
+    return replace(
+        roster,
+        officials=tuple(replace(o, receives_digest=True) if o.key == key else o for o in roster.officials),
+    )
+
+
 def renamed(roster, key: str, name: str):
     """``roster`` with official ``key`` called ``name``."""
     return replace(
@@ -114,6 +122,9 @@ def test_every_roster_writer_moves_the_stamp(services, roster, clock):
     identity = IdentityService(sessions, clock)
     writes = {
         "import": lambda: reimport(sessions, renamed(roster, "kasi1", "Dewi Lestari")),
+        "digest flag": lambda: reimport(
+            sessions, digest_for(renamed(roster, "kasi1", "Dewi Lestari"), "kasi2")
+        ),
         "link": lambda: identity.redeem(identity.invite("op1", "adm", timedelta(hours=1)), 7001),
         "unlink": lambda: identity.unlink("op1", "adm"),
         "stand-in removed": lambda: reimport(sessions, replace(roster, stand_ins=())),

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tests.conftest import WIB
-from workflow.calendar import Continuous
 from workflow.calendar_config import SHIPPED_CALENDAR, calendar_from_text
 from workflow.case import Case, Letter, StepRecord
 from workflow.directory import Directory
@@ -13,6 +12,7 @@ from workflow.roster import Official, StandIn
 from workflow.sla import SlaPolicy, due_notices, escalation_chain, next_due
 from workflow.sop import load_sops
 from workflow.states import CaseState
+from workflow.workcalendar import Continuous
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 09:00 WIB
 SOP = load_sops()["ldk"]

@@ -18,7 +18,7 @@ from workflow.sop import (
 )
 
 SEED = SHIPPED_SOPS / "ldk-7.4.4.1.toml"
-#: The digest of the shipped SOP's version 2, as running databases store it.
+#: The checksum of the shipped SOP's version 2, as running databases store it.
 STORED_V2 = "7fbcc95f70ed615285640d724f629696b1172d7d8fd061f36603bb6aec420189"
 
 
@@ -216,23 +216,23 @@ def test_a_signature_cannot_bind_an_unknown_registration_field():
     assert message.startswith("x.toml: field 'signature_binds': unknown registration field 'nik'")
 
 
-def test_an_sop_stored_before_the_rules_existed_keeps_its_digest_and_has_none():
+def test_an_sop_stored_before_the_rules_existed_keeps_its_checksum_and_has_none():
     data = seed_data()
     for field in ("apart", "signature_binds", "one_role_per_official"):
         data.pop(field)
     old = parse_sop({**data, "version": 1}, "ldk v1")
 
     assert old.apart == () and "apart" not in old.definition_json()
-    assert sop_from_json(old.definition_json()).digest() == old.digest()
+    assert sop_from_json(old.definition_json()).checksum() == old.checksum()
 
 
-def test_the_shipped_sop_keeps_the_digest_databases_already_store():
+def test_the_shipped_sop_keeps_the_checksum_databases_already_store():
     """Version 2 of the shipped SOP is stored in running databases: a field that becomes SOP data
-    with its old behaviour as the default must leave the definition (and its digest) as it was,
+    with its old behaviour as the default must leave the definition (and its checksum) as it was,
     or every database would refuse the file ("give the changed file a new version number")."""
     ldk = load_sops()["ldk"]
 
-    assert (ldk.version, ldk.digest()) == (2, STORED_V2)
+    assert (ldk.version, ldk.checksum()) == (2, STORED_V2)
 
 
 # -- the dispatch checklist ------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def test_a_dispatch_step_that_lists_no_checklist_gets_the_default_one():
     assert release4.step(4).checklist == default_checklist()
 
 
-def test_a_definition_stored_without_a_checklist_loads_the_default_and_keeps_its_digest():
+def test_a_definition_stored_without_a_checklist_loads_the_default_and_keeps_its_checksum():
     ldk = load_sops()["ldk"]
     stored = ldk.definition_json()  # what databases hold for version 2: no checklist in it
 
@@ -266,10 +266,10 @@ def test_a_definition_stored_without_a_checklist_loads_the_default_and_keeps_its
 
     assert "checklist" not in json.loads(stored)["steps"][7]
     assert loaded.step(8).checklist == default_checklist()
-    assert loaded.digest() == STORED_V2
+    assert loaded.checksum() == STORED_V2
 
 
-def test_a_checklist_of_its_own_is_stored_with_the_definition_and_changes_its_digest():
+def test_a_checklist_of_its_own_is_stored_with_the_definition_and_changes_its_checksum():
     pickup = load_sops(Path(__file__).parent / "sops")["pickup"]
     with_default = parse_sop(
         {**pickup.model_dump(), "steps": [{**s.model_dump(exclude={"checklist"})} for s in pickup.steps]}, "x"
@@ -279,7 +279,7 @@ def test_a_checklist_of_its_own_is_stored_with_the_definition_and_changes_its_di
 
     assert [i["key"] for i in stored["steps"][3]["checklist"]] == ["sealed", "collected"]
     assert sop_from_json(pickup.definition_json()) == pickup
-    assert pickup.digest() != with_default.digest()
+    assert pickup.checksum() != with_default.checksum()
 
 
 def _item(d: dict, key: str) -> dict:
@@ -451,7 +451,7 @@ def test_an_sop_offering_no_instruction_is_refused():
     assert message.startswith("x.toml: field 'instructions'")
 
 
-def test_a_definition_stored_before_the_fields_existed_loads_with_them_and_keeps_its_digest():
+def test_a_definition_stored_before_the_fields_existed_loads_with_them_and_keeps_its_checksum():
     """The stored JSON of version 2 as databases hold it (no instructions, registrars or returns_to)."""
     stored = json.loads(load_sop(SEED).definition_json())
     assert not {"instructions", "registrars"} & stored.keys()
@@ -463,7 +463,7 @@ def test_a_definition_stored_before_the_fields_existed_loads_with_them_and_keeps
     assert [i.label for i in sop.instructions][:2] == ["Untuk diproses", "Segera"]
     assert sop.registrars == ("tu", "admin", "direktur")
     assert sop.step(5).returns_to == (4,) and sop.step(1).returns_to == ()
-    assert sop.digest() == STORED_V2
+    assert sop.checksum() == STORED_V2
 
 
 def test_the_registrars_default_is_the_role_of_step_1_of_each_sop():
@@ -477,7 +477,7 @@ def test_the_registrars_default_is_the_role_of_step_1_of_each_sop():
     assert stored.registrars == ("tu", "admin", "jfu")
 
 
-def test_fields_stated_away_from_their_defaults_are_stored_and_change_the_digest():
+def test_fields_stated_away_from_their_defaults_are_stored_and_change_the_checksum():
     shipped = load_sop(SEED)
     data = seed_data()
     data["steps"][4]["returns_to"] = [4, 3]
@@ -485,7 +485,7 @@ def test_fields_stated_away_from_their_defaults_are_stored_and_change_the_digest
     changed = parse_sop(data, "x.toml")
 
     assert '"returns_to":[4,3]' in changed.definition_json()
-    assert changed.digest() != shipped.digest()
+    assert changed.checksum() != shipped.checksum()
     assert sop_from_json(changed.definition_json()) == changed
 
 
@@ -512,17 +512,17 @@ def test_the_shipped_sop_asks_the_permit_letter_as_the_bot_always_did():
     assert sop.required_fields == ("number", "date", "institution", "purpose", "scan")
 
 
-def test_an_sop_that_lists_no_fields_asks_the_default_ones_and_keeps_its_digest():
+def test_an_sop_that_lists_no_fields_asks_the_default_ones_and_keeps_its_checksum():
     data = seed_data()
     del data["fields"]
 
     sop = parse_sop(data, "x.toml")
 
     assert sop.fields == load_sop(SEED).fields
-    assert "fields" not in sop.definition_json() and sop.digest() == STORED_V2
+    assert "fields" not in sop.definition_json() and sop.checksum() == STORED_V2
 
 
-def test_fields_of_its_own_are_stored_with_the_definition_and_change_its_digest():
+def test_fields_of_its_own_are_stored_with_the_definition_and_change_its_checksum():
     sop = load_sop(PERMOHONAN)
 
     assert [f.key for f in sop.fields] == ["institution", "number", "date", "agenda_number", "srikandi_ref"]

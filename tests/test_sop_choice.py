@@ -1,5 +1,5 @@
 """Which SOP a new case starts on: SOPs open or closed to new cases, the default SOP, the SOP's
-numbering and daily digest as fields of its file, with defaults that keep stored digests."""
+numbering and daily digest as fields of its file, with defaults that keep stored checksums."""
 
 import json
 
@@ -27,7 +27,7 @@ def test_the_shipped_sop_is_open_numbered_by_case_prefix_yearly_and_in_the_diges
     assert ldk.open is True
     assert ldk.numbering == Numbering(prefix=None, yearly=True)
     assert ldk.daily_digest == DailyDigest(send=True, to=())
-    assert ldk.digest() == STORED_V2
+    assert ldk.checksum() == STORED_V2
 
 
 def test_closing_an_sop_to_new_cases_or_changing_who_reads_its_digest_is_no_new_version():
@@ -39,7 +39,7 @@ def test_closing_an_sop_to_new_cases_or_changing_who_reads_its_digest_is_no_new_
 
     assert sop.open is False
     assert not {"open", "daily_digest"} & json.loads(sop.definition_json()).keys()
-    assert sop.digest() == STORED_V2
+    assert sop.checksum() == STORED_V2
 
 
 def test_a_numbering_of_its_own_is_stored_with_the_definition_and_a_digest_plan_is_not():
@@ -53,7 +53,7 @@ def test_a_numbering_of_its_own_is_stored_with_the_definition_and_a_digest_plan_
     assert stored["numbering"] == {"prefix": "DAG", "yearly": False}
     assert "daily_digest" not in stored  # who reads about the cases is no part of how they run
     assert sop_from_json(sop.definition_json()) == sop.model_copy(update={"daily_digest": DailyDigest()})
-    assert sop.digest() != STORED_V2
+    assert sop.checksum() != STORED_V2
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from tests.conftest import TEST_AUDIT_KEY, WIB, Clock, build_services
 from tests.driving import audit_rows, drive_to, open_ldk
-from workflow.calendar import Continuous
 from workflow.calendar_config import SHIPPED_CALENDAR, calendar_from_text
 from workflow.db.audit import AuditChain
 from workflow.db.models import CaseRow, OutboxRow, StepRow
 from workflow.service.sweep import SlaSweep
 from workflow.sla import SlaPolicy
+from workflow.workcalendar import Continuous
 
 SLA_KINDS = ("reminder", "escalation")
 

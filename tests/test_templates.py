@@ -11,7 +11,6 @@ import pytest
 from jinja2 import meta
 
 from bot.approval import approval
-from bot.botapi.html import parse_html
 from bot.callbacks import decode
 from bot.messages import Tick, history_text, step_keyboard, step_text
 from bot.templating import (
@@ -23,6 +22,7 @@ from bot.templating import (
     render_plain,
     templates_dir,
 )
+from botapi.parsemode import parse_html
 from tests.conftest import WIB, Clock, build_services, letter
 from tests.driving import LDK_ITEMS, MANIFEST, TICK_VALUES, step_action
 from tests.test_digest_text import digest as sample_digest

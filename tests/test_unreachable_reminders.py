@@ -8,11 +8,11 @@ from sqlalchemy import select, update
 
 from tests.driving import audit_rows, drive_to, open_ldk
 from tests.test_sla import OFFICIALS, T0, notices_at, step, summary
-from workflow.calendar import Continuous
 from workflow.db.models import OfficialRow, OutboxRow
 from workflow.directory import Directory
 from workflow.roster import StandIn
 from workflow.service.sweep import SlaSweep
+from workflow.workcalendar import Continuous
 
 KASI1_BLOCKED = Directory.of(OFFICIALS, unreachable=["kasi1"])
 

@@ -120,13 +120,13 @@ def test_the_pin_chosen_before_the_upgrade_still_signs(upgraded):
     assert case.signature.signer == "dir" and not case.signature.legacy
 
 
-def test_the_stored_definition_of_the_old_sop_version_still_has_the_digest_it_was_stored_with(upgraded):
+def test_the_stored_definition_of_the_old_sop_version_still_has_the_checksum_it_was_stored_with(upgraded):
     _, sessions, _ = upgraded
 
     with sessions() as session:
         row = session.scalar(select(SopVersionRow).where(SopVersionRow.version == 1))
 
-    assert sop_from_json(row.definition).digest() == row.digest
+    assert sop_from_json(row.definition).checksum() == row.checksum
 
 
 def test_a_legacy_signature_whose_audit_row_was_edited_is_no_longer_attested(upgraded):

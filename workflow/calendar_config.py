@@ -15,8 +15,8 @@ from typing import Any
 
 import holidays
 
-from workflow.calendar import Continuous, WorkCalendar
 from workflow.officehours import OfficeCalendar, Override
+from workflow.workcalendar import Continuous, WorkCalendar
 
 __all__ = ["SHIPPED_CALENDAR", "CalendarError", "calendar_from_text", "load_calendar"]
 

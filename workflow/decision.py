@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-from workflow.calendar import WorkCalendar
 from workflow.case import Case
 from workflow.directory import Directory
 from workflow.signature import Seal
 from workflow.sop import Sop
+from workflow.workcalendar import WorkCalendar
 
 __all__ = ["Context", "Decision", "Notice"]
 

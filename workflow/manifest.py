@@ -14,7 +14,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def is_sha256(value: str | None) -> bool:
-    """Whether ``value`` is a lowercase hex SHA-256 digest."""
+    """Whether ``value`` is a lowercase hex SHA-256 hash."""
     return bool(value) and bool(_SHA256.match(value))
 
 
@@ -73,6 +73,6 @@ class Manifest:
         """The canonical form: every field, sorted keys, no spaces, UTF-8."""
         return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
-    def digest(self) -> str:
+    def checksum(self) -> str:
         """SHA-256 of the canonical form; the signature binds this value."""
         return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()

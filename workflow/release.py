@@ -34,7 +34,7 @@ def release_blockers(case: Case, sop: Sop, seal: Seal | None) -> list[Reason]:
             blockers.append(
                 Reason("signature_wrong_role", f"the signature is not the {sop.role(sign.role).name}'s")
             )
-        current = case.manifest.digest() if case.manifest is not None else None
+        current = case.manifest.checksum() if case.manifest is not None else None
         if not (signature.manifest_hash == case.accepted_hash == current):
             blockers.append(
                 Reason("manifest_not_signed", "the manifest is not the one that was checked and signed")

@@ -82,9 +82,9 @@ def _check_manifest(check: ReleaseCheck, before: list[dict], bound: dict) -> Non
         check.problems.append("no reported and accepted manifest before the signature")
         return
     detail = _detail(reports[-1])
-    digest = Manifest.from_dict(detail["manifest"]).digest()
-    _expect(check, "hash of the manifest reported", digest, detail.get("manifest_hash"))
-    _expect(check, "manifest hash (reported)", bound.get("manifest_hash"), digest)
+    checksum = Manifest.from_dict(detail["manifest"]).checksum()
+    _expect(check, "hash of the manifest reported", checksum, detail.get("manifest_hash"))
+    _expect(check, "manifest hash (reported)", bound.get("manifest_hash"), checksum)
     _expect(
         check,
         "manifest hash (accepted)",

@@ -38,7 +38,7 @@ class Official:
     nip: str | None = None
     reports_to: str | None = None
     telegram_id: int | None = None
-    digest: bool = False
+    receives_digest: bool = False  # the roster file's ``digest = true``: gets the daily SLA digest
     active: bool = True
 
 
@@ -109,7 +109,7 @@ def _official(entry: dict, where: str, roles: set[str]) -> Official:
         nip=str(nip).strip() if nip is not None else None,
         reports_to=_text(entry, "reports_to", where, required=False),
         telegram_id=telegram_id,
-        digest=entry.get("digest", False),
+        receives_digest=entry.get("digest", False),
         active=entry.get("active", True),
     )
 

@@ -117,7 +117,7 @@ def _case_part(case: Case, sop_id: str, sop_version: int, fields: tuple[str, ...
         "case": case.number,
         "sop": {"id": sop_id, "version": sop_version},
         "registration": {f: _plain(getattr(case.letter, f)) for f in fields},
-        "manifest_hash": case.manifest.digest() if case.manifest is not None else None,
+        "manifest_hash": case.manifest.checksum() if case.manifest is not None else None,
     }
 
 

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import count
 
-from workflow.calendar import WorkCalendar
 from workflow.case import Case, StepRecord
 from workflow.directory import Directory
 from workflow.officehours import calendar_is_open
 from workflow.roster import NON_SOP_ROLES
 from workflow.sop import Sop, Step
 from workflow.states import is_terminal
+from workflow.workcalendar import WorkCalendar
 
 __all__ = [
     "MIN_REMINDER_INTERVAL",

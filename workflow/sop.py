@@ -350,7 +350,7 @@ class Sop(_Frozen):
     def definition_json(self) -> str:
         """The canonical JSON of this definition, as stored beside the cases."""
         data = self.model_dump(mode="json", exclude=_OFFICE_FIELDS)
-        for field in _LATER_FIELDS:  # at their defaults they leave older definitions' digests as they were
+        for field in _LATER_FIELDS:  # at their defaults they leave older definitions' checksums as they were
             if getattr(self, field) == Sop.model_fields[field].get_default(call_default_factory=True):
                 del data[field]
         if self.registrars == self.default_registrars():
@@ -360,11 +360,11 @@ class Sop(_Frozen):
             step["sla"] = int(spec.sla.total_seconds())
             if spec.returns_to == spec.default_returns():
                 del step["returns_to"]
-            if not spec.checklist or spec.checklist == default_checklist():  # digests stay, as above
+            if not spec.checklist or spec.checklist == default_checklist():  # checksums stay, as above
                 del step["checklist"]
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
-    def digest(self) -> str:
+    def checksum(self) -> str:
         """SHA-256 of the canonical definition: a changed file with the same version differs."""
         return hashlib.sha256(self.definition_json().encode()).hexdigest()
 

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from workflow.calendar import WorkCalendar
 from workflow.case import Case, StepRecord
 from workflow.directory import Directory
 from workflow.sop import Sop
 from workflow.states import StepOutcome
+from workflow.workcalendar import WorkCalendar
 
 __all__ = ["TimelineRow", "display_name", "timeline"]
 

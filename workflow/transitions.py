@@ -109,7 +109,7 @@ def _forward(case, step, actor, acting_for, command: Forward, ctx):
 def _submit_manifest(case, step, actor, acting_for, command: SubmitManifest, ctx):
     note = text(command.note, "note")
     manifest = command.manifest
-    payload = {"manifest": manifest.to_dict(), "manifest_hash": manifest.digest()}
+    payload = {"manifest": manifest.to_dict(), "manifest_hash": manifest.checksum()}
     changed = case.evolve(manifest=manifest, accepted_hash=None, signature=None)
     return advance(changed, step, actor, acting_for, ctx, command.to, note, None, payload)
 
@@ -119,14 +119,14 @@ def _accept_manifest(case, step, actor, acting_for, command: AcceptManifest, ctx
         raise ActionNotAllowed(
             "there is no manifest to accept; return the case to the operator", code="no_manifest"
         )
-    digest = case.manifest.digest()
-    if command.manifest_hash is not None and command.manifest_hash != digest:
+    checksum = case.manifest.checksum()
+    if command.manifest_hash is not None and command.manifest_hash != checksum:
         raise StaleAction(
             "the manifest changed since it was shown to you; look at it again", code="manifest_changed"
         )
     note = text(command.note, "note")
-    changed = case.evolve(accepted_hash=digest)
-    return advance(changed, step, actor, acting_for, ctx, command.to, note, None, {"manifest_hash": digest})
+    changed = case.evolve(accepted_hash=checksum)
+    return advance(changed, step, actor, acting_for, ctx, command.to, note, None, {"manifest_hash": checksum})
 
 
 def _sign(case, step, actor, acting_for, command: Sign, ctx):
@@ -135,12 +135,12 @@ def _sign(case, step, actor, acting_for, command: Sign, ctx):
             f"the permit letter's scan of {case.number} is not on record; attach it before signing",
             code="permit_not_on_record",
         )
-    digest = case.manifest.digest() if case.manifest is not None else None
-    if digest is None or case.accepted_hash != digest:
+    checksum = case.manifest.checksum() if case.manifest is not None else None
+    if checksum is None or case.accepted_hash != checksum:
         raise ReleaseNotAuthorised(
             "there is no checked and accepted manifest to sign", code="nothing_to_sign"
         )
-    if command.manifest_hash is not None and command.manifest_hash != digest:
+    if command.manifest_hash is not None and command.manifest_hash != checksum:
         raise StaleAction(
             "the manifest changed since it was shown to you; look at it again", code="manifest_changed"
         )
@@ -170,10 +170,10 @@ def _sign(case, step, actor, acting_for, command: Sign, ctx):
     )
     value = seal.sign(bound.encode())
     signed = case.evolve(
-        signature=Signature(actor, acting_for, role, digest, ctx.now, bound, value, seal.key_id)
+        signature=Signature(actor, acting_for, role, checksum, ctx.now, bound, value, seal.key_id)
     )
     payload = {
-        "manifest_hash": digest,
+        "manifest_hash": checksum,
         "signature": {"binding": bound, "value": value, "key_id": seal.key_id},
     }
     return advance(signed, step, actor, acting_for, ctx, command.to, note, None, payload)

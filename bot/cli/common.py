@@ -80,11 +80,11 @@ def parse_date(text: str) -> date:
 
 def sha256_of(path: Path) -> str:
     """The SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
+    hasher = hashlib.sha256()
     try:
         with path.open("rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+                hasher.update(chunk)
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}", code=2)
-    return digest.hexdigest()
+    return hasher.hexdigest()

@@ -5,8 +5,8 @@ import re
 import time
 from html import unescape
 
-from bot.botapi.driver import ChatMessage, User
 from bot.templating import text_macros
+from botapi.driver import ChatMessage, User
 
 __all__ = ["Narrator"]
 

@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.botapi import BotApiServer
-from bot.botapi.driver import ChatMessage, User
 from bot.demo.narrator import Narrator
+from botapi import BotApiServer
+from botapi.driver import ChatMessage, User
 from workflow.sop import Needs, Sop, StepKind
 
 __all__ = ["LETTERS", "PIN", "SCENARIOS", "Office", "Scenario"]

@@ -9,12 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.app import build_application, running
-from bot.botapi import BotApiServer
 from bot.demo.narrator import Narrator
 from bot.demo.script import SCENARIOS, Office, choose_pin, register
 from bot.runtime import check_prefixes, signing_keys
 from bot.settings import Settings
 from bot.templating import render_text, text_macros
+from botapi import BotApiServer
 from workflow.db.migrate import upgrade
 from workflow.db.session import make_engine, make_session_factory
 from workflow.keys import generate_key

@@ -22,7 +22,7 @@ async def on_digest(update: Update, context: BotContext) -> None:
     official, lang = await official_of(update, context)
     if official is None:
         return
-    if not (official.digest or official.role == "admin"):
+    if not (official.receives_digest or official.role == "admin"):
         refusal = NotAuthorised(f"{official.key} does not receive the digest", code="no_digest")
         await refuse_command(rt, official.key, "digest", refusal)
         await message.reply_text(render_html("digest_refused", lang, tz))

@@ -119,10 +119,10 @@ def _manifest_value(field: str, text: str):
             raise ValueError(field)
         return number
     if field == "sha256":
-        digest = text.lower()
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        sha256 = text.lower()
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
             raise ValueError(field)
-        return digest
+        return sha256
     if not text or len(text) > 500:  # location
         raise ValueError(field)
     return text

@@ -146,12 +146,12 @@ def _ask_pin(rt, official, press, view, allowed, lang) -> Outcome:
         refuse(rt, official.key, press, PinLocked("signing is locked; the admin must reset the PIN"))
     if not status.has_pin:
         refuse(rt, official.key, press, PinNotSet("no signing PIN yet: ask the admin for a one-time code"))
-    digest = view.case.manifest.digest() if view.case.manifest else None
+    checksum = view.case.manifest.checksum() if view.case.manifest else None
     return Outcome(
         ask=Ask(
             "sign",
-            render_html("ask_pin", lang, rt.settings.tz, case=view.case, hash=digest),
-            {"manifest_hash": digest, "to": to},
+            render_html("ask_pin", lang, rt.settings.tz, case=view.case, hash=checksum),
+            {"manifest_hash": checksum, "to": to},
         )
     )
 
@@ -287,8 +287,8 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
             ),
             acted=True,
         )
-    digest = view.case.manifest.digest() if view.case.manifest else ""
-    if not press.args or not digest.startswith(press.args[0]):
+    checksum = view.case.manifest.checksum() if view.case.manifest else ""
+    if not press.args or not checksum.startswith(press.args[0]):
         refuse(
             rt,
             official.key,
@@ -298,7 +298,7 @@ def _simple(rt, official, press, view, allowed, lang) -> Outcome:
     to, choose = _next_holder(rt, official, press, press.args[1:])
     if choose:
         return Outcome(keyboard=people_keyboard(view, choose, lang, action="am", first=press.args[:1]))
-    command = AcceptManifest(step_id=press.step_id, manifest_hash=digest, to=to)
+    command = AcceptManifest(step_id=press.step_id, manifest_hash=checksum, to=to)
     return _act(rt, official, press, view, command, "accept_manifest", lang)
 
 

@@ -11,8 +11,8 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application, running
-from bot.botapi import BotApiServer
 from bot.settings import Settings
+from botapi import BotApiServer
 from tests.conftest import SIGNING_KEY_FILE, TEST_AUDIT_KEY, build_services, letter
 from workflow.service.identity import IdentityService
 

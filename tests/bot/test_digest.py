@@ -122,7 +122,9 @@ def test_each_official_receives_the_sections_of_the_sops_that_send_to_their_role
     )
     settings = settings.model_copy(update={"digest_time": time(0, 0), "sop_path": folder})
     with sessions() as session, session.begin():  # ksd1, a Kasubdit, asks for it: no SOP sends to him
-        session.execute(update(OfficialRow).where(OfficialRow.key.in_(["kasi1", "ksd1"])).values(digest=True))
+        session.execute(
+            update(OfficialRow).where(OfficialRow.key.in_(["kasi1", "ksd1"])).values(receives_digest=True)
+        )
     # the cases start on the files as the bot loads them: ``daily_digest`` is part of a definition
     cases = CaseService(sessions, load_sops(folder), tz=WIB, clock=clock, seal=SEAL)
     pickup = cases.open_case(letter(number="470/1"), "tu1", sop_id="pickup", assignee="op1").number

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.botapi import BotApiServer
+from botapi import BotApiServer
 from tests.bot.conftest import TOKEN
 from tests.conftest import TEST_AUDIT_KEY, letter
 from workflow.db.models import OutboxRow, StepRow

@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from bot.botapi import BotApiServer
+from botapi import BotApiServer
 from tests.bot.conftest import TOKEN, handled_so_far, link, running_bot
 from tests.conftest import letter
 from tests.driving import audit_rows

@@ -81,8 +81,8 @@ def test_checker_and_signer_see_the_manifest_what_the_signature_binds_and_can_fe
         assert f"Lokasi: {MANIFEST.location}" in message.text
         assert f"SHA-256 berkas: {MANIFEST.sha256[:16]}…" in message.text
         assert "Dilaporkan oleh Gita Operator" in message.text
-        assert f"Hash manifest: {MANIFEST.digest()[:16]}…" in message.text
-    assert full.show_alert and MANIFEST.sha256 in full.text and MANIFEST.digest() in full.text
+        assert f"Hash manifest: {MANIFEST.checksum()[:16]}…" in message.text
+    assert full.show_alert and MANIFEST.sha256 in full.text and MANIFEST.checksum() in full.text
     assert fetched == SCAN
     assert "Tanda tangan Anda mengikat" not in checking.text
     binds = signing.text[signing.text.index("Tanda tangan Anda mengikat") :]
@@ -92,7 +92,7 @@ def test_checker_and_signer_see_the_manifest_what_the_signature_binds_and_can_fe
         "Tanggal surat izin: 20-11-2026",
         f"SHA-256 pindaian surat izin: {hashlib.sha256(SCAN).hexdigest()[:16]}…",
         "Nomor PKS/MoU: PKS-12/2026",
-        f"Manifest di atas: hash {MANIFEST.digest()[:16]}…",
+        f"Manifest di atas: hash {MANIFEST.checksum()[:16]}…",
         "Penanda tangan: Anda",
     ):
         assert shown in binds

@@ -145,7 +145,7 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
     assert [s.step_no for s in case.steps] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert case.steps[2].payload["access_granted_to"] == "op2"
     assert case.manifest.records == 1200 and case.manifest.sha256 == SHA
-    assert case.signature.signer == "dir" and case.signature.manifest_hash == case.manifest.digest()
+    assert case.signature.signer == "dir" and case.signature.manifest_hash == case.manifest.checksum()
     assert case.checklist["archived"].value == "ARS-2026-114"
     assert case.checklist["receipt"].receipt_sha256 == hashlib.sha256(b"%PDF-1.4 tanda terima").hexdigest()
     assert case.checklist["receipt"].value == "TT-009"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from telegram.ext import Application, ApplicationBuilder, BaseHandler
 
-from bot.botapi import BotApiServer
+from botapi import BotApiServer
 
 
 class FakeClock:

@@ -5,7 +5,7 @@ import time
 import httpx
 import pytest
 
-from bot.botapi import BotApiServer
+from botapi import BotApiServer
 
 
 def test_the_next_call_fails_then_the_server_answers_again(api, server):

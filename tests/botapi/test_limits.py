@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.botapi.limits import Faults, RateLimiter
+from botapi.limits import Faults, RateLimiter
 
 
 def test_a_chat_gets_its_burst_then_waits_about_a_second(clock):

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from bot.botapi import BotApiServer
+from botapi import BotApiServer
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly "

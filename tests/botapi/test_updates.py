@@ -7,7 +7,7 @@ import time
 import httpx
 from aiohttp import web
 
-from bot.botapi.background import Background
+from botapi.background import Background
 
 
 def test_updates_stay_until_confirmed_by_a_higher_offset(api, server):

@@ -75,7 +75,7 @@ class SopVersionRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sop_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[int]
-    digest: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column("digest", String(64))  # Sop.checksum(); the column keeps its name
     definition: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
 
@@ -89,7 +89,7 @@ class OfficialRow(Base):
     role: Mapped[str] = mapped_column(String(64))
     reports_to: Mapped[str | None] = mapped_column(String(64))
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    digest: Mapped[bool] = mapped_column(default=False)
+    receives_digest: Mapped[bool] = mapped_column("digest", default=False)  # the roster file's digest
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(String(2), default="id")  # "id", or "en" by choice
     unreachable_at: Mapped[datetime | None]  # Telegram answered 403: blocked the bot or never started it

@@ -55,12 +55,12 @@ def stored_sop(session: Session, sop: Sop, now: datetime) -> None:
             SopVersionRow(
                 sop_id=sop.id,
                 version=sop.version,
-                digest=sop.digest(),
+                checksum=sop.checksum(),
                 definition=sop.definition_json(),
                 created_at=now,
             )
         )
-    elif row.digest != sop.digest():
+    elif row.checksum != sop.checksum():
         raise SopChanged(
             f"SOP {sop.id!r} version {sop.version} differs from the version cases already use: "
             "give the changed file a new version number"
@@ -128,7 +128,7 @@ def load_directory(session: Session) -> Directory:
             nip=r.nip,
             reports_to=r.reports_to,
             telegram_id=r.telegram_id,
-            digest=r.digest,
+            receives_digest=r.digest,  # the column keeps the roster file's name
             active=r.active,
         )
         for r in rows

@@ -28,6 +28,10 @@ _BUMP = update(STAMP).where(STAMP.c.id == 1).values(version=STAMP.c.version + 1)
 _TABLES = frozenset({OfficialRow.__tablename__, StandInRow.__tablename__})
 _SEEN = "roster_stamp_seen"  # session.info: the stamp this transaction read
 _WROTE = "roster_stamp_wrote"  # session.info: this transaction wrote the roster
+#: The attributes of ``OfficialRow`` over those columns (the column ``digest`` is ``receives_digest``).
+_OFFICIAL_ATTRIBUTES = tuple(
+    inspect(OfficialRow).get_property_by_column(OfficialRow.__table__.c[name]).key for name in OFFICIAL_FIELDS
+)
 
 
 def install(sessions: sessionmaker[Session]) -> None:
@@ -76,7 +80,7 @@ def _changed(session: Session, row: object) -> bool:
         return session.is_modified(row)
     if isinstance(row, OfficialRow):
         attrs = inspect(row).attrs
-        return any(attrs[name].history.has_changes() for name in OFFICIAL_FIELDS)
+        return any(attrs[name].history.has_changes() for name in _OFFICIAL_ATTRIBUTES)
     return False
 
 

@@ -69,7 +69,7 @@ class CaseLoader:
                 f"{exc}; the database's copy of SOP {sop_id!r} version {version} was altered"
             ) from None
         shipped = self._sops.get(sop_id)
-        if shipped is not None and shipped.version == version and shipped.digest() != sop.digest():
+        if shipped is not None and shipped.version == version and shipped.checksum() != sop.checksum():
             raise SopError(
                 f"the database's copy of SOP {sop_id!r} version {version} differs from its file: "
                 "it was altered, or the file changed without a new version number"

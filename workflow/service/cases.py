@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow import engine
-from workflow.calendar import Continuous, WorkCalendar
 from workflow.case import Case, Letter
 from workflow.commands import COMMAND_TYPES, Cancel, Command, Sign, action_name
 from workflow.db import reference
@@ -38,6 +37,7 @@ from workflow.signature import Seal
 from workflow.sop import Sop
 from workflow.states import CaseState, is_terminal
 from workflow.timeline import TimelineRow, timeline
+from workflow.workcalendar import Continuous, WorkCalendar
 
 __all__ = ["CaseService", "CaseView"]
 

@@ -15,12 +15,12 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.calendar import WorkCalendar
 from workflow.db import repository as repo
 from workflow.db.models import DigestRow, OfficialRow, OutboxRow
 from workflow.digest import Digest
 from workflow.officehours import calendar_is_open
 from workflow.service.uow import run_in_transaction
+from workflow.workcalendar import WorkCalendar
 
 __all__ = ["ACTOR", "DailyDigests", "DigestBuilder"]
 
@@ -148,7 +148,7 @@ class DailyDigests:
         day = digest.day.isoformat()
         officials = session.execute(
             select(OfficialRow.key, OfficialRow.role)
-            .where(OfficialRow.digest.is_(True), OfficialRow.active.is_(True))
+            .where(OfficialRow.receives_digest.is_(True), OfficialRow.active.is_(True))
             .order_by(OfficialRow.key)
         ).all()
         sections = {key: digest.for_role(role) for key, role in officials}

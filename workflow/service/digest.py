@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.calendar import WorkCalendar
 from workflow.digest import Digest, Period, Section
 from workflow.directory import Directory
 from workflow.officehours import calendar_previous_working_day
@@ -17,6 +16,7 @@ from workflow.service import sopfigures as figures
 from workflow.service.rostercache import cached_directory
 from workflow.service.uow import run_in_transaction
 from workflow.sop import Sop
+from workflow.workcalendar import WorkCalendar
 
 __all__ = ["DigestService", "periods"]
 

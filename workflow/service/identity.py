@@ -22,7 +22,7 @@ STRANGER_AUDIT_INTERVAL = timedelta(hours=1)
 LANGUAGES = ("id", "en")
 
 
-def _digest(code: str) -> str:
+def _code_sha256(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
@@ -47,7 +47,7 @@ class IdentityService:
             session.add(
                 InviteRow(
                     official_key=key,
-                    code_sha256=_digest(code),
+                    code_sha256=_code_sha256(code),
                     created_by=actor,
                     created_at=now,
                     expires_at=now + ttl,
@@ -74,7 +74,7 @@ class IdentityService:
         now = self._clock()
 
         def work(session: Session) -> Official:
-            invite = session.scalar(select(InviteRow).where(InviteRow.code_sha256 == _digest(code)))
+            invite = session.scalar(select(InviteRow).where(InviteRow.code_sha256 == _code_sha256(code)))
             if invite is None or invite.used_at is not None or invite.expires_at <= now:
                 raise InvalidInput(
                     "this invitation is unknown, already used or expired; ask the admin for a new one",
@@ -219,6 +219,6 @@ def _official(row: OfficialRow) -> Official:
         nip=row.nip,
         reports_to=row.reports_to,
         telegram_id=row.telegram_id,
-        digest=row.digest,
+        receives_digest=row.receives_digest,
         active=row.active,
     )

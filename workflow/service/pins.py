@@ -104,15 +104,15 @@ def looks_like_pin(text: str | None) -> bool:
 def hash_pin(pin: str) -> str:
     """``scrypt$n$r$p$salt$hash`` of a PIN."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P)
-    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+    derived = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${derived.hex()}"
 
 
 def pin_matches(pin: str, stored: str) -> bool:
     """Whether ``pin`` matches a stored hash (constant-time comparison)."""
-    _, n, r, p, salt, digest = stored.split("$")
+    _, n, r, p, salt, derived = stored.split("$")
     candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
-    return hmac.compare_digest(candidate.hex(), digest)
+    return hmac.compare_digest(candidate.hex(), derived)
 
 
 def require_pin(session: Session, key: str, pin: str) -> None:

@@ -223,7 +223,7 @@ def _evidence(view, tz: ZoneInfo) -> dict:
         },
         "permit_letter": {**letter_facts(letter), "scan_location": letter.scan_location},
         "manifest": case.manifest.to_dict() if case.manifest else None,
-        "manifest_sha256": case.manifest.digest() if case.manifest else None,
+        "manifest_sha256": case.manifest.checksum() if case.manifest else None,
         "accepted_manifest_sha256": case.accepted_hash,
         "signature": None
         if sig is None

@@ -12,7 +12,15 @@ from workflow.db.models import OfficialRow, StandInRow
 from workflow.directory import Directory
 from workflow.roster import Roster
 from workflow.service.rostercache import cached_directory
-from workflow.service.rosterplan import RosterPlan, UnconfirmedDeactivation, changes, plan_import, values
+from workflow.service.rosterplan import (
+    RosterPlan,
+    UnconfirmedDeactivation,
+    changes,
+    plan_import,
+    row_attribute,
+    row_values,
+    values,
+)
 from workflow.service.uow import run_in_transaction
 
 __all__ = ["RosterService"]
@@ -75,7 +83,9 @@ class RosterService:
                 wanted = values(official)
                 row = rows.get(official.key)
                 if row is None:
-                    session.add(OfficialRow(key=official.key, created_at=now, updated_at=now, **wanted))
+                    session.add(
+                        OfficialRow(key=official.key, created_at=now, updated_at=now, **row_values(wanted))
+                    )
                     audit("roster_added", official.key, wanted)
                     continue
                 changed = changes(row, wanted)
@@ -83,7 +93,7 @@ class RosterService:
                     changed.pop("active", None)
                 if changed:
                     for field, (_, new) in changed.items():
-                        setattr(row, field, new)
+                        setattr(row, row_attribute(field), new)
                     row.updated_at = now
                     audit("roster_updated", official.key, {"changes": changed})
             for key in plan.deactivated:

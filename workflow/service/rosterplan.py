@@ -15,10 +15,28 @@ from workflow.db.models import CaseRow, OfficialRow, StandInRow, StepRow
 from workflow.errors import InvalidInput
 from workflow.roster import Official, Roster
 
-__all__ = ["FIELDS", "HeldStep", "RosterPlan", "UnconfirmedDeactivation", "changes", "plan_import", "values"]
+__all__ = [
+    "FIELDS",
+    "HeldStep",
+    "RosterPlan",
+    "UnconfirmedDeactivation",
+    "changes",
+    "plan_import",
+    "row_attribute",
+    "row_values",
+    "values",
+]
 
-#: The official's fields the roster file sets.
-FIELDS = ("name", "nip", "role", "reports_to", "digest", "active")
+#: The official's fields the roster file sets, by their name in the file (the name the plan and the
+#: audit rows use), each with the attribute of ``Official`` and ``OfficialRow`` that holds it.
+FIELDS = {
+    "name": "name",
+    "nip": "nip",
+    "role": "role",
+    "reports_to": "reports_to",
+    "digest": "receives_digest",
+    "active": "active",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +94,28 @@ class UnconfirmedDeactivation(InvalidInput):
 
 
 def values(official: Official) -> dict:
-    """The row values the file sets for ``official``; a file without telegram_id keeps the bot's link."""
-    result = {f: getattr(official, f) for f in FIELDS}
+    """The values the file sets for ``official``, by the file's field names; a file without telegram_id
+    keeps the bot's link."""
+    result = {f: getattr(official, a) for f, a in FIELDS.items()}
     if official.telegram_id is not None:
         result["telegram_id"] = official.telegram_id
     return result
 
 
+def row_attribute(field: str) -> str:
+    """The ``OfficialRow`` attribute that holds the roster file's ``field``."""
+    return FIELDS.get(field, field)
+
+
+def row_values(wanted: dict) -> dict:
+    """``values`` output as ``OfficialRow`` attributes."""
+    return {row_attribute(f): v for f, v in wanted.items()}
+
+
 def changes(row: OfficialRow, wanted: dict) -> dict:
-    """``{field: [old, new]}`` for each field of ``row`` that ``wanted`` changes."""
-    return {f: [getattr(row, f), v] for f, v in wanted.items() if getattr(row, f) != v}
+    """``{field: [old, new]}`` for each field of ``row`` that ``wanted`` changes, by the file's names."""
+    old = {f: getattr(row, row_attribute(f)) for f in wanted}
+    return {f: [old[f], v] for f, v in wanted.items() if old[f] != v}
 
 
 def plan_import(session: Session, roster: Roster) -> RosterPlan:

@@ -16,12 +16,12 @@ from datetime import datetime
 from sqlalchemy import BigInteger, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from workflow.calendar import WorkCalendar
 from workflow.db.models import CaseRow, StepRow
 from workflow.digest import Counts, Overdue, StepStats, Unrevoked
 from workflow.directory import Directory
 from workflow.sop import Sop, StepKind
 from workflow.states import CaseState, StepOutcome
+from workflow.workcalendar import WorkCalendar
 
 __all__ = ["FINISHED", "counts", "overdue", "slowest", "step_stats", "unrevoked"]
 

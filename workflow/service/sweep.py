@@ -16,7 +16,6 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.calendar import WorkCalendar
 from workflow.case import Case
 from workflow.db import reference
 from workflow.db import repository as repo
@@ -27,6 +26,7 @@ from workflow.service.uow import run_in_transaction
 from workflow.sla import SlaNotice, SlaPolicy, due_notices, next_due
 from workflow.sop import Sop
 from workflow.states import CaseState
+from workflow.workcalendar import WorkCalendar
 
 __all__ = ["SlaSweep"]
 

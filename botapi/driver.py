@@ -8,9 +8,9 @@ import base64
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from bot.botapi import incoming
-from bot.botapi.state import Store
-from bot.botapi.views import CallbackAnswer, ChatMessage
+from botapi import incoming
+from botapi.state import Store
+from botapi.views import CallbackAnswer, ChatMessage
 
 __all__ = ["TINY_PNG", "User"]
 

@@ -7,7 +7,7 @@ result object or raises ``ApiError`` worded as Telegram words it.
 import copy
 from typing import Any
 
-from bot.botapi.errors import (
+from botapi.errors import (
     ApiError,
     bad_request,
     blocked,
@@ -15,12 +15,12 @@ from bot.botapi.errors import (
     chat_not_found,
     too_many_requests,
 )
-from bot.botapi.files import StoredFile, image_size
-from bot.botapi.html import HtmlError, Parsed, parse_html
-from bot.botapi.markup import inline_keyboard, read_markup
-from bot.botapi.params import Params, Upload
-from bot.botapi.records import MessageRecord, UserRecord
-from bot.botapi.state import Store
+from botapi.files import StoredFile, image_size
+from botapi.markup import inline_keyboard, read_markup
+from botapi.params import Params, Upload
+from botapi.parsemode import HtmlError, Parsed, parse_html
+from botapi.records import MessageRecord, UserRecord
+from botapi.state import Store
 
 __all__ = [
     "MAX_CAPTION",

@@ -13,14 +13,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.botapi import errors
-from bot.botapi.errors import ApiError, bad_request, envelope_error, envelope_ok
-from bot.botapi.limits import Fault, Faults
-from bot.botapi.methods import METHODS, Described, canonical, poll
-from bot.botapi.params import Params, Upload
-from bot.botapi.records import LoggedRequest
-from bot.botapi.state import Store
-from bot.botapi.webhook import delivery_context
+from botapi import errors
+from botapi.errors import ApiError, bad_request, envelope_error, envelope_ok
+from botapi.limits import Fault, Faults
+from botapi.methods import METHODS, Described, canonical, poll
+from botapi.params import Params, Upload
+from botapi.records import LoggedRequest
+from botapi.state import Store
+from botapi.webhook import delivery_context
 
 __all__ = ["MAX_UPLOAD", "build_app"]
 

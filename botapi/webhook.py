@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.botapi.state import Store
+from botapi.state import Store
 
 __all__ = ["SECRET_HEADER", "deliver_updates", "delivery_context"]
 

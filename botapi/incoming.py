@@ -8,9 +8,9 @@ import copy
 import re
 from typing import Any
 
-from bot.botapi.html import utf16_len
-from bot.botapi.records import CallbackRecord, MessageRecord, UserRecord
-from bot.botapi.state import Store
+from botapi.parsemode import utf16_len
+from botapi.records import CallbackRecord, MessageRecord, UserRecord
+from botapi.state import Store
 
 __all__ = ["caption_fields", "post", "press", "set_blocked", "text_fields"]
 

@@ -7,13 +7,13 @@ for users who blocked the bot or never started it, 429 flood control), and injec
 buttons and reads what the bot sent.
 """
 
-from bot.botapi.driver import TINY_PNG, User
-from bot.botapi.errors import ApiError
-from bot.botapi.html import HtmlError, Parsed, parse_html, utf16_len
-from bot.botapi.limits import Fault, Faults, RateLimiter
-from bot.botapi.records import LoggedRequest
-from bot.botapi.server import DEFAULT_TOKEN, BotApiServer
-from bot.botapi.views import Button, CallbackAnswer, ChatMessage
+from botapi.driver import TINY_PNG, User
+from botapi.errors import ApiError
+from botapi.limits import Fault, Faults, RateLimiter
+from botapi.parsemode import HtmlError, Parsed, parse_html, utf16_len
+from botapi.records import LoggedRequest
+from botapi.server import DEFAULT_TOKEN, BotApiServer
+from botapi.views import Button, CallbackAnswer, ChatMessage
 
 __all__ = [
     "DEFAULT_TOKEN",

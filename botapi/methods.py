@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.botapi import messages
-from bot.botapi.errors import bad_request, conflict
-from bot.botapi.params import Params
-from bot.botapi.state import Store
+from botapi import messages
+from botapi.errors import bad_request, conflict
+from botapi.params import Params
+from botapi.state import Store
 
 __all__ = ["METHODS", "Described", "canonical", "poll"]
 

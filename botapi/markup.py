@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from bot.botapi.errors import bad_request
-from bot.botapi.params import Params
+from botapi.errors import bad_request
+from botapi.params import Params
 
 __all__ = ["inline_keyboard", "read_markup"]
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.botapi.errors import bad_request
+from botapi.errors import bad_request
 
 __all__ = ["Params", "Upload"]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.botapi.html import HtmlError, parse_html, utf16_len
+from botapi.parsemode import HtmlError, parse_html, utf16_len
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from bot.botapi.records import MessageRecord
+from botapi.records import MessageRecord
 
 __all__ = ["Button", "CallbackAnswer", "ChatMessage"]
 

@@ -66,14 +66,14 @@ class FileStore:
     def put(self, data: bytes, file_name: str, mime_type: str | None, photo: bool = False) -> StoredFile:
         """Store bytes under a new file_id; the unique id depends on the content, as Telegram's."""
         number = next(self._numbers)
-        digest = hashlib.sha256(data).hexdigest()
+        sha = hashlib.sha256(data).hexdigest()
         mime = mime_type or mimetypes.guess_type(file_name, strict=False)[0] or "application/octet-stream"
         suffix = ("." + file_name.rsplit(".", 1)[-1]) if "." in file_name else ""
         folder = "photos" if photo else "documents"
         width, height = image_size(data) or (0, 0)
         stored = StoredFile(
-            file_id=f"{'AgAC' if photo else 'BQAC'}{number:06d}{digest[:24]}",
-            file_unique_id=f"AQAD{digest[:12]}",
+            file_id=f"{'AgAC' if photo else 'BQAC'}{number:06d}{sha[:24]}",
+            file_unique_id=f"AQAD{sha[:12]}",
             file_path=f"{folder}/file_{number}{suffix.lower()}",
             file_name=file_name,
             mime_type=mime,

@@ -14,14 +14,14 @@ import time
 from collections.abc import Callable
 from typing import Any, Self, TypeVar
 
-from bot.botapi.background import Background
-from bot.botapi.driver import User
-from bot.botapi.limits import Clock, Fault, Faults, RateLimiter
-from bot.botapi.methods import get_my_commands, get_webhook_info
-from bot.botapi.params import Params
-from bot.botapi.records import LoggedRequest
-from bot.botapi.routes import build_app
-from bot.botapi.state import Store
+from botapi.background import Background
+from botapi.driver import User
+from botapi.limits import Clock, Fault, Faults, RateLimiter
+from botapi.methods import get_my_commands, get_webhook_info
+from botapi.params import Params
+from botapi.records import LoggedRequest
+from botapi.routes import build_app
+from botapi.state import Store
 
 __all__ = ["DEFAULT_TOKEN", "BotApiServer"]
 
@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 
 class BotApiServer:
-    """A small Telegram Bot API server with a driver for tests; see ``bot/botapi/README.md``.
+    """A small Telegram Bot API server with a driver for tests; see ``botapi/README.md``.
 
     Args:
         token: the only token accepted (others get 401); the bot's id is the number before ':'.

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any, TypeVar
 
-from bot.botapi.files import FileStore
-from bot.botapi.limits import Clock, RateLimiter
-from bot.botapi.records import CallbackRecord, LoggedRequest, MessageRecord, UserRecord, Webhook
+from botapi.files import FileStore
+from botapi.limits import Clock, RateLimiter
+from botapi.records import CallbackRecord, LoggedRequest, MessageRecord, UserRecord, Webhook
 
 __all__ = ["DEFAULT_EXCLUDED", "DEFAULT_UPDATES", "Store"]
 
