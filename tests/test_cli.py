@@ -17,6 +17,9 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.settings import Settings
+from bot.templating import render_text
+from tests.conftest import WIB, letter
+from workflow.commands import Forward
 from workflow.db.audit import key_id
 from workflow.db.models import AuditRow
 
@@ -574,3 +577,16 @@ def test_roster_import_in_a_terminal_asks_before_deactivating(
     assert result.exit_code == code
     assert "Deactivate dir?" in result.output
     assert any(a == "roster_deactivated" for _, a, _ in audit_rows(tmp_path)) is deactivated
+
+
+def test_case_show_puts_each_step_s_instruction_and_note_on_lines_of_their_own(cases):
+    """The timeline of ``case show``: a step's times line ends before its instruction and its note."""
+    number = cases.open_case(letter(), "tu1").number
+    cases.act(number, "dir", Forward(instruction="Untuk diproses", note="Mohon segera", to="ksd1"))
+
+    text = render_text("cli/case_show.txt", WIB, view=cases.view(number), signer=None, sig_problems=[])
+
+    timeline = text.split("Timeline (working / wall time against the SOP time):\n")[1].splitlines()
+    assert timeline[2].strip().endswith("; completed")
+    assert timeline[3:5] == ["    instruction: Untuk diproses", "    note: Mohon segera"]
+    assert timeline[5].startswith(" 2. ")
