@@ -2,10 +2,20 @@
 cases have it, the official is told to send the full number, with those they may see listed."""
 
 import asyncio
+from datetime import UTC, datetime
+
+import pytest
 
 from tests.bot.conftest import link, running_bot
-from tests.conftest import letter
+from tests.conftest import WIB, Clock, letter
 from tests.driving import audit_rows
+
+
+@pytest.fixture
+def clock():
+    """The office clock on 24 November of this year (09:00 WIB): a bare case number names a case of
+    the current year, and the bot resolves it on the real clock, so the cases must be this year's."""
+    return Clock(datetime(datetime.now(WIB).year, 11, 24, 2, 0, tzinfo=UTC))
 
 
 def test_a_bare_number_of_two_sops_cases_asks_for_the_full_number(server, office):
