@@ -36,7 +36,7 @@ from workflow.roster import parse_roster
 from workflow.service.cases import CaseService
 from workflow.service.identity import IdentityService
 from workflow.service.roster import RosterService
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 
 TOKEN = "555000:BENCH-token-for-the-local-server-only"
 ARRIVALS: dict[tuple[int, int], float] = {}

@@ -35,7 +35,7 @@ from workflow.roster import load_roster
 from workflow.service.cases import CaseService
 from workflow.service.pins import hash_pin
 from workflow.service.roster import RosterService
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 from workflow.states import CHECKLIST
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -50,7 +50,7 @@ from workflow.db.models import OfficialRow, OutboxRow, StepRow
 from workflow.db.session import make_engine, make_session_factory
 from workflow.service.outbox import OutboxService
 from workflow.service.sweep import SlaSweep
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 
 #: Tuesday 24 November 2026, 10:00 WIB: an ordinary working morning.
 NOW = utc(2026, 11, 24, 3, 0)

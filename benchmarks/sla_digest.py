@@ -41,7 +41,7 @@ from benchmarks.sla_data import (
 from workflow.calendar_config import SHIPPED_CALENDAR, load_calendar
 from workflow.db.migrate import upgrade
 from workflow.db.session import make_engine, make_session_factory
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 
 __all__ = ["digest"]
 

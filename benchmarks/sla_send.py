@@ -44,7 +44,7 @@ from workflow.db.session import make_engine, make_session_factory
 from workflow.service.identity import IdentityService
 from workflow.service.outbox import OutboxService
 from workflow.service.sweep import SlaSweep
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 
 __all__ = ["send"]
 

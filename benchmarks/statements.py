@@ -52,7 +52,7 @@ from tests.conftest import (
 from tests.pg_server import PostgresServer, find_bindir
 from tests.statements import Counts, StatementCounter
 from workflow.roster import load_roster
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 
 KINDS = (
     "forward",

@@ -24,7 +24,8 @@ from workflow.service.pins import Pins
 from workflow.service.queries import CaseQueries
 from workflow.service.records import Records
 from workflow.service.roster import RosterService
-from workflow.sop import Sop, SopError, load_sops
+from workflow.sop import Sop, SopError
+from workflow.sopfile import load_sops
 from workflow.workcalendar import Continuous, WorkCalendar
 
 __all__ = ["MissingAuditKey", "Runtime", "check_prefixes", "office_calendar", "open_runtime", "signing_keys"]

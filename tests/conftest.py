@@ -19,7 +19,7 @@ from workflow.roster import load_roster
 from workflow.service.cases import CaseService
 from workflow.service.pins import hash_pin
 from workflow.service.roster import RosterService
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 
 HERE = Path(__file__).parent
 WIB = ZoneInfo("Asia/Jakarta")

@@ -52,7 +52,7 @@ from workflow.errors import (
 from workflow.release import release_blockers
 from workflow.roster import parse_roster
 from workflow.service.cases import CaseService
-from workflow.sop import parse_sop
+from workflow.sopfile import parse_sop
 from workflow.states import CaseState, StepOutcome
 
 PROCESS = "Untuk diproses"

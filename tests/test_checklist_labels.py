@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from workflow.sop import Needs, default_checklist, load_sops
+from workflow.sop import Needs, default_checklist
+from workflow.sopfile import load_sops
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the checklist said while it was code: catalog entries, the prompts, the PDF's own labels.

@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from workflow.sop import SHIPPED_SOPS, SopError, load_sop, parse_sop
+from workflow.sop import SHIPPED_SOPS, SopError
+from workflow.sopfile import load_sop, parse_sop
 
 DATA = Path(__file__).parent / "data"
 SEED_TEXT = DATA / "sop-7.4.4.1-seed.txt"

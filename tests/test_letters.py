@@ -10,7 +10,7 @@ from tests.conftest import letter
 from tests.driving import last_audit
 from workflow.errors import InvalidInput
 from workflow.letters import check_letter
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 
 TODAY = date(2026, 11, 24)
 SOPS = {**load_sops(), **load_sops(Path(__file__).parent / "sops")}

@@ -37,7 +37,8 @@ from workflow.errors import DomainError
 from workflow.manifest import Manifest
 from workflow.release import release_blockers
 from workflow.service.cases import CaseService
-from workflow.sop import Sop, StepKind, load_sops
+from workflow.sop import Sop, StepKind
+from workflow.sopfile import load_sops
 from workflow.states import CaseState, StepOutcome, is_terminal
 
 START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # a week before ksd1 stands in for the Direktur

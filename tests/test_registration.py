@@ -15,7 +15,7 @@ from workflow.registration import (
     to_letter,
     validate,
 )
-from workflow.sop import load_sops, parse_sop
+from workflow.sopfile import load_sops, parse_sop
 
 TODAY = date(2026, 11, 24)
 SCAN = {"sha256": "b" * 64, "location": "telegram:AQADabc"}

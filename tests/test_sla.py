@@ -10,7 +10,7 @@ from workflow.case import Case, Letter, StepRecord
 from workflow.directory import Directory
 from workflow.roster import Official, StandIn
 from workflow.sla import SlaPolicy, due_notices, escalation_chain, next_due
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 from workflow.states import CaseState
 from workflow.workcalendar import Continuous
 

@@ -5,17 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from workflow.sop import (
-    SHIPPED_SOPS,
-    Needs,
-    SopError,
-    StepKind,
-    default_checklist,
-    load_sop,
-    load_sops,
-    parse_sop,
-    sop_from_json,
-)
+from workflow.sop import SHIPPED_SOPS, Needs, SopError, StepKind, default_checklist
+from workflow.sopfile import load_sop, load_sops, parse_sop, sop_from_json
 
 SEED = SHIPPED_SOPS / "ldk-7.4.4.1.toml"
 #: The checksum of the shipped SOP's version 2, as running databases store it.

@@ -11,7 +11,8 @@ from tests.test_sop import STORED_V2, _refusal, seed_data
 from workflow.commands import Forward
 from workflow.errors import InvalidInput
 from workflow.service.cases import CaseService
-from workflow.sop import DailyDigest, Numbering, load_sops, parse_sop, sop_from_json
+from workflow.sop import DailyDigest, Numbering
+from workflow.sopfile import load_sops, parse_sop, sop_from_json
 
 
 def closed(sop):

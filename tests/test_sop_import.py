@@ -16,7 +16,8 @@ import pytest
 from bot.templating import render_text
 from workflow.duration import parse_duration
 from workflow.openpoints import is_open
-from workflow.sop import SHIPPED_SOPS, load_sop
+from workflow.sop import SHIPPED_SOPS
+from workflow.sopfile import load_sop
 from workflow.sopimport import SopTextError, read_draft
 
 DATA = Path(__file__).parent / "data"

@@ -30,7 +30,8 @@ from workflow.commands import Reject, Return, SubmitManifest, TickItem
 from workflow.errors import REFUSALS
 from workflow.letters import FIELD_LIMITS
 from workflow.service.cases import CaseView
-from workflow.sop import StepKind, load_sops
+from workflow.sop import StepKind
+from workflow.sopfile import load_sops
 
 TELEGRAM = templates_dir() / "telegram"
 LANGUAGES = languages()

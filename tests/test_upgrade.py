@@ -18,7 +18,7 @@ from workflow.db.models import AuditRow, CaseRow, SopVersionRow
 from workflow.db.session import make_engine, make_session_factory
 from workflow.errors import ReleaseNotAuthorised
 from workflow.service.cases import CaseService
-from workflow.sop import load_sops, sop_from_json
+from workflow.sopfile import load_sops, sop_from_json
 from workflow.states import CaseState
 
 DUMP = HERE / "data" / "main-0003.sql"

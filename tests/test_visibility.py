@@ -8,7 +8,7 @@ from tests.conftest import WIB
 from workflow.case import Case, Letter, StepRecord
 from workflow.directory import Directory
 from workflow.roster import Official, StandIn
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 from workflow.states import CaseState
 from workflow.visibility import may_see
 

@@ -15,7 +15,8 @@ from workflow.db.migrate import NotMigrated, check_migrated
 from workflow.db.reference import StoredVersion, stored_versions
 from workflow.db.session import make_engine, make_session_factory
 from workflow.openpoints import is_open
-from workflow.sop import SopError, load_sop, load_sops
+from workflow.sop import SopError
+from workflow.sopfile import load_sop, load_sops
 from workflow.sopimport import Draft, SopTextError, read_draft
 
 app = typer.Typer(help="SOP definitions.", no_args_is_help=True)

@@ -24,7 +24,8 @@ from workflow.service.identity import IdentityService
 from workflow.service.pins import Pins
 from workflow.service.roster import RosterService
 from workflow.signature import signature_problems
-from workflow.sop import SHIPPED_SOPS, Sop, load_sop
+from workflow.sop import SHIPPED_SOPS, Sop
+from workflow.sopfile import load_sop
 from workflow.timeline import display_name
 
 __all__ = ["run_demo"]

@@ -11,7 +11,7 @@ from tests.conftest import SEAL, WIB, letter
 from workflow.db.models import DigestRow, OfficialRow, OutboxRow
 from workflow.service.cases import CaseService
 from workflow.service.identity import IdentityService
-from workflow.sop import load_sops
+from workflow.sopfile import load_sops
 
 PNG = b"\x89PNG\r\n\x1a\n"
 DIR, KASI1, ADM, KSD1 = (1001, "Andi"), (1003, "Dewi"), (1011, "Joko"), (1002, "Budi")

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from workflow.db.models import CaseRow, OfficialRow, SopVersionRow, StandInRow
 from workflow.directory import Directory
 from workflow.roster import Official, StandIn
-from workflow.sop import Sop, sop_from_json
+from workflow.sop import Sop
+from workflow.sopfile import sop_from_json
 from workflow.states import CaseState, is_terminal
 
 __all__ = [
