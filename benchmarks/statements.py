@@ -37,14 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.settings import Settings
 from botapi import BotApiServer
-from tests.bot.conftest import TOKEN, forge_press, link, running_bot
+from tests.bot.conftest import TOKEN, bot_settings, forge_press, link, running_bot
 from tests.conftest import (
     HERE,
     PIN,
     SIGNING_KEY_FILE,
-    TEST_AUDIT_KEY,
     WIB,
     build_services,
     letter,
@@ -309,16 +307,7 @@ def run_on(url: str, label: str) -> dict[str, Measured]:
     roster = replace(load_roster(HERE / "data" / "roster.toml", roles, WIB), stand_ins=())
     cases, sessions, engine = build_services(url, sops, roster, lambda: datetime.now(UTC), migrate=True)
     with BotApiServer(TOKEN, per_chat_rate=None, global_rate=None) as server:
-        settings = Settings(
-            _env_file=None,
-            database_url=url,
-            audit_key=TEST_AUDIT_KEY.decode(),
-            telegram_bot_token=TOKEN,
-            telegram_api_base_url=server.base_url,
-            sop_path=None,
-            office_calendar="24/7",
-            signing_key_file=SIGNING_KEY_FILE,
-        )
+        settings = bot_settings(url, server, signing_key_file=SIGNING_KEY_FILE)
         with StatementCounter() as counter:
             bench = Bench(server, counter)
             asyncio.run(scenario(bench, cases, sessions, settings))

@@ -176,17 +176,13 @@ async def _presser(
 
 async def _allowed(update: Update, rt: Runtime, official: Official, lang: str) -> list[Sop]:
     """The open SOPs ``official`` may register a letter on, asked of the service before the first
-    question (the SOPs' ``registrars``: the rule has one home). None: the refusal is audited there
-    and names who may (on DEFAULT_SOP, else the first open SOP)."""
-    if sops := await asyncio.to_thread(rt.cases.registrable, official.key):
-        return sops
-    open_ids = sorted(k for k, sop in rt.sops.items() if sop.open)
-    sop_id = rt.settings.default_sop or (open_ids[0] if open_ids else None)
+    question (the SOPs' ``registrars``: the rule has one home). None: the refusal, audited there,
+    is told."""
     try:
-        await asyncio.to_thread(rt.cases.check_registrar, official.key, sop_id=sop_id, action="intake")
+        return await asyncio.to_thread(rt.cases.registrable, official.key, action="intake")
     except DomainError as refusal:
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
-    return []
+        return []
 
 
 async def _choose_sop(

@@ -5,7 +5,7 @@ import contextlib
 import copy
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from telegram.ext import Application
@@ -13,7 +13,7 @@ from telegram.ext import Application
 from bot.app import build_application, running
 from bot.settings import Settings
 from botapi import BotApiServer
-from tests.conftest import SIGNING_KEY_FILE, TEST_AUDIT_KEY, build_services, letter
+from tests.conftest import SIGNING_KEY_FILE, TEST_AUDIT_KEY, WIB, Clock, build_services, letter
 from workflow.service.identity import IdentityService
 
 TOKEN = "424242:TEST-token-for-the-fake-server-only"
@@ -32,21 +32,31 @@ def roster(roster):
     return replace(roster, stand_ins=())
 
 
+def this_years_clock() -> Clock:
+    """The office clock on 24 November of this year, 09:00 WIB: for tests whose cases the bot must
+    find by a bare number, which it reads as this year's on the real clock."""
+    return Clock(datetime(datetime.now(WIB).year, 11, 24, 2, 0, tzinfo=UTC))
+
+
+def bot_settings(database_url: str, server, **extra) -> Settings:
+    """Settings for a bot on ``database_url`` talking to the fake Bot API ``server``: no .env, the
+    shipped SOPs, round-the-clock office time; ``extra`` overrides or adds settings."""
+    values = {
+        "database_url": database_url,
+        "audit_key": TEST_AUDIT_KEY.decode(),
+        "telegram_bot_token": TOKEN,
+        "telegram_api_base_url": server.base_url,
+        "sop_path": None,
+        "office_calendar": "24/7",
+    }
+    return Settings(_env_file=None, **(values | extra))
+
+
 @pytest.fixture
 def office(db_url, sops, roster, clock, server):
     """The test roster in a migrated database, the services, and settings pointing at the server."""
     cases, sessions, engine = build_services(db_url, sops, roster, clock)
-    settings = Settings(
-        _env_file=None,
-        database_url=db_url,
-        audit_key=TEST_AUDIT_KEY.decode(),
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=server.base_url,
-        sop_path=None,
-        office_calendar="24/7",
-        signing_key_file=SIGNING_KEY_FILE,
-    )
-    yield cases, sessions, settings
+    yield cases, sessions, bot_settings(db_url, server, signing_key_file=SIGNING_KEY_FILE)
     engine.dispose()
 
 

@@ -2,20 +2,15 @@
 cases have it, the official is told to send the full number, with those they may see listed."""
 
 import asyncio
-from datetime import UTC, datetime
 
 import pytest
 
-from tests.bot.conftest import link, running_bot
-from tests.conftest import WIB, Clock, letter
+from tests.bot.conftest import link, running_bot, this_years_clock
+from tests.conftest import letter
 from tests.driving import audit_rows
 
-
-@pytest.fixture
-def clock():
-    """The office clock on 24 November of this year (09:00 WIB): a bare case number names a case of
-    the current year, and the bot resolves it on the real clock, so the cases must be this year's."""
-    return Clock(datetime(datetime.now(WIB).year, 11, 24, 2, 0, tzinfo=UTC))
+#: The cases of these tests are this year's: the bot reads a bare case number on the real clock.
+clock = pytest.fixture(this_years_clock, name="clock")
 
 
 def test_a_bare_number_of_two_sops_cases_asks_for_the_full_number(server, office):

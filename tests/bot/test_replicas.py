@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.app import build_application, running
-from bot.settings import Settings
-from tests.bot.conftest import TOKEN, running_bot
+from tests.bot.conftest import bot_settings, running_bot
 from tests.conftest import TEST_AUDIT_KEY, Clock, build_services, letter
 from tests.driving import audit_rows, drive_to, open_ldk
 from workflow.db.audit import AuditChain
@@ -31,16 +30,7 @@ def clock():
 def pg_office(postgres_url, sops, roster, clock, server):
     """The test roster on PostgreSQL, its officials linked to Telegram, settings for the replicas."""
     cases, sessions, engine = build_services(postgres_url, sops, roster, clock, migrate=True)
-    settings = Settings(
-        _env_file=None,
-        database_url=postgres_url,
-        audit_key=TEST_AUDIT_KEY.decode(),
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=server.base_url,
-        sop_path=None,
-        office_calendar="24/7",
-        telegram_send_rate=15,  # Telegram's 30 per second, shared by two replicas
-    )
+    settings = bot_settings(postgres_url, server, telegram_send_rate=15)  # Telegram's 30/s, two replicas
     users = {key: linked(server, sessions, key, *who) for key, who in OFFICIALS.items()}
     yield cases, sessions, settings, users
     engine.dispose()

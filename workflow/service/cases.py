@@ -224,8 +224,14 @@ class CaseService:
         """
         return self._sop(sop_id)
 
-    def registrable(self, actor: str) -> list[Sop]:
-        """The SOPs open for new cases on which ``actor`` may register a letter, in id order."""
+    def registrable(self, actor: str, *, action: str | None = None) -> list[Sop]:
+        """The SOPs open for new cases on which ``actor`` may register a letter, in id order.
+
+        Raises:
+            DomainError: with ``action``, when there is none: the refusal ``check_registrar`` gives
+                (audited under ``action``) on the SOP a letter naming none would go to, else the
+                first open one.
+        """
 
         def work(session: Session) -> list[Sop]:
             official = roster_for(session, actor).get(actor)
@@ -234,7 +240,12 @@ class CaseService:
             open_sops = (self._sops[k] for k in sorted(self._sops) if self._sops[k].open)
             return [sop for sop in open_sops if official.role in sop.registrars]
 
-        return run_in_transaction(self._sessions, work)
+        sops = run_in_transaction(self._sessions, work)
+        if not sops and action is not None:
+            open_ids = sorted(k for k, sop in self._sops.items() if sop.open)
+            fallback = self._default_sop or (open_ids[0] if open_ids else None)
+            self.check_registrar(actor, sop_id=fallback, action=action)
+        return sops
 
     def candidates(self, ref: str | int, actor: str) -> tuple[list[str], str | None]:
         """Who may take the next step when ``actor`` completes the open one, and the default
