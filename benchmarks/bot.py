@@ -85,6 +85,7 @@ async def run(args, settings, server, sessions, cases) -> list[float]:
                 (i, (await asyncio.to_thread(cases.open_case, letter, "tu", assignee=f"dir{i}")).number)
             )
         print(f"{args.cases} cases opened; waiting for their notifications (about 1 per second per chat)…")
+
         def delivered() -> int:
             return sum(len(users[f"dir{i}"].messages) for i in range(args.pairs)) - args.pairs
 

@@ -26,7 +26,6 @@ from telegram.ext import (
 from bot.context import BotContext, BotData
 from bot.delivery import Delivery
 from bot.failures import SetupError, explain
-from bot.handlers import answers, manifest  # noqa: F401  (registers the answer consumers)
 from bot.handlers.buttons import on_press
 from bot.handlers.commands import on_language, on_pin, on_receipt
 from bot.handlers.digest import on_digest

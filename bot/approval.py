@@ -8,6 +8,7 @@ from datetime import datetime
 
 from workflow.case import StepRecord
 from workflow.service.cases import CaseView
+from workflow.service.pressing import scan_offered as scan_kept
 from workflow.sop import StepKind
 from workflow.states import StepOutcome
 from workflow.timeline import display_name
@@ -29,8 +30,8 @@ class Approval:
 
 
 def scan_offered(view: CaseView, uploads: bool) -> bool:
-    """Whether the permit scan can be sent to an official: it came through the bot, and uploads are on."""
-    return uploads and bool(view.case.letter.scan_file_id)
+    """Whether the permit scan can be sent to an official (``workflow.service.pressing``'s rule)."""
+    return scan_kept(view.case, uploads)
 
 
 def approval(view: CaseView, record: StepRecord, *, uploads: bool) -> Approval:

@@ -8,51 +8,16 @@ leading zeros, each action's own number of arguments) and refuses everything els
 every press is still checked against the database (presser, version, step).
 """
 
-import hashlib
 import re
-from dataclasses import dataclass
+
+from workflow.presses import PRESSES, Press, key_tag
 
 __all__ = ["ACTIONS", "ARITY", "BadPayload", "Press", "decode", "encode", "key_tag"]
 
 VERSION = "1"
-#: Action codes: what a button does.
-ACTIONS = {
-    "ak": "acknowledge",  # Diterima
-    "fw": "forward",  # Teruskan: args are instruction index, then the next official's tag
-    "pi": "pick_instruction",  # show the quick picks of Teruskan
-    "am": "accept_manifest",  # Kasi accepts the manifest: args are the hash prefix, then who is next
-    "hi": "history",  # Riwayat: the whole timeline
-    "mn": "menu",  # back to the step's own buttons
-    "nt": "note",  # Catatan: write a note, then forward
-    "rt": "return",  # Kembalikan: arg is the step to go back to (when the SOP allows several); reason asked
-    "rj": "reject",  # Tolak: a reason is asked
-    "ra": "reassign",  # Alihkan: arg is the new holder's tag
-    "mf": "manifest",  # Laporkan data: the form, f(ile) or h(ardcopy); or p(ick) and the checker's tag
-    "sg": "sign",  # Tandatangani: arg is the dispatching JFU's tag when picked; then the PIN is asked
-    "tk": "tick",  # a checklist item: arg is its index in the step's checklist (the case's SOP)
-    "ar": "access_revoked",  # Akses sudah dicabut, on a closed case: the step id is the grant step's
-    "hs": "hashes",  # SHA-256: the full file and manifest hashes, as an alert
-    "sc": "permit_scan",  # Surat izin: the bot sends the permit scan it received (uploads allowed)
-}
-#: How many arguments each action's buttons carry (the keyboards in bot.messages and bot.handlers).
-ARITY = {
-    "ak": (0,),
-    "fw": (1, 2),
-    "pi": (0,),
-    "am": (1, 2),
-    "hi": (0,),
-    "mn": (0,),
-    "nt": (0,),
-    "rt": (0, 1),
-    "rj": (0,),
-    "ra": (0, 1),
-    "mf": (0, 1, 2),
-    "sg": (0, 1),
-    "tk": (1,),
-    "ar": (0,),
-    "hs": (0,),
-    "sc": (0,),
-}
+#: Action codes (what a button does) and how many arguments each carries: ``workflow.presses``.
+ACTIONS = {code: kind.name for code, kind in PRESSES.items()}
+ARITY = {code: kind.arity for code, kind in PRESSES.items()}
 _ARG = re.compile(r"[0-9a-z]{1,16}")  # always fullmatch: "$" would let a trailing newline through
 _ID = re.compile(r"0|[1-9][0-9]{0,11}")  # [0-9] is ASCII only, unlike \d or str.isdigit
 _ID_LIMIT = 10**12
@@ -61,22 +26,6 @@ _LIMIT = 64
 
 class BadPayload(ValueError):
     """Callback data that is not ours or not well formed."""
-
-
-@dataclass(frozen=True, slots=True)
-class Press:
-    """A decoded button press."""
-
-    action: str
-    case_id: int
-    step_id: int
-    version: int
-    args: tuple[str, ...] = ()
-
-
-def key_tag(key: str) -> str:
-    """A short, stable tag for an official's key (keys can be longer than a button allows)."""
-    return hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
 def encode(press: Press) -> str:

@@ -16,6 +16,7 @@ from workflow.numbering import case_prefixes
 from workflow.service.buttons import ButtonMessages
 from workflow.service.cases import CaseService
 from workflow.service.dailydigest import DailyDigests
+from workflow.service.desk import Desk
 from workflow.service.digest import DigestService
 from workflow.service.identity import IdentityService
 from workflow.service.outbox import OutboxService
@@ -40,6 +41,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     sops: dict[str, Sop]
     cases: CaseService
+    desk: Desk
     roster: RosterService
     records: Records
     identity: IdentityService
@@ -150,6 +152,14 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         calendar=calendar,
         seal=seal,
     )
+    desk = Desk(
+        sessions,
+        sops,
+        tz=settings.tz,
+        calendar=calendar,
+        seal=seal,
+        uploads=settings.allow_scan_uploads,
+    )
     figures = DigestService(sessions, calendar, settings.tz, sops)  # a section per SOP that sends one
     return Runtime(
         settings=settings,
@@ -157,6 +167,7 @@ def open_runtime(settings: Settings, command_name: str, *, writes: bool = False)
         sessions=sessions,
         sops=sops,
         cases=cases,
+        desk=desk,
         roster=RosterService(sessions),
         records=Records(sessions, cases, settings.tz),
         identity=IdentityService(sessions),

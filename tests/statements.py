@@ -31,13 +31,17 @@ from sqlalchemy.engine.default import DefaultDialect
 __all__ = ["Counts", "StatementCounter", "table_of"]
 
 _BEGIN = re.compile(r"\s*BEGIN\b", re.IGNORECASE)
+_SUBQUERY = re.compile(r"\((?:[^()])*\)")  # an innermost parenthesised group
 _TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|JOIN)\s+\"?(\w+)\"?", re.IGNORECASE)
 
 
 def table_of(sql: str) -> str:
-    """``VERB table`` for a statement (its first table), e.g. ``SELECT cases``."""
+    """``VERB table`` for a statement (its first table outside subqueries), e.g. ``SELECT cases``."""
     verb = sql.split(None, 1)[0].upper() if sql.strip() else "?"
-    found = _TABLE.search(sql)
+    outer = sql
+    while (inner := _SUBQUERY.sub("", outer)) != outer:
+        outer = inner
+    found = _TABLE.search(outer)
     return f"{verb} {found.group(1)}" if found else verb
 
 

@@ -1,6 +1,6 @@
 """The record of messages left carrying a case's buttons: which are out of date once the case
-moves on, the hold on the message an official acts from, and recording with the outbox's own
-``sent``, on SQLite and PostgreSQL."""
+moves on, and recording with the outbox's own ``sent``, on SQLite and PostgreSQL (the message an
+official acts from: ``tests/test_desk.py``)."""
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from bot.keyboards import made_for
 from tests.conftest import build_services, letter
 from tests.driving import step_action
 from workflow.db.models import ButtonMessageRow
-from workflow.service.buttons import HOLD, ButtonMessages, Keyboard
+from workflow.service.buttons import ButtonMessages, Keyboard
 from workflow.service.outbox import OutboxService
 
 CHAT = 1002
@@ -69,33 +69,6 @@ def test_cleared_forgets_the_message_unless_it_was_shown_again_meanwhile(office)
     with sessions() as session:
         left = session.execute(select(ButtonMessageRow.message_id, ButtonMessageRow.case_version)).all()
     assert [tuple(row) for row in left] == [(11, after.version)]
-
-
-def test_a_held_message_is_left_to_the_front_end_until_the_hold_ends(office, clock):
-    cases, _, buttons = office
-    case = opened(cases)
-    buttons.shown(CHAT, 10, (case.id, case.version))
-    buttons.hold(CHAT, 10)
-    cases.act(case.number, "dir", step_action(1))
-
-    held = buttons.outdated()
-    clock.advance(seconds=HOLD.total_seconds())
-    expired = buttons.outdated()
-
-    assert held == []
-    assert [k.message_id for k in expired] == [10]
-
-
-def test_a_release_ends_the_hold_at_once(office):
-    cases, _, buttons = office
-    case = opened(cases)
-    buttons.shown(CHAT, 10, (case.id, case.version))
-    buttons.hold(CHAT, 10)
-    cases.act(case.number, "dir", step_action(1))
-
-    buttons.release(CHAT, 10)
-
-    assert [k.message_id for k in buttons.outdated()] == [10]
 
 
 def test_the_outbox_records_the_buttons_of_what_it_sent_and_forgets_a_message_edited_without(office, clock):

@@ -58,7 +58,9 @@ def text(value: str, what: str, *, required: bool = False) -> str:
     if required and not value:
         raise ReasonMissing(f"a {what} is required")
     if len(value) > NOTE_LIMIT:
-        raise NoteTooLong(f"the {what} has {len(value)} characters; at most {NOTE_LIMIT} are allowed")
+        raise NoteTooLong(
+            f"the {what} has {len(value)} characters; at most {NOTE_LIMIT} are allowed", length=len(value)
+        )
     return value
 
 

@@ -1,142 +1,139 @@
-"""Answers to the bot's questions: notes, reasons, the PIN, checklist values, the receipt (the
-manifest's are in ``bot.handlers.manifest``). Each consumer validates, calls one service, and
-replies; a refusal keeps the question open when answering again can fix it."""
+"""Answers to the desk's questions (a note, a reason, the PIN, a checklist value or receipt, the
+guided manifest), shown from the desk's result (``workflow.service.desk``): the answer was
+checked, and acted on, in its one transaction; here it is only rendered. The step message it was
+asked from shows the outcome, edited in place. A refusal keeps the question open when answering
+again can help (``workflow.service.answering.stays_open``); the desk closed it otherwise.
+"""
 
 import asyncio
 import hashlib
+import logging
 from dataclasses import replace
 
-from telegram import Update
+from telegram import ForceReply, Message, Update
+from telegram.error import TelegramError
 
 from bot import intake
 from bot.context import BotContext
-from bot.handlers.acting import FINAL, act, hold_origin, language, release_origin, show_done
-from bot.handlers.questions import consumer, reask, refuse_answer
-from bot.handlers.replies import deliver_now, done_text, refusal_text
+from bot.handlers.outcomes import question
+from bot.handlers.questions import reask, refuse_answer
+from bot.handlers.replies import deliver_now, done_text, refusal_text, show_later
 from bot.keyboards import shown
-from bot.messages import instruction_keyboard, step_keyboard, step_text
+from bot.messages import instruction_keyboard, people_keyboard, step_keyboard, step_text
 from bot.templating import render_html
-from workflow.commands import Reject, Return, Sign, TickItem
-from workflow.errors import DomainError, InvalidInput, NoteTooLong
-from workflow.roster import Official
-from workflow.service.pending import Pending
+from workflow.errors import InvalidInput
+from workflow.service.answering import Answer, stays_open
+from workflow.service.turn import Result
 
-__all__ = ["on_note", "on_pin", "on_reason", "on_tick_value"]
+__all__ = ["show"]
 
-
-@consumer("note")
-async def on_note(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
-    """A free-text note for the forward that follows; then the instruction quick picks."""
-    rt, lang = context.runtime, await language(context.runtime, official)
-    note = (update.effective_message.text or "").strip()
-    if not note or len(note) > 1000:
-        why = f"a note has 1 to 1,000 characters, not {len(note)}"
-        refusal = NoteTooLong(why, length=len(note)) if note else InvalidInput(why, code="answer_invalid")
-        await refuse_answer(rt, official, pending, refusal)
-        await reask(update, rt, pending, render_html("note_invalid", lang, rt.settings.tz, length=len(note)))
-        return
-    await asyncio.to_thread(rt.pending.put, replace(pending, data={**pending.data, "note": note}))
-    view = await asyncio.to_thread(rt.cases.view, pending.case_id)
-    keyboard = instruction_keyboard(view, lang, with_note=True)
-    sent = await update.effective_message.reply_text(
-        render_html("note_saved", lang, rt.settings.tz), reply_markup=keyboard
-    )
-    await shown(rt, sent.chat_id, sent.message_id, keyboard)
+log = logging.getLogger(__name__)
 
 
-@consumer("return")
-@consumer("reject")
-async def on_reason(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
-    """The reason for a return (to the step chosen when it was pressed) or a rejection."""
-    lang = await language(context.runtime, official)
-    reason = update.effective_message.text or ""
-    if pending.kind == "return":
-        command = Return(reason=reason, step_id=pending.step_id, to_step=pending.data.get("to_step"))
-    else:
-        command = Reject(reason=reason, step_id=pending.step_id)
-    await act(update, context, official, pending, command, pending.kind, lang)
-
-
-@consumer("sign")
-async def on_pin(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
-    """The signer's PIN, deleted from the chat at once; the service checks it with the signature.
-    A wrong PIN keeps the question open (the tries left are counted); any other refusal ends it."""
-    rt, lang = context.runtime, await language(context.runtime, official)
-    pin = (update.effective_message.text or "").strip()
-    await update.effective_message.delete()
-    command = Sign(
-        step_id=pending.step_id,
-        manifest_hash=pending.data.get("manifest_hash"),
-        to=pending.data.get("to"),
-        pin=pin,
-    )
-    await hold_origin(rt, update, pending)
-    try:
-        before = await asyncio.to_thread(rt.cases.view, pending.case_id)
-        await asyncio.to_thread(
-            rt.cases.act, pending.case_id, official.key, command, seen_version=pending.case_version
+async def show(update: Update, context: BotContext, result: Result, answer: Answer, media) -> None:
+    """Show what the desk made of an answer (``media``: the document or photo it carried)."""
+    rt, message = context.runtime, update.effective_message
+    tz, lang = rt.settings.tz, result.lang
+    if result.show == "refused":
+        await _refused(update, context, result)
+    elif result.show == "download":  # the receipt's scan: checked, fetched, then answered again
+        await _receipt_file(update, context, result, answer, media)
+    elif result.show == "note_saved":
+        keyboard = instruction_keyboard(result.view, lang, with_note=True)
+        sent = await message.reply_text(render_html("note_saved", lang, tz), reply_markup=keyboard)
+        await shown(rt, sent.chat_id, sent.message_id, keyboard)
+    elif result.show == "ask":  # the guided manifest's next question
+        ask = question(result, rt.settings)
+        prompt = await message.reply_text(ask.prompt, reply_markup=ForceReply(selective=True))
+        await asyncio.to_thread(rt.pending.prompted, result.pending.telegram_id, ask.kind, prompt.message_id)
+    elif result.show == "people":  # the manifest's checker is chosen with the buttons
+        keyboard = people_keyboard(
+            result.view, list(result.people), lang, action=result.code, first=result.args
         )
-    except DomainError as refusal:
-        await release_origin(rt, update, pending)
-        if refusal.code == "wrong_pin":  # the question stays open: asked again with the tries left
-            await reask(update, rt, pending, refusal_text(refusal, lang, rt))
+        sent = await message.reply_text(
+            render_html("pick_next", lang, tz, case=result.view.case), reply_markup=keyboard
+        )
+        await shown(rt, sent.chat_id, sent.message_id, keyboard)
+    else:  # acted: done, the checklist as it now stands, or the case closed
+        await _acted(update, context, result)
+
+
+async def _acted(update: Update, context: BotContext, result: Result) -> None:
+    """The step message the question was asked from shows the outcome (its buttons recorded by the
+    desk); if Telegram fails now, the outcome is queued to be shown once it answers again."""
+    rt, pending = context.runtime, result.pending
+    origin, chat = pending.data.get("origin"), update.effective_chat.id
+    keyboard = None
+    if result.show == "done":
+        text = done_text(result, rt.settings)
+    elif result.show == "step":
+        text = step_text(result.after, result.lang, rt.settings.tz, uploads=rt.settings.allow_scan_uploads)
+        allowed = list(result.allowed)
+        keyboard = step_keyboard(result.after, allowed, result.lang, uploads=rt.settings.allow_scan_uploads)
+    else:  # closed: the message keeps its text, loses its buttons; the closing notice follows
+        text = None
+    try:
+        if origin is None and text is not None:
+            await update.effective_message.reply_text(text)
+        elif text is not None:
+            await context.bot.edit_message_text(text, chat_id=chat, message_id=origin, reply_markup=keyboard)
+        elif origin is not None:
+            await context.bot.edit_message_reply_markup(chat_id=chat, message_id=origin, reply_markup=None)
+    except TelegramError as exc:
+        log.warning("answer in update %s: the outcome waits for Telegram (%s)", update.update_id, exc)
+        if text is not None:
+            key = f"update:{update.update_id}"
+            await show_later(context, pending.official_key, pending.case_id, key, text, keyboard, origin)
             return
-        await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
+    deliver_now(context)
+
+
+async def _refused(update: Update, context: BotContext, result: Result) -> None:
+    rt, refusal, pending = context.runtime, result.refusal, result.pending
+    lang, tz = result.lang, rt.settings.tz
+    if not stays_open(pending.kind, refusal):  # the desk closed the question
         if refusal.code == "pin_locked":
             deliver_now(context)  # the admin's alert
         await update.effective_chat.send_message(refusal_text(refusal, lang, rt))
         return
-    text = await asyncio.to_thread(done_text, rt, before, pending.case_id, pending.step_id, "sign", lang)
-    await show_done(update, context, pending, text)
-
-
-@consumer("tick")
-@consumer("tick_receipt", files=True)
-async def on_tick_value(update: Update, context: BotContext, official: Official, pending: Pending) -> None:
-    """The value a checklist item asked for (``tick``: the text its SOP's ``ask`` asks), or the
-    receipt (``tick_receipt``: its number, or the signed scan as photo/PDF)."""
-    rt, lang = context.runtime, await language(context.runtime, official)
-    message = update.effective_message
-    item = pending.data["item"]
-    sha = file_ref = None
-    if pending.kind == "tick_receipt" and (message.document or message.photo):
-        media = message.document or message.photo[-1]
-        mime, name = (media.mime_type, media.file_name) if message.document else ("image/jpeg", None)
-        refused = intake.scan_refusal(mime, name, media.file_size)
-        if refused is not None:  # never downloaded; the question stays open
-            refusal = InvalidInput(f"the receipt file was refused: {refused}", code=refused, mime_type=mime)
-            await refuse_answer(rt, official, pending, refusal)
-            await reask(
-                update, rt, pending, render_html("receipt_file_invalid", lang, rt.settings.tz, code=refused)
-            )
-            return
-        data = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
-        sha, file_ref = hashlib.sha256(bytes(data)).hexdigest(), f"telegram:{media.file_id}"
-    value = (message.text or message.caption or "").strip()
-    command = TickItem(item, value=value, receipt_sha256=sha, receipt_file=file_ref, step_id=pending.step_id)
-    await hold_origin(rt, update, pending)
-    try:
-        case = await asyncio.to_thread(
-            rt.cases.act, pending.case_id, official.key, command, seen_version=pending.case_version
-        )
-    except DomainError as refusal:
-        await release_origin(rt, update, pending)
-        if isinstance(refusal, FINAL):
-            await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
-            await message.reply_text(refusal_text(refusal, lang, rt))
-        else:
-            await reask(update, rt, pending, refusal_text(refusal, lang, rt))
+    if refusal.code == "choice_required":  # the manifest's answers are in: the buttons choose
+        await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
         return
-    await asyncio.to_thread(rt.pending.clear, pending.telegram_id)
-    view = await asyncio.to_thread(rt.cases.view, case.number)
-    allowed = await asyncio.to_thread(rt.cases.allowed, case.number, official.key)
-    text = await asyncio.to_thread(step_text, view, lang, rt.settings.tz) if view.case.current else None
-    origin = pending.data.get("origin")
-    if text is not None and origin is not None:  # the checklist updates in place
-        keyboard = step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads)
-        chat = update.effective_chat.id
-        await context.bot.edit_message_text(text, chat_id=chat, message_id=origin, reply_markup=keyboard)
-        await shown(rt, chat, origin, keyboard)
-    elif origin is not None:  # the case closed: its buttons go with the others
-        await release_origin(rt, update, pending)
-    deliver_now(context)  # what was recorded, and where the case stands, comes as a fresh message (acted)
+    if pending.kind == "note" and refusal.code in ("answer_invalid", "note_too_long"):
+        text = render_html("note_invalid", lang, tz, length=refusal.params.get("length", 0))
+    elif pending.kind == "manifest" and refusal.code == "answer_invalid":
+        text = render_html(f"invalid_manifest_{refusal.params['field']}", lang, tz)
+    else:
+        text = refusal_text(refusal, lang, rt)
+    await reask(update, rt, pending, text)
+
+
+async def _receipt_file(update: Update, context: BotContext, result: Result, answer: Answer, media) -> None:
+    """The signed receipt as a photo or PDF: refused unread when it is not one, else fetched, its
+    SHA-256 taken, and the answer given again with it."""
+    rt, message, pending = context.runtime, update.effective_message, result.pending
+    mime, name = (media.mime_type, media.file_name) if message.document else ("image/jpeg", None)
+    refused = intake.scan_refusal(mime, name, media.file_size)
+    if refused is not None:  # never downloaded; the question stays open
+        refusal = InvalidInput(f"the receipt file was refused: {refused}", code=refused, mime_type=mime)
+        await refuse_answer(rt, result.official, pending, refusal)
+        await reask(
+            update,
+            rt,
+            pending,
+            render_html("receipt_file_invalid", result.lang, rt.settings.tz, code=refused),
+        )
+        return
+    data = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
+    fetched = replace(answer, sha256=hashlib.sha256(bytes(data)).hexdigest())
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    again = await asyncio.to_thread(
+        rt.desk.answer, update.effective_user.id, update.effective_chat.id, reply_to, fetched
+    )
+    if again is not None and again.show not in ("elsewhere", "download"):
+        await show(update, context, again, fetched, media)
+
+
+def media_of(message: Message):
+    """The document or the largest photo a message carries, if any."""
+    return message.document or (message.photo[-1] if message.photo else None)

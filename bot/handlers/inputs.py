@@ -4,8 +4,10 @@ What the bot waits for is a database row (``workflow.service.pending``), so an a
 after a restart, or handled by another replica, still finds its question. A message answers the
 open question when it replies to that question's prompt, or to nothing; a reply to an older
 prompt answers nothing (``addressed``), and is refused naming the open question. Each kind of
-question has one consumer (``bot.handlers.questions``); only those registered with ``files=True``
-take a document or a photo. Every refused answer is audited.
+question has one consumer: the desk's questions (a note, a reason, the PIN, a checklist value, the
+manifest) are taken by the desk in one transaction (``workflow.service.answering``, shown by
+``bot.handlers.answers``), the others by the front end's consumers (``bot.handlers.questions``);
+only the kinds that take files take a document or a photo. Every refused answer is audited.
 """
 
 import asyncio
@@ -13,13 +15,15 @@ import asyncio
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.identify import official_of
+from bot.handlers import answers
+from bot.handlers.identify import official_of, refuse_stranger
 from bot.handlers.intake import start_from_scan
 from bot.handlers.questions import CONSUMERS, TAKE_FILES, reask, refuse_answer
 from bot.runtime import Runtime
 from bot.templating import render_html
 from workflow.errors import DomainError, InvalidInput
 from workflow.roster import Official
+from workflow.service.answering import KINDS, Answer
 from workflow.service.cases import CaseView
 from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
 from workflow.service.pins import looks_like_pin
@@ -29,17 +33,32 @@ __all__ = ["on_cancel", "on_message"]
 
 
 async def on_message(update: Update, context: BotContext) -> None:
-    """Route a message to the consumer of the question it answers; refuse strangers."""
+    """Give a message to the desk, which takes the answers to its questions in one transaction;
+    route the rest to the consumer of the question it answers; refuse strangers."""
     rt, user, message = context.runtime, update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    official, lang = await official_of(update, context)
-    if official is None:
-        return
-    pending = await asyncio.to_thread(rt.pending.get, user.id)
-    pending = pending if pending is not None and pending.kind in CONSUMERS else None
+    media = answers.media_of(message)
+    answer = Answer(message.text or message.caption or "", f"telegram:{media.file_id}" if media else None)
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
-    is_file = bool(message.document or message.photo)
+    result = await asyncio.to_thread(rt.desk.answer, user.id, update.effective_chat.id, reply_to, answer)
+    if result is None:
+        await refuse_stranger(update, context)
+        return
+    if result.show != "elsewhere":
+        if result.pending.kind == "sign":  # the PIN leaves the chat at once, whatever came of it
+            await message.delete()
+        if result.refusal is not None and result.refusal.code == "text_expected":
+            await reask(
+                update, rt, result.pending, await _told(rt, result.lang, "text_expected", result.pending)
+            )
+            return
+        await answers.show(update, context, result, answer, media)
+        return
+    official, lang, pending = result.official, result.lang, result.pending
+    known = pending is not None and (pending.kind in CONSUMERS or pending.kind in KINDS)
+    pending = pending if known else None
+    is_file = media is not None
     try:
         question = addressed(pending, reply_to)
     except NothingPending as refusal:

@@ -9,9 +9,10 @@ from telegram import InlineKeyboardMarkup
 from bot.context import BotContext
 from bot.messages import step_text
 from bot.runtime import Runtime
+from bot.settings import Settings
 from bot.templating import labels, render_html, render_plain
 from workflow.errors import DomainError
-from workflow.service.cases import CaseView
+from workflow.service.turn import Result
 from workflow.timeline import display_name
 
 __all__ = [
@@ -98,23 +99,23 @@ def why(refusal: DomainError) -> dict:
     }
 
 
-def done_text(rt: Runtime, before: CaseView, after_ref: int, step_id: int, action: str, lang: str) -> str:
+def done_text(result: Result, settings: Settings) -> str:
     """The step message as it was, with what was done, by whom, when and to whom."""
-    after = rt.cases.view(after_ref)
-    done = next(s for s in reversed(after.case.steps) if s.id == step_id)
+    after, lang = result.after, result.lang
+    done = next(s for s in reversed(after.case.steps) if s.id == result.step_id)
     current = after.case.current
     to = (
         after.directory.name(current.assignee)
-        if current and current.assignee and current.id != step_id
+        if current and current.assignee and current.id != result.step_id
         else None
     )
     return step_text(
-        before,
+        result.view,
         lang,
-        rt.settings.tz,
+        settings.tz,
         "done",
-        uploads=rt.settings.allow_scan_uploads,
-        outcome=labels(lang)[f"done_{action}"],
+        uploads=settings.allow_scan_uploads,
+        outcome=labels(lang)[f"done_{result.action}"],
         by=display_name(after.directory, done.actor or done.assignee, done.acting_for),
         at=done.finished_at or done.acknowledged_at,
         to=to,

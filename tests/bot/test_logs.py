@@ -103,7 +103,7 @@ def test_a_handler_that_fails_on_a_pin_answer_logs_which_update_failed_but_never
             step7 = await direktur.wait_for_message_async(contains="Langkah 7", timeout=10)
             direktur.press(step7, "Tandatangani")
             prompt = await direktur.wait_for_message_async(contains="kirim PIN")
-            app.bot_data.runtime.cases.act = database_gone
+            app.bot_data.runtime.desk.answer = database_gone
 
             direktur.reply(prompt, PIN)
             return await direktur.wait_for_message_async(contains="terjadi kesalahan")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from workflow.db.auditkeys import Keyring, key_id
@@ -82,6 +82,10 @@ HEAD = AuditHeadRow.__table__
 _LOCK_HEAD = select(HEAD.c.seq, HEAD.c.mac).where(HEAD.c.id == 1).with_for_update()
 _INSERT = insert(AUDIT)
 _MOVE_HEAD = update(HEAD).where(HEAD.c.id == 1)
+#: Move the head only if it is still where this process last left it (``AuditChain._known``).
+_MOVE_KNOWN_HEAD = _MOVE_HEAD.where(HEAD.c.seq == bindparam("_seq"), HEAD.c.mac == bindparam("_mac"))
+#: session.info: the head as this transaction moved it (it holds the head's lock until it ends).
+_MOVED = "audit_head_moved"
 
 
 def content_of(row: Mapping | AuditRow) -> str:
@@ -107,6 +111,8 @@ class AuditChain:
 
     def __init__(self, key: bytes, previous: Iterable[bytes] = ()) -> None:
         self._keys = Keyring(key, tuple(previous))
+        #: (seq, mac) of the head as this process's last appending commit left it.
+        self._known: tuple[int, str] | None = None
 
     @property
     def key_id(self) -> str:
@@ -125,18 +131,51 @@ class AuditChain:
     def append(self, session: Session, values: dict) -> int:
         """Chain a row (its content fields) after the head; the head stays locked until commit.
 
+        The head is moved first, then the row inserted. The head is usually known without reading
+        it: as this transaction moved it, else as this process's last commit left it (moved only
+        if it is still there, which locks it as reading it would); only when another process
+        appended meanwhile is it read (``FOR UPDATE``).
+
         Returns:
             The new row's number in the chain.
         """
         connection = session.connection()
-        head = connection.execute(_LOCK_HEAD).one()
-        seq = head.seq + 1
         values = {**values, "key_id": self.key_id}
-        mac = self.mac(head.mac, content_of(values))
-        connection.execute(_INSERT, {"seq": seq, "prev_mac": head.mac, "mac": mac, **values})
-        head_mac = self._keys.head_mac(self._keys.current, seq, mac)
-        connection.execute(_MOVE_HEAD, {"seq": seq, "mac": mac, "head_mac": head_mac})
+        content = content_of(values)
+        mine, known = session.info.get(_MOVED), self._known
+        if mine is not None:
+            prev = mine
+            self._move(connection, _MOVE_HEAD, prev, content, {})
+        elif known is not None and self._move(
+            connection, _MOVE_KNOWN_HEAD, known, content, {"_seq": known[0], "_mac": known[1]}
+        ):
+            prev = known
+        else:
+            row = connection.execute(_LOCK_HEAD).one()
+            prev = (row.seq, row.mac)
+            self._move(connection, _MOVE_HEAD, prev, content, {})
+        seq, mac = prev[0] + 1, self.mac(prev[1], content)
+        connection.execute(_INSERT, {"seq": seq, "prev_mac": prev[1], "mac": mac, **values})
+        session.info[_MOVED] = (seq, mac)
         return seq
+
+    def _move(self, connection, statement, prev: tuple[int, str], content: str, where: dict) -> bool:
+        """Move the head past ``prev`` to the row of ``content``; whether it moved."""
+        seq = prev[0] + 1
+        mac = self.mac(prev[1], content)
+        head_mac = self._keys.head_mac(self._keys.current, seq, mac)
+        moved = connection.execute(statement, {**where, "seq": seq, "mac": mac, "head_mac": head_mac})
+        return moved.rowcount == 1
+
+    def committed(self, session: Session) -> None:
+        """After a commit: the head as the transaction left it, if it appended, is the one known."""
+        moved = session.info.pop(_MOVED, None)
+        if moved is not None:
+            self._known = moved
+
+    def rolled_back(self, session: Session) -> None:
+        """After a rollback: the transaction's head never was."""
+        session.info.pop(_MOVED, None)
 
     def head(self, session: Session) -> tuple[int, str]:
         """The newest row's number and MAC: the value to publish outside the database."""

@@ -3,7 +3,8 @@
 Every case event (registered, acted on, reminded, escalated, closed) writes exactly one audit row
 with its case, in the transaction of the event. ``note`` (called by ``repository.add_audit``)
 remembers it; just before the commit the case number, the step and the state the case is left in
-are read, and after the commit each event becomes one line on the ``workflow.cases`` logger, with
+are looked up (``written`` tells them for a case this transaction wrote, so nothing is read for it),
+and after the commit each event becomes one line on the ``workflow.cases`` logger, with
 the case number also as the record's ``case`` attribute (the JSON log format shows it). A rolled
 back transaction logs nothing: what is logged happened.
 """
@@ -17,12 +18,13 @@ from workflow.db.models import CaseRow, StepRow
 from workflow.sla import ESCALATION, REMINDER
 from workflow.states import CaseState
 
-__all__ = ["install", "note"]
+__all__ = ["install", "note", "written"]
 
 log = logging.getLogger("workflow.cases")
 
 _EVENTS = "case_events"  # session.info: (action, actor, acting_for, case_id, step_id) of this transaction
 _LINES = "case_lines"  # session.info: the lines to log after the commit
+_WRITTEN = "case_written"  # session.info: case id -> (number, state, {step id: step no}) as written
 _WORDS = {"open_case": "registered", REMINDER: "reminded", ESCALATION: "escalated"}
 _ENDED = {CaseState.CLOSED: "closed", CaseState.REJECTED: "rejected", CaseState.CANCELLED: "cancelled"}
 
@@ -34,6 +36,11 @@ def note(
     session.info.setdefault(_EVENTS, []).append((action, actor, acting_for, case_id, step_id))
 
 
+def written(session: Session, case_id: int, number: str, state: str, steps: dict[int, int]) -> None:
+    """This transaction wrote the case as it now stands: its events need not read it."""
+    session.info.setdefault(_WRITTEN, {})[case_id] = (number, state, steps)
+
+
 def install(sessions: sessionmaker[Session]) -> None:
     """Log the case events of every session ``sessions`` makes, once each commits."""
     event.listen(sessions, "before_commit", _resolve)
@@ -43,17 +50,20 @@ def install(sessions: sessionmaker[Session]) -> None:
 
 def _resolve(session: Session) -> None:
     events = session.info.pop(_EVENTS, [])
+    written = session.info.pop(_WRITTEN, {})
     if not events:
         return
-    case_ids = {e[3] for e in events}
-    step_ids = {e[4] for e in events if e[4] is not None}
-    cases = {
-        row.id: (row.number, row.state)
-        for row in session.execute(
-            select(CaseRow.id, CaseRow.number, CaseRow.state).where(CaseRow.id.in_(case_ids))
+    cases = {case_id: (number, state) for case_id, (number, state, _) in written.items()}
+    steps = {k: v for _, _, known in written.values() for k, v in known.items()}
+    case_ids = {e[3] for e in events} - cases.keys()
+    step_ids = {e[4] for e in events if e[4] is not None} - steps.keys()
+    if case_ids:
+        query = select(CaseRow.id, CaseRow.number, CaseRow.state).where(CaseRow.id.in_(case_ids))
+        cases.update((row.id, (row.number, row.state)) for row in session.execute(query))
+    if step_ids:
+        steps.update(
+            session.execute(select(StepRow.id, StepRow.step_no).where(StepRow.id.in_(step_ids))).all()
         )
-    }
-    steps = dict(session.execute(select(StepRow.id, StepRow.step_no).where(StepRow.id.in_(step_ids))).all())
     lines = session.info.setdefault(_LINES, [])
     for action, actor, acting_for, case_id, step_id in events:
         number, state = cases.get(case_id, (f"case id {case_id}", None))
@@ -73,4 +83,5 @@ def _emit(session: Session) -> None:
 
 def _forget(session: Session) -> None:
     session.info.pop(_EVENTS, None)
+    session.info.pop(_WRITTEN, None)
     session.info.pop(_LINES, None)

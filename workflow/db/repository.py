@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,10 +17,15 @@ from workflow.decision import Notice
 from workflow.states import CaseState
 
 __all__ = [
+    "CASES",
+    "CASE_COLUMNS",
+    "CASE_WITH_STEPS",
+    "STEPS",
+    "STEP_COLUMNS",
     "Conflict",
     "add_audit",
     "add_outbox",
-    "case_number",
+    "case_of_rows",
     "find_case_id",
     "insert_case",
     "insert_new",
@@ -39,8 +45,15 @@ STEPS = StepRow.__table__
 OUTBOX = OutboxRow.__table__
 
 # Built once: a statement object caches its compiled form and cache key.
-_CASE_BY_NUMBER = select(CASES).where(CASES.c.number == bindparam("number"))
-_STEPS_OF = select(STEPS).where(STEPS.c.case_id == bindparam("case_id")).order_by(STEPS.c.id)
+#: A case's and its steps' columns, labelled ``cases_<name>`` and ``steps_<name>``: a case and its
+#: step instances are read in one statement, one row per step (the case's columns repeated), by
+#: ``load_case`` or by a statement of another module that joins them to what it reads.
+CASE_COLUMNS = tuple(c.label(f"cases_{c.name}") for c in CASES.c)
+STEP_COLUMNS = tuple(c.label(f"steps_{c.name}") for c in STEPS.c)
+CASE_WITH_STEPS = CASES.outerjoin(STEPS, STEPS.c.case_id == CASES.c.id)
+_CASE_WITH_STEPS = select(*CASE_COLUMNS, *STEP_COLUMNS).select_from(CASE_WITH_STEPS).order_by(STEPS.c.id)
+_CASE_BY_NUMBER = _CASE_WITH_STEPS.where(CASES.c.number == bindparam("number"))
+_CASE_BY_ID = _CASE_WITH_STEPS.where(CASES.c.id == bindparam("id"))
 _UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.version == bindparam("_version"))
 _INSERT_STEP = insert(STEPS).returning(STEPS.c.id)
 _UPDATE_STEP = update(STEPS).where(STEPS.c.id == bindparam("_id"))
@@ -96,11 +109,6 @@ def same_letter(session: Session, letter: Letter) -> str | None:
     )
 
 
-def case_number(session: Session, case_id: int) -> str | None:
-    """The number of the case with this id."""
-    return session.scalar(select(CASES.c.number).where(CASES.c.id == case_id))
-
-
 def numbers_of_seq(session: Session, seq: int, years: tuple[int, ...]) -> list[str]:
     """The numbers of the cases with sequence number ``seq`` counted in one of ``years``, whatever
     their prefix, in order."""
@@ -146,13 +154,30 @@ def save_case(session: Session, old: Case, new: Case, now: datetime) -> Case:
     return _save_steps(session, new, old.steps)
 
 
-def load_case(session: Session, number: str) -> Case | None:
-    """The case with this number (case-insensitive) and all its step instances, if it exists."""
-    connection = session.connection()
-    row = connection.execute(_CASE_BY_NUMBER, {"number": number.strip().upper()}).one_or_none()
-    if row is None:
+def load_case(session: Session, number: str | None = None, *, case_id: int | None = None) -> Case | None:
+    """The case with this number (case-insensitive), or this id, and all its step instances, if it
+    exists: one statement."""
+    if case_id is not None:
+        rows = session.connection().execute(_CASE_BY_ID, {"id": case_id}).mappings().all()
+    else:
+        rows = (
+            session.connection().execute(_CASE_BY_NUMBER, {"number": number.strip().upper()}).mappings().all()
+        )
+    return case_of_rows(rows)
+
+
+def case_of_rows(rows) -> Case | None:
+    """The case of rows with ``CASE_COLUMNS`` and ``STEP_COLUMNS`` (steps in order); None for no
+    rows, or rows without a case (an outer join that found none)."""
+    if not rows or rows[0]["cases_id"] is None:
         return None
-    return case_from_rows(row, connection.execute(_STEPS_OF, {"case_id": row.id}))
+    case_row = SimpleNamespace(**{c.name: rows[0][f"cases_{c.name}"] for c in CASES.c})
+    steps = [
+        SimpleNamespace(**{c.name: row[f"steps_{c.name}"] for c in STEPS.c})
+        for row in rows
+        if row["steps_id"] is not None
+    ]
+    return case_from_rows(case_row, steps)
 
 
 def add_audit(
@@ -229,4 +254,5 @@ def _save_steps(session: Session, case: Case, old_steps: tuple[StepRecord, ...])
                 values["next_sla_at"] = None
             connection.execute(_UPDATE_STEP, {"_id": record.id, **values})
         saved.append(record)
+    caselog.written(session, case.id, case.number, case.state, {s.id: s.step_no for s in saved})
     return case.evolve(steps=tuple(saved))

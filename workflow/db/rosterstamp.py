@@ -21,9 +21,11 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from workflow.db.models import OfficialRow, RosterStampRow, StandInRow
 from workflow.db.reference import OFFICIAL_FIELDS
 
-__all__ = ["install", "version"]
+__all__ = ["STAMP_NOW", "install", "seen", "version"]
 
 STAMP = RosterStampRow.__table__
+#: The stamp as a column of another statement (see ``seen``).
+STAMP_NOW = select(STAMP.c.version).where(STAMP.c.id == 1).scalar_subquery()
 _BUMP = update(STAMP).where(STAMP.c.id == 1).values(version=STAMP.c.version + 1)
 _TABLES = frozenset({OfficialRow.__tablename__, StandInRow.__tablename__})
 _SEEN = "roster_stamp_seen"  # session.info: the stamp this transaction read
@@ -55,6 +57,13 @@ def version(session: Session) -> int | None:
             return None
         session.info[_SEEN] = seen
     return session.info[_SEEN]
+
+
+def seen(session: Session, stamp: int | None) -> None:
+    """The stamp, read by another statement of this transaction (``STAMP_NOW`` as one of its
+    columns): ``version`` then needs no statement of its own."""
+    if not session.info.get(_WROTE) and _SEEN not in session.info:
+        session.info[_SEEN] = stamp
 
 
 def _wrote(session: Session) -> None:

@@ -59,4 +59,8 @@ def make_session_factory(
     sessions = sessionmaker(engine, expire_on_commit=False, info=info)
     caselog.install(sessions)
     rosterstamp.install(sessions)
+    if audit_key is not None:
+        chain = info["audit_chain"]
+        event.listen(sessions, "after_commit", chain.committed)
+        event.listen(sessions, "after_rollback", chain.rolled_back)
     return sessions

@@ -8,28 +8,26 @@ buttons off, and forgets the row (``cleared``). Deriving the work from the rows,
 message queued by each action, makes it durable: a clearing missed (the bot was down, Telegram
 failed) is done on the next pass, and a message shown for the new version is never among them.
 
-A message an official acted from is *held* meanwhile (``hold``): the front end shows the outcome
-there itself, perhaps with fresh buttons, and the clearing must not race that edit. The hold ends
-when the message is recorded again (``shown``) or after ``HOLD``.
+A message an official acted from is recorded in the action's own transaction
+(``workflow.service.desk``), as carrying the new version's buttons or none: the front end shows
+the outcome there itself, and the clearing never touches it. (``held_until``, which an earlier
+version used to keep the clearing off such a message for a while, is no longer set.)
 
 Chat and message ids are plain numbers; nothing here knows Telegram.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.db.models import ButtonMessageRow, CaseRow
 from workflow.service.uow import run_in_transaction
 
-__all__ = ["HOLD", "ButtonMessages", "Keyboard", "record"]
-
-#: How long an action's message is left alone for the front end to show the outcome there.
-HOLD = timedelta(minutes=2)
+__all__ = ["ButtonMessages", "Keyboard", "record"]
 
 BUTTONS = ButtonMessageRow.__table__
 CASES = CaseRow.__table__
@@ -83,40 +81,12 @@ class ButtonMessages:
         now = self._clock()
         run_in_transaction(self._sessions, lambda s: record(s, chat_id, message_id, made_for, now))
 
-    def hold(self, chat_id: int, message_id: int) -> None:
-        """An official acts from this message: leave it to the front end for ``HOLD`` at most."""
-        until = self._clock() + HOLD
-        run_in_transaction(
-            self._sessions,
-            lambda s: s.connection().execute(
-                update(BUTTONS)
-                .where(BUTTONS.c.chat_id == chat_id, BUTTONS.c.message_id == message_id)
-                .values(held_until=until)
-            ),
-        )
-
-    def release(self, chat_id: int, message_id: int) -> None:
-        """End the hold: the message stayed as it was (the press was refused, or only asked)."""
-        run_in_transaction(
-            self._sessions,
-            lambda s: s.connection().execute(
-                update(BUTTONS)
-                .where(BUTTONS.c.chat_id == chat_id, BUTTONS.c.message_id == message_id)
-                .values(held_until=None)
-            ),
-        )
-
     def outdated(self, limit: int = 100) -> list[Keyboard]:
-        """Messages whose buttons were made for an older version of their case, oldest first
-        (those held by an action in progress excepted)."""
-        now = self._clock()
+        """Messages whose buttons were made for an older version of their case, oldest first."""
         query = (
             select(BUTTONS.c.chat_id, BUTTONS.c.message_id, BUTTONS.c.case_id, BUTTONS.c.case_version)
             .join(CASES, CASES.c.id == BUTTONS.c.case_id)
-            .where(
-                BUTTONS.c.case_version < CASES.c.version,
-                or_(BUTTONS.c.held_until.is_(None), BUTTONS.c.held_until <= now),
-            )
+            .where(BUTTONS.c.case_version < CASES.c.version)
             .order_by(BUTTONS.c.id)
             .limit(limit)
         )

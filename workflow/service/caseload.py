@@ -38,7 +38,9 @@ class CaseLoader:
         self._clock = clock
         self._stored_sops: dict[tuple[str, int], Sop] = {}
 
-    def load(self, session: Session, ref: str, actor: str | None, where: dict) -> tuple[Case, Sop, Directory]:
+    def load(
+        self, session: Session, ref: str | int, actor: str | None, where: dict
+    ) -> tuple[Case, Sop, Directory]:
         """The case (``ref``: its number, a bare sequence number, or its id), its SOP version and
         the roster; ``where`` gets the case id for the audit row of a refusal.
 
@@ -46,7 +48,16 @@ class CaseLoader:
             CaseNotFound: no such case.
             CaseAmbiguous: a bare sequence number that matches several cases.
         """
-        case = repo.load_case(session, self._number(session, ref, actor))
+        if isinstance(ref, int):
+            case = repo.load_case(session, case_id=ref)
+        else:
+            case = repo.load_case(session, self._number(session, ref, actor))
+        return self.loaded(session, case, ref, actor, where)
+
+    def loaded(
+        self, session: Session, case: Case | None, ref: str | int, actor: str | None, where: dict
+    ) -> tuple[Case, Sop, Directory]:
+        """As ``load``, for a case already read (None: there is none) by another statement."""
         if case is None:
             raise CaseNotFound(f"no case {ref!r}")
         where["case_id"] = case.id
@@ -76,9 +87,7 @@ class CaseLoader:
             )
         return sop
 
-    def _number(self, session: Session, ref: str | int, actor: str | None) -> str:
-        if isinstance(ref, int):
-            return repo.case_number(session, ref) or f"#{ref}"
+    def _number(self, session: Session, ref: str, actor: str | None) -> str:
         ref = str(ref).strip()
         if not BARE.fullmatch(ref):
             return ref.upper()  # a full number, in any case

@@ -39,7 +39,7 @@ from workflow.states import CaseState, is_terminal
 from workflow.timeline import TimelineRow, timeline
 from workflow.workcalendar import Continuous, WorkCalendar
 
-__all__ = ["CaseService", "CaseView"]
+__all__ = ["CaseService", "CaseView", "check_stale"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +175,7 @@ class CaseService:
             if isinstance(command, Sign):
                 require_pin(session, actor, command.pin)
             if seen_version is not None and seen_version != case.version:
-                _check_stale(case, command, directory)
+                check_stale(case, command, directory)
             now = self._clock()
             decision = engine.decide(case, actor, command, self._context(sop, directory, now))
             saved = repo.save_case(session, case, decision.case, now)
@@ -444,7 +444,7 @@ class CaseService:
         return run_in_transaction(self._sessions, work)
 
 
-def _check_stale(case: Case, command: Command, directory: Directory) -> None:
+def check_stale(case: Case, command: Command, directory: Directory) -> None:
     """A button made for an older version of the case: name who acted meanwhile if we can."""
     step_id = getattr(command, "step_id", None)
     target = case.step_by_id(step_id) if step_id is not None else None

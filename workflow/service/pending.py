@@ -19,7 +19,7 @@ from workflow.db.models import PendingInputRow
 from workflow.errors import DomainError
 from workflow.service.uow import run_in_transaction
 
-__all__ = ["NothingPending", "Pending", "PendingInputs", "PromptClosed", "addressed"]
+__all__ = ["NothingPending", "Pending", "PendingInputs", "PromptClosed", "addressed", "pending_of"]
 
 #: How long the bot waits for an answer before forgetting the question.
 DEFAULT_TTL = timedelta(hours=12)
@@ -86,6 +86,25 @@ def addressed(pending: Pending | None, reply_to: int | None) -> Pending:
     return pending
 
 
+def pending_of(row, now: datetime) -> Pending | None:
+    """The question a ``pending_inputs`` row (or a row with its columns) keeps, unless it expired."""
+    if row is None or row.expires_at <= now:
+        return None
+    data = dict(row.data or {})
+    earlier = tuple(data.pop(_EARLIER, ()))
+    return Pending(
+        row.telegram_id,
+        row.official_key,
+        row.kind,
+        row.case_id,
+        row.step_id,
+        row.case_version,
+        data,
+        row.prompt_message_id,
+        earlier,
+    )
+
+
 class PendingInputs:
     """One pending input per Telegram user; a new question replaces the old one."""
 
@@ -142,22 +161,7 @@ class PendingInputs:
         """What this user has pending, unless it expired."""
 
         def work(session: Session) -> Pending | None:
-            row = session.get(PendingInputRow, telegram_id)
-            if row is None or row.expires_at <= self._clock():
-                return None
-            data = dict(row.data or {})
-            earlier = tuple(data.pop(_EARLIER, ()))
-            return Pending(
-                row.telegram_id,
-                row.official_key,
-                row.kind,
-                row.case_id,
-                row.step_id,
-                row.case_version,
-                data,
-                row.prompt_message_id,
-                earlier,
-            )
+            return pending_of(session.get(PendingInputRow, telegram_id), self._clock())
 
         return run_in_transaction(self._sessions, work)
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.db import repository as repo
@@ -30,9 +30,11 @@ __all__ = [
     "NoPinCode",
     "PinLocked",
     "PinNotSet",
+    "PinState",
     "PinStatus",
     "Pins",
     "WrongPin",
+    "check_pin",
     "check_pin_format",
     "count_wrong_pin",
     "hash_pin",
@@ -69,6 +71,15 @@ class NoPinCode(DomainError):
     """Choosing a PIN needs the admin's one-time code, and none is outstanding (or it expired)."""
 
     code = "no_pin_code"
+
+
+@dataclass(frozen=True, slots=True)
+class PinState:
+    """An official's signing PIN as stored: its hash (None: not chosen), wrong tries, the lock."""
+
+    hash: str | None
+    failures: int
+    locked_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,22 +127,29 @@ def pin_matches(pin: str, stored: str) -> bool:
 
 
 def require_pin(session: Session, key: str, pin: str) -> None:
-    """Check ``key``'s PIN inside the transaction that signs; a match clears the count of wrong tries.
+    """Check ``key``'s PIN inside the transaction that signs (``check_pin``, its state read here)."""
+    official = _official(session, key)
+    check_pin(session, key, PinState(official.pin_hash, official.pin_failures, official.pin_locked_at), pin)
+
+
+def check_pin(session: Session, key: str, state: PinState, pin: str) -> None:
+    """Check ``key``'s PIN against ``state`` as this transaction read it; a match clears the count
+    of wrong tries.
 
     Raises:
         PinLocked, PinNotSet, WrongPin: the signature must not be recorded. For ``WrongPin`` the
             refusal's transaction calls ``count_wrong_pin``.
     """
-    official = _official(session, key)
-    if official.pin_hash is None:  # never chosen, or reset: a new one is chosen with the admin's code
+    if state.hash is None:  # never chosen, or reset: a new one is chosen with the admin's code
         raise PinNotSet("no signing PIN is set: ask the admin for a one-time code, then send /pin")
-    if official.pin_locked_at is not None:
+    if state.locked_at is not None:
         raise PinLocked("signing is locked after five wrong tries; the admin must reset the PIN")
-    if not pin_matches(pin or "", official.pin_hash):
-        left = MAX_TRIES - official.pin_failures - 1
+    if not pin_matches(pin or "", state.hash):
+        left = MAX_TRIES - state.failures - 1
         raise WrongPin(f"wrong PIN; {left} tries left", tries_left=left)
-    if official.pin_failures:
-        official.pin_failures = 0
+    if state.failures:
+        officials = OfficialRow.__table__  # Core: a PIN is no roster change (``rosterstamp``)
+        session.connection().execute(update(officials).where(officials.c.key == key).values(pin_failures=0))
 
 
 def count_wrong_pin(session: Session, key: str, now: datetime) -> PinLocked | None:
