@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from telegram import Update
 
-from bot import intake
 from bot.context import BotContext
 from bot.handlers.acting import FINAL, act, hold_origin, language, release_origin, show_done
 from bot.handlers.questions import consumer, reask, refuse_answer
@@ -17,7 +16,9 @@ from bot.keyboards import shown
 from bot.messages import instruction_keyboard, step_keyboard, step_text
 from bot.templating import render_html
 from workflow.commands import Reject, Return, Sign, TickItem
-from workflow.errors import DomainError, InvalidInput, NoteTooLong
+from workflow.errors import DomainError, InvalidInput
+from workflow.files import scan_refusal
+from workflow.limits import written
 from workflow.roster import Official
 from workflow.service.pending import Pending
 
@@ -29,9 +30,11 @@ async def on_note(update: Update, context: BotContext, official: Official, pendi
     """A free-text note for the forward that follows; then the instruction quick picks."""
     rt, lang = context.runtime, await language(context.runtime, official)
     note = (update.effective_message.text or "").strip()
-    if not note or len(note) > 1000:
-        why = f"a note has 1 to 1,000 characters, not {len(note)}"
-        refusal = NoteTooLong(why, length=len(note)) if note else InvalidInput(why, code="answer_invalid")
+    try:
+        if not note:  # an empty answer answers nothing; the length is the engine's rule
+            raise InvalidInput("the note was empty", code="answer_invalid")
+        written(note, "note")
+    except DomainError as refusal:
         await refuse_answer(rt, official, pending, refusal)
         await reask(update, rt, pending, render_html("note_invalid", lang, rt.settings.tz, length=len(note)))
         return
@@ -102,7 +105,7 @@ async def on_tick_value(update: Update, context: BotContext, official: Official,
     if pending.kind == "tick_receipt" and (message.document or message.photo):
         media = message.document or message.photo[-1]
         mime, name = (media.mime_type, media.file_name) if message.document else ("image/jpeg", None)
-        refused = intake.scan_refusal(mime, name, media.file_size)
+        refused = scan_refusal(mime, name, media.file_size)
         if refused is not None:  # never downloaded; the question stays open
             refusal = InvalidInput(f"the receipt file was refused: {refused}", code=refused, mime_type=mime)
             await refuse_answer(rt, official, pending, refusal)

@@ -22,7 +22,7 @@ from workflow.errors import DomainError, InvalidInput
 from workflow.roster import Official
 from workflow.service.cases import CaseView
 from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
-from workflow.service.pins import looks_like_pin
+from workflow.signingpin import looks_like_pin
 from workflow.sop import ChecklistItem
 
 __all__ = ["on_cancel", "on_message"]

@@ -18,7 +18,8 @@ from bot.templating import render_html
 from workflow.case import Case
 from workflow.commands import SubmitManifest
 from workflow.errors import ChoiceRequired, DomainError, InvalidInput
-from workflow.manifest import Manifest
+from workflow.limits import DESCRIPTION_LIMIT, LOCATION_LIMIT
+from workflow.manifest import Manifest, is_sha256
 from workflow.roster import Official
 from workflow.service.pending import Pending
 
@@ -108,7 +109,7 @@ async def on_manifest_answer(
 
 def _manifest_value(field: str, text: str):
     if field == "description":
-        if not text or len(text) > 1000:
+        if not text or len(text) > DESCRIPTION_LIMIT:
             raise ValueError(field)
         return text
     if field in ("records", "pages"):
@@ -120,9 +121,9 @@ def _manifest_value(field: str, text: str):
         return number
     if field == "sha256":
         sha256 = text.lower()
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        if not is_sha256(sha256):
             raise ValueError(field)
         return sha256
-    if not text or len(text) > 500:  # location
+    if not text or len(text) > LOCATION_LIMIT:  # location
         raise ValueError(field)
     return text
