@@ -3,12 +3,15 @@ who may hold a signing PIN and what a PIN looks like, how long a note or a manif
 and who reads the daily digest on demand."""
 
 import ast
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.templating import render_plain
+from tests.conftest import WIB
 from workflow.digest import Digest
 from workflow.directory import Directory
 from workflow.errors import DomainError, InvalidInput, NotAuthorised
@@ -150,3 +153,25 @@ def test_a_refusal_names_the_signing_roles():
         check_may_hold_pin("op3", Directory.of(PEOPLE), SOPS.values())
 
     assert refused.value.code == "not_signer" and refused.value.params["roles"] == ["Direktur", "Kasubdit"]
+
+
+# -- the sentences name the limits as workflow/ defines them ---------------------------------------
+
+RETYPED = re.compile(r"\b1,000 characters|\b500 characters|\b4 to 8 digits|\b20 MB\b")
+
+
+def test_no_sentence_retypes_a_limit_that_workflow_defines():
+    retyped = [
+        f"{path.name}: {found.group()}"
+        for path in sorted((ROOT / "templates" / "telegram").glob("*.html"))
+        for found in RETYPED.finditer(path.read_text(encoding="utf-8"))
+    ]
+
+    assert retyped == []
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "1,000"), ("id", "1.000")])
+def test_the_note_limit_reaches_the_sentence_in_each_language(lang, shown):
+    text = render_plain("note_invalid", lang, WIB, length=NOTE_LIMIT + 1)
+
+    assert f"1 {'to' if lang == 'en' else 'sampai'} {shown}" in text
