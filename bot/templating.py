@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from workflow import files, limits, signingpin
 from workflow.duration import format_duration
 
 __all__ = [
@@ -41,6 +42,16 @@ __all__ = [
 LIMIT = 4096
 #: The language of every official who has not chosen another, and of anyone unknown.
 DEFAULT_LANGUAGE = "id"
+#: The limits the sentences name (``bounds.note`` …), as ``workflow`` defines them: never retyped.
+BOUNDS = {
+    "note": limits.NOTE_LIMIT,
+    "description": limits.DESCRIPTION_LIMIT,
+    "location": limits.LOCATION_LIMIT,
+    "value": limits.VALUE_LIMIT,
+    "pin_min": signingpin.PIN_MIN_DIGITS,
+    "pin_max": signingpin.PIN_MAX_DIGITS,
+    "scan_mb": files.SCAN_MAX_BYTES // (1024 * 1024),
+}
 
 
 def templates_dir() -> Path:
@@ -122,6 +133,7 @@ def _html_environment(lang: str = DEFAULT_LANGUAGE) -> Environment:
     env.filters["lookup"] = lambda key, *tables: next((t[key] for t in tables if key in t), key)
     env.globals["languages"] = [Language(code, Locale.parse(code).display_name) for code in languages()]
     env.globals["lang"] = lang
+    env.globals["bounds"] = BOUNDS
     return env
 
 

@@ -24,7 +24,6 @@ from tests.driving import (
     outbox,
 )
 from workflow.commands import (
-    NOTE_LIMIT,
     AcceptManifest,
     Acknowledge,
     Cancel,
@@ -49,6 +48,7 @@ from workflow.errors import (
     StepAlreadyHandled,
     UnknownOfficial,
 )
+from workflow.limits import NOTE_LIMIT
 from workflow.release import release_blockers
 from workflow.roster import parse_roster
 from workflow.service.cases import CaseService

@@ -22,6 +22,8 @@ from tests.conftest import WIB, letter
 from workflow.commands import Forward
 from workflow.db.audit import key_id
 from workflow.db.models import AuditRow
+from workflow.files import SCAN_MAX_BYTES
+from workflow.limits import NOTE_LIMIT
 
 ROSTER = Path(__file__).parent / "data" / "roster.toml"
 SEED = Path(__file__).parent.parent / "workflow" / "sops" / "ldk-7.4.4.1.toml"
@@ -53,6 +55,15 @@ def audit_rows(tmp_path) -> list[AuditRow]:
     engine = create_engine(f"sqlite:///{tmp_path}/cli.db")
     with engine.connect() as c:
         rows = c.execute(select(AuditRow.actor, AuditRow.action, AuditRow.result)).all()
+    engine.dispose()
+    return rows
+
+
+def refusals(tmp_path) -> list[tuple[str, str, str]]:
+    engine = create_engine(f"sqlite:///{tmp_path}/cli.db")
+    with engine.connect() as c:
+        query = select(AuditRow.actor, AuditRow.action, AuditRow.reason_code).order_by(AuditRow.id)
+        rows = [tuple(r) for r in c.execute(query.where(AuditRow.result == "refused"))]
     engine.dispose()
     return rows
 
@@ -184,6 +195,45 @@ def test_case_new_scan_show_and_cancel(ready, tmp_path):
     assert "Permit scan:  sha256 " in shown.output and "Dr. Andi Direktur" in shown.output
     assert cancelled.exit_code == 0
     assert ("tu1", "cancel", "ok") in audit_rows(tmp_path)
+
+
+def test_a_cancel_reason_over_the_note_limit_is_refused_on_the_command_line_as_in_the_bot(ready, tmp_path):
+    new_case(ready, "--as", "tu1")
+
+    refused = ready("case", "cancel", "1", "--reason", "x" * (NOTE_LIMIT + 1), "--as", "tu1")
+    shown = ready("case", "show", "1")
+
+    assert refused.exit_code == 1 and f"at most {NOTE_LIMIT}" in refused.output
+    assert refusals(tmp_path) == [("tu1", "cancel", "note_too_long")]
+    assert "open" in shown.output.lower() and "cancelled" not in shown.output.lower()
+
+
+def test_only_the_roster_roles_cancel_a_case_on_the_command_line(ready, tmp_path):
+    new_case(ready, "--as", "tu1")
+
+    refused = ready("case", "cancel", "1", "--reason", "Surat ditarik", "--as", "op3")
+    done = ready("case", "cancel", "1", "--reason", "Surat ditarik", "--as", "adm")
+
+    assert refused.exit_code == 1 and done.exit_code == 0
+    assert refusals(tmp_path) == [("op3", "cancel", "cancel_not_allowed")]
+
+
+def test_a_file_that_is_no_scan_is_refused_by_the_command_line_before_it_is_read(ready, tmp_path):
+    text, large = tmp_path / "izin.txt", tmp_path / "izin.pdf"
+    text.write_text("not a scan")
+    with large.open("wb") as handle:  # sparse: one byte over the limit costs no disk
+        handle.truncate(SCAN_MAX_BYTES + 1)
+    new_case(ready, "--as", "tu1")
+
+    wrong_type = ready("case", "scan", "1", str(text), "--as", "tu1")
+    too_large = new_case(ready, "--scan", str(large), "--as", "tu1")
+    shown = ready("case", "show", "1")
+
+    assert (wrong_type.exit_code, too_large.exit_code) == (1, 1)
+    assert "not a PDF or an image" in wrong_type.output and "at most" in too_large.output
+    assert refusals(tmp_path) == [("tu1", "attach_scan", "scan_type"), ("tu1", "open_case", "scan_too_large")]
+    assert "Permit scan:  sha256" not in shown.output
+    assert len([r for r in audit_rows(tmp_path) if r[1:] == ("open_case", "ok")]) == 1
 
 
 def test_cli_actions_are_audited_under_the_os_user(ready, tmp_path):

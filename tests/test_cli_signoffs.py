@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 from bot.cli import app
 from tests.conftest import SIGNING_KEY_FILE, TEST_AUDIT_KEY, Clock, build_services
 from tests.driving import dispatch, drive_to, edit_case_row, edit_step_row, open_ldk
-from workflow.db.models import CaseRow, OutboxRow
+from workflow.db.models import AuditRow, CaseRow, OutboxRow
 from workflow.keys import generate_key
 from workflow.service.pins import Pins
+from workflow.sopfile import load_sops
 
 
 @pytest.fixture
@@ -109,10 +110,25 @@ def test_unlock_pin_prints_a_one_time_code_tells_the_official_and_the_code_sets_
     with sessions() as session:
         told = session.scalars(select(OutboxRow.recipient).where(OutboxRow.kind == "pin_reset")).all()
     assert told == ["dir"]
-    pins = Pins(sessions)
+    pins = Pins(sessions, load_sops())
     assert pins.status("dir").proof == "code"
     pins.change("dir", code, Pins.new_pin_hash("135790"))
     assert pins.status("dir").has_pin
+
+
+def test_unlock_pin_for_an_official_who_signs_nowhere_is_refused_and_audited(cli, office):
+    _, sessions = office
+
+    result = cli("roster", "unlock-pin", "op3", "--as", "adm")
+
+    assert result.exit_code == 1 and "does not sign" in result.output
+    with sessions() as session:
+        refused = session.execute(
+            select(AuditRow.actor, AuditRow.action, AuditRow.reason_code).where(AuditRow.result == "refused")
+        ).all()
+        told = session.scalars(select(OutboxRow.recipient).where(OutboxRow.kind == "pin_reset")).all()
+    assert refused == [("adm", "pin_reset", "not_signer")]
+    assert told == []
 
 
 # -- a release verified from the export and the public key alone -----------------------------------

@@ -24,7 +24,7 @@ from tests.driving import (
 )
 from workflow.commands import AcceptManifest, Reassign, Sign, TickItem
 from workflow.db.models import CaseRow, OfficialRow, SopVersionRow, StepRow
-from workflow.errors import ChoiceRequired, DutiesApart, ReleaseNotAuthorised
+from workflow.errors import ChoiceRequired, DutiesApart, NotAuthorised, ReleaseNotAuthorised
 from workflow.keys import SigningKeys
 from workflow.roster import Official, StandIn
 from workflow.service.pins import MAX_TRIES, NoPinCode, PinLocked, PinNotSet, Pins, WrongPin
@@ -41,8 +41,8 @@ def sessions(services):
 
 
 @pytest.fixture
-def pins(sessions, clock):
-    return Pins(sessions, clock)
+def pins(sessions, sops, clock):
+    return Pins(sessions, sops, clock)
 
 
 def stand_in(sessions, roster, clock, official: str, for_key: str, sp: str = "SP-9/2026") -> None:
@@ -213,6 +213,27 @@ def test_five_wrong_codes_void_the_code_and_lock_signing(pins, sessions):
         pins.change("dir", code, Pins.new_pin_hash(NEW_PIN))
 
     assert pins.status("dir").locked and not pins.status("dir").code_pending
+
+
+def test_only_a_signer_or_their_stand_in_may_choose_a_pin_on_the_service_whatever_path_asks(
+    pins, sessions, roster, clock
+):
+    code = pins.issue_code("dir", "adm", timedelta(hours=1))
+    before = official_row(sessions, "op3").pin_hash
+
+    with pytest.raises(NotAuthorised) as begun:
+        pins.begin("op3")  # an operator signs at no step of any SOP
+    with pytest.raises(NotAuthorised):
+        pins.change("op3", code, Pins.new_pin_hash(NEW_PIN))  # not even with another's code
+    with pytest.raises(NotAuthorised):
+        pins.issue_code("op3", "adm", timedelta(hours=1))
+    stand_in(sessions, roster, clock, "op3", "dir")  # a Plh Direktur chooses theirs
+
+    assert begun.value.code == "not_signer" and "Direktur" in begun.value.params["roles"]
+    refused = audit_rows(sessions, result="refused", reason_code="not_signer")
+    assert [(r.actor, r.action) for r in refused] == [("op3", "pin_change")] * 2 + [("adm", "pin_reset")]
+    assert official_row(sessions, "op3").pin_hash == before
+    assert pins.begin("op3").proof == "old_pin" and pins.begin("dir").proof == "code"
 
 
 # -- duties kept apart ----------------------------------------------------------------------------

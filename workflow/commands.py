@@ -7,7 +7,6 @@ from workflow.manifest import Manifest
 
 __all__ = [
     "COMMAND_TYPES",
-    "NOTE_LIMIT",
     "AcceptManifest",
     "Acknowledge",
     "Cancel",
@@ -22,9 +21,6 @@ __all__ = [
     "TickItem",
     "action_name",
 ]
-
-#: The longest note or reason an official may write.
-NOTE_LIMIT = 1000
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
+from workflow.roster import ADMIN_ROLE, Official
+
 __all__ = ["Counts", "Digest", "Overdue", "Period", "Section", "StepStats", "Unrevoked"]
 
 
@@ -128,6 +130,17 @@ class Digest:
     def for_role(self, role: str) -> tuple[str, ...]:
         """The SOP ids of the sections an official of ``role`` who receives the digest gets."""
         return tuple(s.sop_id for s in self.sections if s.reaches(role))
+
+    def read_by(self, official: Official) -> "Digest | None":
+        """What ``official`` may read of the digest on demand (``/digest``): the admin every section;
+        an official whose roster entry receives the digest the sections that reach their role;
+        None for anyone else, or when no section reaches them."""
+        if official.role == ADMIN_ROLE:
+            return self
+        if not official.receives_digest:
+            return None
+        mine = self.only(self.for_role(official.role))
+        return mine if mine.sections else None
 
     def only(self, sop_ids: Iterable[str] | None) -> "Digest":
         """The same digest with only the sections of ``sop_ids`` (None: all of them)."""

@@ -37,6 +37,7 @@ from workflow.errors import (
     UnknownOfficial,
 )
 from workflow.moves import step_updated
+from workflow.roster import oversees_cases
 from workflow.routing import superiors
 from workflow.sop import Sop, StepKind
 from workflow.states import CaseState, check_transition, is_terminal
@@ -239,7 +240,7 @@ def check_allowed(case: Case, step: StepRecord, kind: type, sop: Sop) -> None:
 def _may_assign_unheld(actor: str, role: str, ctx: Context) -> bool:
     d = ctx.directory
     me = d.get(actor)
-    if me.role in ("tu", "admin"):
+    if oversees_cases(me.role):
         return True
     superior_role = ctx.sop.role(role).superior
     bosses = d.holders(superior_role) if superior_role else []

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 from workflow.errors import InvalidInput
+from workflow.limits import DESCRIPTION_LIMIT, LOCATION_LIMIT
 
 __all__ = ["Manifest", "is_sha256"]
 
@@ -36,8 +37,10 @@ class Manifest:
     def __post_init__(self) -> None:
         if self.form not in ("file", "hardcopy"):
             raise InvalidInput("manifest form must be 'file' or 'hardcopy'", code="manifest_invalid")
-        if not self.description.strip() or len(self.description) > 1000:
-            raise InvalidInput("manifest description must be 1 to 1,000 characters", code="manifest_invalid")
+        if not self.description.strip() or len(self.description) > DESCRIPTION_LIMIT:
+            raise InvalidInput(
+                f"manifest description must be 1 to {DESCRIPTION_LIMIT:,} characters", code="manifest_invalid"
+            )
         if self.records is not None and self.records < 0:
             raise InvalidInput("record count cannot be negative", code="manifest_invalid")
         if self.form == "file":
@@ -50,6 +53,11 @@ class Manifest:
                 )
             if not self.location or not self.location.strip():
                 raise InvalidInput("a file manifest needs the storage location", code="manifest_invalid")
+            if len(self.location) > LOCATION_LIMIT:
+                raise InvalidInput(
+                    f"the storage location must be at most {LOCATION_LIMIT} characters",
+                    code="manifest_invalid",
+                )
             if self.pages is not None:
                 raise InvalidInput("a file manifest has no page count", code="manifest_invalid")
         else:

@@ -9,6 +9,7 @@ from workflow.case import Case, StepRecord
 from workflow.decision import Context, Decision, Notice
 from workflow.duties import conflict, rule_text
 from workflow.release import require_release
+from workflow.roster import ADMIN_ROLE, TU_ROLE
 from workflow.routing import completed_by, next_candidates, pick
 from workflow.sop import StepKind
 from workflow.states import CaseState, StepOutcome
@@ -77,10 +78,10 @@ def open_step(case, step_no, assignee, ctx, *, by=None, kind="step_assigned", fr
             bosses = [by]  # the superior who moved the case is the one to find someone
         else:
             bosses = ctx.directory.holders(superior_role) if superior_role else []
-        people = [*bosses, *ctx.directory.holders("tu")]
+        people = [*bosses, *ctx.directory.holders(TU_ROLE)]
         payload = {}
         if barred is not None:  # the admin too: the roster or the stand-in orders may need changing
-            people += ctx.directory.holders("admin")
+            people += ctx.directory.holders(ADMIN_ROLE)
             payload = {"rule": {"kind": barred.kind.value, "by": barred.by.value if barred.by else None}}
         return new_case, tuple(Notice(k, "case_waiting", step_no, payload) for k in dict.fromkeys(people))
     return new_case, tuple(Notice(k, kind, step_no) for k in _holders(assignee, ctx))

@@ -8,20 +8,34 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "ADMIN_ROLE",
     "NON_SOP_ROLES",
+    "TU_ROLE",
     "Official",
     "Roster",
     "RosterError",
     "StandIn",
     "load_roster",
+    "oversees_cases",
     "parse_roster",
 ]
 
-#: Roles outside the SOP: the secretariat that registers letters, and the administrator.
-NON_SOP_ROLES = ("tu", "admin")
+#: The secretariat (Tata Usaha): registers letters, and is told what no SOP role can handle.
+TU_ROLE = "tu"
+#: The administrator: keeps the roster and resets signing PINs.
+ADMIN_ROLE = "admin"
+#: Roles outside the SOP: the roster's own, valid whatever SOPs are loaded.
+NON_SOP_ROLES = (TU_ROLE, ADMIN_ROLE)
 
 _OFFICIAL_KEYS = {"key", "name", "nip", "role", "reports_to", "telegram_id", "digest", "active"}
 _STAND_IN_KEYS = {"official", "for", "from", "until", "sp_number"}
+
+
+def oversees_cases(role: str) -> bool:
+    """Whether an official of ``role`` acts for the whole office rather than at a step: the roster's
+    own roles (the TU, the admin) see every case, assign a step nobody holds, and cancel a case
+    still being disposed."""
+    return role in NON_SOP_ROLES
 
 
 class RosterError(ValueError):

@@ -26,14 +26,13 @@ from itertools import count
 from workflow.case import Case, StepRecord
 from workflow.directory import Directory
 from workflow.officehours import calendar_is_open
-from workflow.roster import NON_SOP_ROLES
+from workflow.roster import TU_ROLE
 from workflow.sop import Sop, Step
 from workflow.states import is_terminal
 from workflow.workcalendar import WorkCalendar
 
 __all__ = [
     "MIN_REMINDER_INTERVAL",
-    "TU_ROLE",
     "SlaNotice",
     "SlaPolicy",
     "due_notices",
@@ -43,8 +42,6 @@ __all__ = [
 
 #: Reminders never repeat more often than this, whatever the SOP time or the setting.
 MIN_REMINDER_INTERVAL = timedelta(minutes=5)
-#: The role told when an escalation climbs past the top of the chain.
-TU_ROLE = NON_SOP_ROLES[0]
 
 REMINDER = "reminder"
 ESCALATION = "escalation"

@@ -6,7 +6,6 @@ from types import MappingProxyType
 
 from workflow.case import Case, Signature, Tick
 from workflow.commands import (
-    NOTE_LIMIT,
     AcceptManifest,
     Acknowledge,
     Cancel,
@@ -24,11 +23,11 @@ from workflow.errors import (
     ActionNotAllowed,
     InvalidInput,
     NotAuthorised,
-    NoteTooLong,
     ReasonMissing,
     ReleaseNotAuthorised,
     StaleAction,
 )
+from workflow.limits import VALUE_LIMIT, written
 from workflow.manifest import is_sha256
 from workflow.moves import (
     advance,
@@ -42,26 +41,13 @@ from workflow.moves import (
     to_all,
 )
 from workflow.release import require_release
+from workflow.roster import TU_ROLE, oversees_cases
 from workflow.routing import pick, reassign_candidates, return_holder
 from workflow.signature import binding
 from workflow.sop import Needs, Sop, StepKind
 from workflow.states import CaseState, StepOutcome
 
-__all__ = ["HANDLERS", "cancel", "open_first", "return_target", "text"]
-
-_VALUE_LIMIT = 200
-
-
-def text(value: str, what: str, *, required: bool = False) -> str:
-    """A note or reason, stripped and checked against the limit."""
-    value = (value or "").strip()
-    if required and not value:
-        raise ReasonMissing(f"a {what} is required")
-    if len(value) > NOTE_LIMIT:
-        raise NoteTooLong(
-            f"the {what} has {len(value)} characters; at most {NOTE_LIMIT} are allowed", length=len(value)
-        )
-    return value
+__all__ = ["HANDLERS", "cancel", "open_first", "return_target"]
 
 
 def open_first(case: Case, ctx: Context, assignee: str | None) -> Decision:
@@ -74,16 +60,16 @@ def open_first(case: Case, ctx: Context, assignee: str | None) -> Decision:
 
 def cancel(case: Case, actor: str, command: Cancel, ctx: Context) -> Decision:
     """Withdraw a case while only disposition steps have been opened."""
-    if ctx.directory.get(actor).role not in ("tu", "admin"):
+    if not oversees_cases(ctx.directory.get(actor).role):
         raise NotAuthorised("only the TU or the admin may cancel a case", code="cancel_not_allowed")
     if any(ctx.sop.step(s.step_no).kind is not StepKind.DISPOSITION for s in case.steps):
         raise ActionNotAllowed(
             f"case {case.number} can no longer be cancelled: access was granted already",
             code="cancel_too_late",
         )
-    reason = text(command.reason, "reason", required=True)
+    reason = written(command.reason, "reason", required=True)
     new_case = end(case, StepOutcome.CANCELLED, actor, None, reason, CaseState.CANCELLED, ctx)
-    notices = to_all(new_case, ctx, "case_cancelled", extra=ctx.directory.holders("tu"))
+    notices = to_all(new_case, ctx, "case_cancelled", extra=ctx.directory.holders(TU_ROLE))
     return Decision(new_case, notices, {"reason": reason})
 
 
@@ -93,7 +79,7 @@ def _acknowledge(case, step, actor, acting_for, command: Acknowledge, ctx):
 
 
 def _forward(case, step, actor, acting_for, command: Forward, ctx):
-    note = text(command.note, "note")
+    note = written(command.note, "note")
     if not note and command.instruction is None:
         raise ReasonMissing("forwarding needs an instruction or a note", code="instruction_missing")
     if command.instruction is not None and ctx.sop.instruction(command.instruction) is None:
@@ -109,7 +95,7 @@ def _forward(case, step, actor, acting_for, command: Forward, ctx):
 
 
 def _submit_manifest(case, step, actor, acting_for, command: SubmitManifest, ctx):
-    note = text(command.note, "note")
+    note = written(command.note, "note")
     manifest = command.manifest
     payload = {"manifest": manifest.to_dict(), "manifest_hash": manifest.checksum()}
     changed = case.evolve(manifest=manifest, accepted_hash=None, signature=None)
@@ -126,7 +112,7 @@ def _accept_manifest(case, step, actor, acting_for, command: AcceptManifest, ctx
         raise StaleAction(
             "the manifest changed since it was shown to you; look at it again", code="manifest_changed"
         )
-    note = text(command.note, "note")
+    note = written(command.note, "note")
     changed = case.evolve(accepted_hash=checksum)
     return advance(changed, step, actor, acting_for, ctx, command.to, note, None, {"manifest_hash": checksum})
 
@@ -158,7 +144,7 @@ def _sign(case, step, actor, acting_for, command: Sign, ctx):
         raise ReleaseNotAuthorised(
             "no signing key is configured (SIGNING_KEY_FILE); the admin must set one", code="no_signing_key"
         )
-    note = text(command.note, "note")
+    note = written(command.note, "note")
     order = ctx.directory.standing_in_for(actor, acting_for, ctx.now) if acting_for else None
     bound = binding(
         case,
@@ -201,12 +187,12 @@ def _tick(case, step, actor, acting_for, command: TickItem, ctx):
             by=ctx.directory.name(done.by),
             at=done.at,
         )
-    value = text(command.value, "value")
-    if len(value) > _VALUE_LIMIT:
+    value = written(command.value, "value")
+    if len(value) > VALUE_LIMIT:
         raise InvalidInput(
-            f"the value of '{item.key}' is longer than {_VALUE_LIMIT} characters",
+            f"the value of '{item.key}' is longer than {VALUE_LIMIT} characters",
             code="value_too_long",
-            limit=_VALUE_LIMIT,
+            limit=VALUE_LIMIT,
         )
     if item.after is not None and item.after not in case.checklist:
         raise ActionNotAllowed(
@@ -283,7 +269,7 @@ def _named(item, prefix: str = "") -> dict:
 
 
 def _return(case, step, actor, acting_for, command: Return, ctx):
-    reason = text(command.reason, "reason", required=True)
+    reason = written(command.reason, "reason", required=True)
     target = return_target(ctx.sop, step.step_no, command.to_step)
     to = return_holder(case, ctx.sop, ctx.directory, target, acting_for or actor)
     finished = finish(step, StepOutcome.RETURNED, actor, acting_for, ctx, reason, payload={"to_step": target})
@@ -299,16 +285,16 @@ def _return(case, step, actor, acting_for, command: Return, ctx):
 
 
 def _reject(case, step, actor, acting_for, command: Reject, ctx):
-    reason = text(command.reason, "reason", required=True)
+    reason = written(command.reason, "reason", required=True)
     new_case = end(case, StepOutcome.REJECTED, actor, acting_for, reason, CaseState.REJECTED, ctx)
-    notices = to_all(new_case, ctx, "case_rejected", extra=ctx.directory.holders("tu"))
+    notices = to_all(new_case, ctx, "case_rejected", extra=ctx.directory.holders(TU_ROLE))
     return Decision(new_case, notices, {"step_no": step.step_no, "reason": reason}, acting_for)
 
 
 def _reassign(case, step, actor, acting_for, command: Reassign, ctx):
     holders = reassign_candidates(case, ctx.sop, ctx.directory)
     to = pick(holders, None, command.to, f"step {step.step_no}", (case, ctx.sop, step.step_no))
-    note = text(command.note, "note")
+    note = written(command.note, "note")
     finished = finish(step, StepOutcome.REASSIGNED, actor, acting_for, ctx, note, payload={"to": to})
     new_case, notices = open_step(replace_current(case, finished), step.step_no, to, ctx, fresh=False)
     if step.assignee is not None and step.assignee != actor:

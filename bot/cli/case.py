@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import actor_option, cli_actor, fail, parse_date, runtime, sha256_of
+from bot.cli.common import actor_option, cli_actor, fail, parse_date, runtime, scan_sha256
 from bot.templating import render_text
 from workflow.case import Letter
 from workflow.signature import signature_problems
@@ -39,20 +39,20 @@ def new(
 ) -> None:
     """Register an incoming permit letter and notify the official of step 1."""
     parsed_date = parse_date(letter_date)
-    sha = sha256_of(scan) if scan else None
     location = scan_location or (str(scan.resolve()) if scan else None)
-    letter = Letter(
-        number=letter_number.strip(),
-        date=parsed_date,
-        institution=institution.strip(),
-        purpose=purpose.strip(),
-        pks_number=pks,
-        agenda_number=agenda,
-        srikandi_ref=srikandi,
-        scan_sha256=sha,
-        scan_location=location,
-    )
     with runtime("case new", writes=True) as rt:
+        sha = scan_sha256(rt, scan, cli_actor(as_), "open_case") if scan else None
+        letter = Letter(
+            number=letter_number.strip(),
+            date=parsed_date,
+            institution=institution.strip(),
+            purpose=purpose.strip(),
+            pks_number=pks,
+            agenda_number=agenda,
+            srikandi_ref=srikandi,
+            scan_sha256=sha,
+            scan_location=location,
+        )
         case = rt.cases.open_case(letter, cli_actor(as_), sop_id=sop, assignee=to, force=force)
         holder = rt.cases.view(case.number).directory.name(case.current.assignee)
     typer.echo(f"{case.number} registered; step 1 is with {holder}")
@@ -70,8 +70,8 @@ def scan_(
     as_: str | None = actor_option,
 ) -> None:
     """Attach the permit letter's scan to a case registered without it."""
-    sha = sha256_of(file)
     with runtime("case scan", writes=True) as rt:
+        sha = scan_sha256(rt, file, cli_actor(as_), "attach_scan", case_id)
         case = rt.cases.attach_scan(case_id, cli_actor(as_), sha, location or str(file.resolve()))
     typer.echo(f"{case.number}: permit scan recorded, sha256 {sha}")
 

@@ -18,12 +18,22 @@ from workflow.calendar_config import CalendarError
 from workflow.db.migrate import NotMigrated
 from workflow.db.reference import SopChanged
 from workflow.errors import DomainError
+from workflow.files import check_scan
 from workflow.keys import KeyFileError
 from workflow.roster import RosterError
 from workflow.service.caseload import CLI_PREFIX
 from workflow.sop import SopError
 
-__all__ = ["actor_option", "cli_actor", "fail", "load_settings", "parse_date", "runtime", "sha256_of"]
+__all__ = [
+    "actor_option",
+    "cli_actor",
+    "fail",
+    "load_settings",
+    "parse_date",
+    "runtime",
+    "scan_sha256",
+    "sha256_of",
+]
 
 actor_option = typer.Option(
     None, "--as", metavar="KEY", help="Act as this roster official; default cli:<os user> (the admin)."
@@ -88,3 +98,19 @@ def sha256_of(path: Path) -> str:
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}", code=2)
     return hasher.hexdigest()
+
+
+def scan_sha256(rt: Runtime, path: Path, actor: str, action: str, ref: str | None = None) -> str:
+    """The SHA-256 of a permit scan, once the file is one the office takes as a scan (a PDF or an
+    image within the size limit, ``workflow.files``: the bot's rule too); a refusal is audited
+    (``action``, on case ``ref`` when there is one) and raised, before the file is read."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}", code=2)
+    try:
+        check_scan(None, path.name, size)
+    except DomainError as refusal:
+        rt.cases.refuse(ref, actor, action, refusal)
+        raise
+    return sha256_of(path)

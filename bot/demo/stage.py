@@ -101,7 +101,7 @@ async def _play(
     scenario: str, settings: Settings, server: BotApiServer, sessions, sop: Sop
 ) -> tuple[str, float]:
     """Link the officials, then play the scenario; the case number and the seconds it took."""
-    identity, pins = IdentityService(sessions), Pins(sessions)
+    identity, pins = IdentityService(sessions), Pins(sessions, {sop.id: sop})
     people = {}
     for who, (_, telegram_id) in CAST.items():
         people[who] = server.user(telegram_id, who)

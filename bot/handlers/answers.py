@@ -13,7 +13,6 @@ from dataclasses import replace
 from telegram import ForceReply, Message, Update
 from telegram.error import TelegramError
 
-from bot import intake
 from bot.context import BotContext
 from bot.handlers.outcomes import question
 from bot.handlers.questions import reask, refuse_answer
@@ -22,6 +21,7 @@ from bot.keyboards import shown
 from bot.messages import instruction_keyboard, people_keyboard, step_keyboard, step_text
 from bot.templating import render_html
 from workflow.errors import InvalidInput
+from workflow.files import scan_refusal
 from workflow.service.answering import Answer, stays_open
 from workflow.service.turn import Result
 
@@ -113,7 +113,7 @@ async def _receipt_file(update: Update, context: BotContext, result: Result, ans
     SHA-256 taken, and the answer given again with it."""
     rt, message, pending = context.runtime, update.effective_message, result.pending
     mime, name = (media.mime_type, media.file_name) if message.document else ("image/jpeg", None)
-    refused = intake.scan_refusal(mime, name, media.file_size)
+    refused = scan_refusal(mime, name, media.file_size)
     if refused is not None:  # never downloaded; the question stays open
         refusal = InvalidInput(f"the receipt file was refused: {refused}", code=refused, mime_type=mime)
         await refuse_answer(rt, result.official, pending, refusal)

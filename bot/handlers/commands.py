@@ -14,7 +14,8 @@ from workflow.commands import TickItem
 from workflow.errors import DomainError, InvalidInput, NotAuthorised
 from workflow.roster import Official
 from workflow.service.pending import Pending
-from workflow.service.pins import check_pin_format, pin_matches
+from workflow.service.pins import pin_matches
+from workflow.signingpin import check_pin_format
 from workflow.sop import StepKind
 
 __all__ = ["on_language", "on_pin", "on_receipt"]
@@ -31,21 +32,12 @@ async def on_pin(update: Update, context: BotContext) -> None:
     official, lang = await official_of(update, context)
     if official is None:
         return
-    signers = {s.role for sop in rt.sops.values() for s in sop.steps if s.kind.value == "sign"}
-    directory = await asyncio.to_thread(rt.roster.directory)
-    standing_for = {o.for_key for o in directory.stand_ins if o.official == official.key}
-    if official.role not in signers and not any(directory.get(k).role in signers for k in standing_for):
-        refusal = NotAuthorised(
-            f"{official.key} ({official.role}) does not sign, nor stand in for a signer", code="not_signer"
-        )
-        await refuse_command(rt, official.key, "pin", refusal)
-        names = sorted(
-            {sop.role(s.role).name for sop in rt.sops.values() for s in sop.steps if s.role in signers}
-        )
-        text = render_html("pin_not_for_you", lang, rt.settings.tz, roles=names)
+    try:  # the rule on who holds a PIN is the service's; it audits the refusal
+        status = await asyncio.to_thread(rt.pins.begin, official.key)
+    except NotAuthorised as refusal:
+        text = render_html("pin_not_for_you", lang, rt.settings.tz, roles=refusal.params.get("roles", []))
         await update.effective_message.reply_text(text)
         return
-    status = await asyncio.to_thread(rt.pins.status, official.key)
     if status.proof == "none_issued":
         await update.effective_message.reply_text(
             render_html("pin_need_code", lang, rt.settings.tz, locked=status.locked)

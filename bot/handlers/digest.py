@@ -22,19 +22,12 @@ async def on_digest(update: Update, context: BotContext) -> None:
     official, lang = await official_of(update, context)
     if official is None:
         return
-    if not (official.receives_digest or official.role == "admin"):
-        refusal = NotAuthorised(f"{official.key} does not receive the digest", code="no_digest")
+    digest = (await asyncio.to_thread(rt.digests.build, rt.digests.today())).read_by(official)
+    if digest is None:
+        refusal = NotAuthorised(f"no section of the digest goes to {official.key}", code="no_digest")
         await refuse_command(rt, official.key, "digest", refusal)
         await message.reply_text(render_html("digest_refused", lang, tz))
         return
-    digest = await asyncio.to_thread(rt.digests.build, rt.digests.today())
-    if official.role != "admin":
-        digest = digest.only(digest.for_role(official.role))
-        if not digest.sections:
-            refusal = NotAuthorised(f"no section of the digest goes to {official.role}", code="no_digest")
-            await refuse_command(rt, official.key, "digest", refusal)
-            await message.reply_text(render_html("digest_refused", lang, tz))
-            return
     await message.reply_text(digest_text(digest, lang, tz))
     if digest.sections:
         chart = await asyncio.to_thread(digest_chart, digest, lang)

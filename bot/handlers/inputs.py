@@ -26,7 +26,7 @@ from workflow.roster import Official
 from workflow.service.answering import KINDS, Answer
 from workflow.service.cases import CaseView
 from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
-from workflow.service.pins import looks_like_pin
+from workflow.signingpin import looks_like_pin
 from workflow.sop import ChecklistItem
 
 __all__ = ["on_cancel", "on_message"]

@@ -22,11 +22,11 @@ from bot.context import BotContext
 from bot.handlers.identify import official_of
 from bot.handlers.questions import consumer, refuse_answer
 from bot.handlers.replies import refusal_text
-from bot.intake import scan_refusal
 from bot.runtime import Runtime
 from bot.templating import render_html, render_plain
 from workflow import registration
 from workflow.errors import DomainError, DuplicateLetter, InvalidInput, StaleAction
+from workflow.files import scan_refusal
 from workflow.letters import FIELD_LIMITS
 from workflow.roster import Official
 from workflow.service.pending import Pending

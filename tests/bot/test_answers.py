@@ -164,7 +164,7 @@ def test_an_empty_or_over_long_note_and_an_answer_to_a_closed_prompt_are_audited
         ("answer", "prompt_closed"),
     ]
     rows = audit_rows(sessions, actor="dir", result="refused")
-    assert rows[0].case_id == before.id and rows[0].detail == {"length": 1001}
+    assert rows[0].case_id == before.id and rows[0].detail == {"length": 1001, "limit": 1000}
 
 
 def test_a_malformed_manifest_answer_and_a_photo_for_a_text_question_are_audited(server, office):

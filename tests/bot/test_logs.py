@@ -10,6 +10,9 @@ from tests.bot.conftest import TOKEN, link, running_bot
 from tests.conftest import PIN, letter
 from tests.driving import drive_to
 from workflow.service.pins import Pins
+from workflow.sopfile import load_sops
+
+SOPS = load_sops()  # the shipped SOPs: whoever signs at a step of one may hold a PIN
 
 
 def test_the_filter_redacts_the_token_in_messages_arguments_and_tracebacks():
@@ -71,7 +74,7 @@ def test_a_debug_session_never_logs_a_pin_or_a_one_time_code(server, office, cap
         async with running_bot(settings):
             user = link(server, sessions, "dir", 1001, "Andi")
             await user.wait_for_message_async(contains="Selamat datang")
-            code = await asyncio.to_thread(Pins(sessions).issue_code, "dir", "adm", timedelta(hours=1))
+            code = await asyncio.to_thread(Pins(sessions, SOPS).issue_code, "dir", "adm", timedelta(hours=1))
             user.send("/pin")
             user.reply(await user.wait_for_message_async(contains="PIN penandatanganan baru"), "975310")
             user.reply(await user.wait_for_message_async(contains="sekali lagi"), "975310")

@@ -315,7 +315,7 @@ def test_a_command_with_bad_input_says_what_was_wrong_changes_nothing_and_is_aud
         ("command:/cari", "command_usage"),
         ("command:/cetak", "command_usage"),
         ("command:/terima", "command_usage"),
-        ("command:/pin", "not_signer"),
+        ("pin_change", "not_signer"),  # refused by the PIN service, in its transaction
         ("command:/digest", "no_digest"),
     ]
 

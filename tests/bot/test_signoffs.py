@@ -14,6 +14,9 @@ from tests.driving import MANIFEST, audit_rows, drive_to
 from workflow.db.models import OfficialRow, StandInRow
 from workflow.roster import Official
 from workflow.service.pins import Pins, pin_matches
+from workflow.sopfile import load_sops
+
+SOPS = load_sops()  # the shipped SOPs: whoever signs at a step of one may hold a PIN
 
 DIR, KSD1, KASI1, OP2, ADM = (1001, "Andi"), (1002, "Budi"), (1003, "Dewi"), (1005, "Gita"), (1010, "Joko")
 SCAN = b"%PDF-1.4 surat izin pemanfaatan data"
@@ -191,7 +194,7 @@ def test_five_wrong_pins_lock_signing_and_only_the_admins_reset_and_code_let_a_n
                 told.append((await direktur.wait_for_message_async()).body)
             alert = await admin.wait_for_message_async(contains="dikunci")
             locked = await direktur.wait_for_answer_async(direktur.press(step7, "Tandatangani"))
-            code = await asyncio.to_thread(Pins(sessions).issue_code, "dir", "adm", timedelta(hours=1))
+            code = await asyncio.to_thread(Pins(sessions, SOPS).issue_code, "dir", "adm", timedelta(hours=1))
             reset = await direktur.wait_for_message_async(contains="diatur ulang oleh Joko Admin")
             direktur.send("/pin")
             direktur.reply(

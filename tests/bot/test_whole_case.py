@@ -10,7 +10,10 @@ from sqlalchemy import select
 from tests.bot.conftest import choose_sop, link, running_bot
 from workflow.db.models import OutboxRow
 from workflow.service.pins import Pins
+from workflow.sopfile import load_sops
 from workflow.states import CaseState
+
+SOPS = load_sops()  # the shipped SOPs: whoever signs at a step of one may hold a PIN
 
 SHA = "c" * 64
 
@@ -38,7 +41,7 @@ def test_a_whole_case_from_baru_to_the_receipt_by_buttons_and_replies(server, of
                 await user.wait_for_message_async(contains="Selamat datang")
 
             # the admin resets the Direktur's PIN and hands over the one-time code outside Telegram
-            code = await asyncio.to_thread(Pins(sessions).issue_code, "dir", "adm", timedelta(hours=1))
+            code = await asyncio.to_thread(Pins(sessions, SOPS).issue_code, "dir", "adm", timedelta(hours=1))
             await step_message(dir_, "telah diatur ulang")
             dir_.send("/pin")
             dir_.reply(await step_message(dir_, "PIN penandatanganan baru"), "123456")

@@ -20,11 +20,11 @@ from workflow.errors import (
     StaleAction,
     StepAlreadyHandled,
 )
-from workflow.manifest import Manifest
+from workflow.limits import DESCRIPTION_LIMIT, LOCATION_LIMIT, written
+from workflow.manifest import Manifest, is_sha256
 from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
 from workflow.service.pins import WrongPin
 from workflow.service.turn import At, Result
-from workflow.transitions import text as checked_text
 
 __all__ = ["KINDS", "MANIFEST_FIELDS", "TAKE_FILES", "Answer", "handle", "manifest_value", "stays_open"]
 
@@ -99,7 +99,7 @@ def _note(at: At, question: Pending, answer: Answer, message) -> Result:
     note = answer.text.strip()
     if not note:
         raise InvalidInput("a note has 1 or more characters", code="answer_invalid", length=0)
-    note = checked_text(note, "note")
+    note = written(note, "note")
     at.keep_answers(question, {**question.data, "note": note})
     return _result(at, question, "note_saved")
 
@@ -174,7 +174,7 @@ def manifest_value(field: str, text: str):
         ValueError: not a value the field takes.
     """
     if field == "description":
-        if not text or len(text) > 1000:
+        if not text or len(text) > DESCRIPTION_LIMIT:
             raise ValueError(field)
         return text
     if field in ("records", "pages"):
@@ -186,10 +186,10 @@ def manifest_value(field: str, text: str):
         return number
     if field == "sha256":
         sha256 = text.lower()
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        if not is_sha256(sha256):
             raise ValueError(field)
         return sha256
-    if not text or len(text) > 500:  # location
+    if not text or len(text) > LOCATION_LIMIT:  # location
         raise ValueError(field)
     return text
 

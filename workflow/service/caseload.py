@@ -18,7 +18,7 @@ from workflow.db.models import AuditRow
 from workflow.directory import Directory
 from workflow.errors import CaseAmbiguous, CaseNotFound
 from workflow.numbering import BARE, NO_YEAR
-from workflow.roster import Official
+from workflow.roster import ADMIN_ROLE, Official
 from workflow.service.rostercache import cached_directory
 from workflow.sop import Sop, SopError
 from workflow.visibility import may_see
@@ -142,7 +142,7 @@ def roster_for(session: Session, actor: str | None) -> Directory:
     if actor is None or not actor.startswith(CLI_PREFIX):
         return directory
     return Directory(
-        {**directory.officials, actor: Official(key=actor, name=actor, role="admin")},
+        {**directory.officials, actor: Official(key=actor, name=actor, role=ADMIN_ROLE)},
         directory.stand_ins,
         directory.unreachable,
     )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, OutboxRow
+from workflow.roster import TU_ROLE
 from workflow.service.buttons import record
 from workflow.service.uow import run_in_transaction
 
@@ -205,7 +206,7 @@ class OutboxService:
             first_time = official.unreachable_at is None
             official.unreachable_at = official.unreachable_at or now
             tu = session.scalars(
-                select(OfficialRow.key).where(OfficialRow.role == "tu", OfficialRow.active.is_(True))
+                select(OfficialRow.key).where(OfficialRow.role == TU_ROLE, OfficialRow.active.is_(True))
             ).all()
             for key in dict.fromkeys([*superiors, *tu]):
                 if key == item.recipient:

@@ -1,5 +1,9 @@
 """The signing PIN, a second factor.
 
+Only an official who signs at a step of a loaded SOP, or stands in for one, holds a PIN
+(``workflow.signingpin``): checked in the transaction that starts choosing one, that sets it, and
+that issues the admin's code, whichever path asks; a refusal is audited there.
+
 A signature is recorded only against the signer's PIN, which ``require_pin`` checks inside the
 signature's own transaction, whatever path signs (the bot, the service API). A PIN is changed
 only with the old one. A forgotten or locked PIN is reset only by the admin
@@ -11,9 +15,8 @@ audited, and the audit rows keep the record of the failures whatever is reset la
 
 import hashlib
 import hmac
-import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -22,8 +25,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.db import repository as repo
 from workflow.db.models import OfficialRow, OutboxRow
-from workflow.errors import DomainError, InvalidInput, UnknownOfficial
+from workflow.errors import DomainError, UnknownOfficial
+from workflow.roster import ADMIN_ROLE
+from workflow.service.rostercache import cached_directory
 from workflow.service.uow import run_in_transaction
+from workflow.signingpin import check_may_hold_pin, check_pin_format
+from workflow.sop import Sop
 
 __all__ = [
     "MAX_TRIES",
@@ -35,16 +42,13 @@ __all__ = [
     "Pins",
     "WrongPin",
     "check_pin",
-    "check_pin_format",
     "count_wrong_pin",
     "hash_pin",
-    "looks_like_pin",
     "pin_matches",
     "require_pin",
 ]
 
 MAX_TRIES = 5
-_PIN = re.compile(r"^[0-9]{4,8}$")
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: about 50 ms and 16 MiB per check
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread when handed over
 
@@ -96,20 +100,6 @@ class PinStatus:
         if self.has_pin and not self.locked and not self.code_pending:
             return "old_pin"
         return "code" if self.code_pending else "none_issued"
-
-
-def check_pin_format(pin: str) -> None:
-    """Raise ``InvalidInput`` unless ``pin`` is 4 to 8 ASCII digits."""
-    if not _PIN.match(pin or ""):
-        raise InvalidInput("a PIN is 4 to 8 digits", code="pin_format")
-
-
-def looks_like_pin(text: str | None) -> bool:
-    """Whether a message that answers no PIN question may still be a PIN (typed after signing
-    locked, or after the question closed): at least four digits, perhaps spaced, and nothing else.
-    Such a message is deleted from the chat like a PIN answer."""
-    typed = "".join((text or "").split())
-    return len(typed) >= 4 and typed.isdigit()
 
 
 def hash_pin(pin: str) -> str:
@@ -178,9 +168,13 @@ class Pins:
     transaction."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        sessions: sessionmaker[Session],
+        sops: Mapping[str, Sop],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self._sessions = sessions
+        self._sops = sops  # every loaded SOP: whoever signs at a step of one may hold a PIN
         self._clock = clock
 
     def status(self, key: str) -> PinStatus:
@@ -193,6 +187,28 @@ class Pins:
             )
 
         return run_in_transaction(self._sessions, work)
+
+    def begin(self, key: str) -> PinStatus:
+        """Start choosing a PIN (``/pin``): ``key``'s status, once the rule on who holds a PIN allows.
+
+        Raises:
+            NotAuthorised: ``not_signer``, naming the signing roles (audited).
+        """
+        now = self._clock()
+
+        def work(session: Session) -> PinStatus | DomainError:
+            official = _official(session, key)
+            refusal = self._refused_unless_signer(session, key, key, "pin_change", now)
+            if refusal is not None:
+                return refusal
+            return PinStatus(
+                official.pin_hash is not None, official.pin_locked_at is not None, self._code_valid(official)
+            )
+
+        outcome = run_in_transaction(self._sessions, work)  # committed: the refusal's audit row stays
+        if isinstance(outcome, DomainError):
+            raise outcome
+        return outcome
 
     @staticmethod
     def new_pin_hash(pin: str) -> str:
@@ -213,6 +229,8 @@ class Pins:
 
         def work(session: Session) -> DomainError | None:
             official = _official(session, key)
+            if refusal := self._refused_unless_signer(session, key, key, "pin_change", now):
+                return refusal
             status = PinStatus(
                 official.pin_hash is not None, official.pin_locked_at is not None, self._code_valid(official)
             )
@@ -254,8 +272,10 @@ class Pins:
         now = self._clock()
         code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(3))
 
-        def work(session: Session) -> None:
+        def work(session: Session) -> DomainError | None:
             official = _official(session, key)
+            if refusal := self._refused_unless_signer(session, key, actor, "pin_reset", now):
+                return refusal
             detail = {
                 "official": key,
                 "had_pin": official.pin_hash is not None,
@@ -269,21 +289,37 @@ class Pins:
             official.pin_code_by, official.updated_at = actor, now
             repo.add_audit(session, at=now, actor=actor, action="pin_reset", result="ok", detail=detail)
             _notify(session, key, "pin_reset", key, now, {"by": actor})
+            return None
 
-        run_in_transaction(self._sessions, work)
+        refusal = run_in_transaction(self._sessions, work)
+        if refusal is not None:
+            raise refusal
         return code
 
     def _code_valid(self, official: OfficialRow) -> bool:
         expires = official.pin_code_expires_at
         return official.pin_code_hash is not None and expires is not None and expires > self._clock()
 
+    def _refused_unless_signer(
+        self, session: Session, key: str, actor: str, action: str, now: datetime
+    ) -> DomainError | None:
+        """The ``not_signer`` refusal, audited, unless ``key`` may hold a PIN; None when they may."""
+        try:
+            check_may_hold_pin(key, cached_directory(session), self._sops.values())
+        except DomainError as refusal:
+            self._refused(session, actor, refusal, now, action)
+            return refusal
+        return None
+
     @staticmethod
-    def _refused(session: Session, key: str, refusal: DomainError, now: datetime) -> None:
+    def _refused(
+        session: Session, actor: str, refusal: DomainError, now: datetime, action: str = "pin_change"
+    ) -> None:
         repo.add_audit(
             session,
             at=now,
-            actor=key,
-            action="pin_change",
+            actor=actor,
+            action=action,
             result="refused",
             reason_code=refusal.code,
             message=str(refusal),
@@ -304,7 +340,7 @@ def _official(session: Session, key: str) -> OfficialRow:
 
 def _tell_admins(session: Session, kind: str, key: str, now: datetime) -> None:
     admins = session.scalars(
-        select(OfficialRow.key).where(OfficialRow.role == "admin", OfficialRow.active.is_(True))
+        select(OfficialRow.key).where(OfficialRow.role == ADMIN_ROLE, OfficialRow.active.is_(True))
     )
     for admin in admins:
         _notify(session, admin, kind, key, now)

@@ -1,8 +1,8 @@
-"""What the bot takes as a scan sent through Telegram (no I/O)."""
+"""What the office takes as a scan, from the bot or the command line (no I/O)."""
 
 import pytest
 
-from bot.intake import SCAN_MAX_BYTES, scan_acceptable, scan_refusal
+from workflow.files import SCAN_MAX_BYTES, scan_acceptable, scan_refusal
 
 
 @pytest.mark.parametrize(
