@@ -22,10 +22,9 @@ from workflow.errors import (
     DuplicateLetter,
     InvalidInput,
     NotAuthorised,
-    StaleAction,
-    StepAlreadyHandled,
     UnknownOfficial,
 )
+from workflow.freshness import check_fresh
 from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
 from workflow.numbering import case_number, case_prefixes, numbering_year
@@ -39,7 +38,7 @@ from workflow.states import CaseState, is_terminal
 from workflow.timeline import TimelineRow, timeline
 from workflow.workcalendar import Continuous, WorkCalendar
 
-__all__ = ["CaseService", "CaseView", "check_stale"]
+__all__ = ["CaseService", "CaseView"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +174,7 @@ class CaseService:
             if isinstance(command, Sign):
                 require_pin(session, actor, command.pin)
             if seen_version is not None and seen_version != case.version:
-                check_stale(case, command, directory)
+                check_fresh(case, seen_version, getattr(command, "step_id", None), directory)
             now = self._clock()
             decision = engine.decide(case, actor, command, self._context(sop, directory, now))
             saved = repo.save_case(session, case, decision.case, now)
@@ -442,15 +441,3 @@ class CaseService:
             return None
 
         return run_in_transaction(self._sessions, work)
-
-
-def check_stale(case: Case, command: Command, directory: Directory) -> None:
-    """A button made for an older version of the case: name who acted meanwhile if we can."""
-    step_id = getattr(command, "step_id", None)
-    target = case.step_by_id(step_id) if step_id is not None else None
-    if target is not None and target.finished_at is not None:
-        raise StepAlreadyHandled(directory.name(target.actor), target.finished_at)
-    raise StaleAction(
-        f"case {case.number} changed since this button was made; look at the latest message",
-        code="case_changed",
-    )

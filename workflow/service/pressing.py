@@ -21,21 +21,18 @@ from workflow.commands import (
 )
 from workflow.errors import (
     ActionNotAllowed,
-    CaseClosed,
     DomainError,
     InvalidInput,
     NotAuthorised,
     StaleAction,
-    StepAlreadyHandled,
 )
+from workflow.freshness import check_fresh
 from workflow.manifest import Manifest
 from workflow.presses import PRESSES, Press, key_tag
 from workflow.routing import reassign_candidates
 from workflow.service.pins import PinLocked, PinNotSet
 from workflow.service.turn import Acted, At, Result
 from workflow.sop import Needs
-from workflow.states import is_terminal
-from workflow.timeline import display_name
 from workflow.transitions import return_target
 from workflow.visibility import may_see
 
@@ -61,7 +58,7 @@ def handle(at: At, press: Press, message: Message) -> Result:
         return _show(at, "scan")
     if press.action == "ar":  # on a closed case, so no step to be fresh against: the engine decides
         return _access_revoked(at, press, message)
-    _fresh(at, press)
+    check_fresh(at.case, press.version, press.step_id, at.directory)
     need = PRESSES[press.action].action
     if need is not None and need not in at.allowed:
         # The holder (or their stand-in) always has a step action; a superior may only reassign.
@@ -79,22 +76,6 @@ def _visible(at: At, press: Press) -> None:
     case = at.load(press.case_id)
     if not may_see(case, at.sop, at.directory, at.actor.key, at.now):
         raise NotAuthorised(f"{at.actor.key} may not see case {case.number}", code="not_your_case")
-
-
-def _fresh(at: At, press: Press) -> None:
-    """Nothing if the button still matches the case; else a refusal naming what happened."""
-    case = at.case
-    current = case.current
-    if case.version == press.version and current is not None and current.id == press.step_id:
-        return
-    target = case.step_by_id(press.step_id)
-    if target is not None and target.finished_at is not None:
-        raise StepAlreadyHandled(
-            display_name(at.directory, target.actor, target.acting_for), target.finished_at
-        )
-    if is_terminal(case.state):
-        raise CaseClosed(f"case {case.number} is {case.state}")
-    raise StaleAction(f"{case.number} changed since this button was made", code="case_changed")
 
 
 def _show(at: At, show: str, **more) -> Result:

@@ -18,12 +18,13 @@ from workflow.db.models import PendingInputRow
 from workflow.decision import Context
 from workflow.directory import Directory
 from workflow.errors import DomainError
+from workflow.freshness import check_fresh
 from workflow.roster import Official
 from workflow.routing import next_candidates
 from workflow.service.actor import Actor
 from workflow.service.buttons import record
 from workflow.service.caseload import CaseLoader
-from workflow.service.cases import CaseView, check_stale
+from workflow.service.cases import CaseView
 from workflow.service.pending import Pending
 from workflow.service.pins import check_pin
 from workflow.signature import Seal
@@ -153,7 +154,7 @@ class At:
         if isinstance(command, Sign):
             check_pin(self.session, key, self.actor.pin, command.pin)
         if seen_version is not None and seen_version != case.version:
-            check_stale(case, command, self.directory)
+            check_fresh(case, seen_version, getattr(command, "step_id", None), self.directory)
         decision = engine.decide(case, key, command, self.context)
         self.wrote = True
         saved = repo.save_case(self.session, case, decision.case, self.now)
