@@ -30,8 +30,8 @@ async def on_tasks(update: Update, context: BotContext) -> None:
         render_html("tasks", lang, tz, count=len(numbers), limit=TASK_LIMIT)
     )
     for number in numbers[:TASK_LIMIT]:
-        view = await asyncio.to_thread(rt.cases.view, number)
-        allowed = await asyncio.to_thread(rt.cases.allowed, number, official.key)
+        view = await asyncio.to_thread(rt.cases.view, number, viewer=official.key)
+        allowed = list(view.allowed)
         current = view.case.current
         acting_for = None if current.assignee == official.key else view.directory.name(current.assignee)
         text = step_text(view, lang, tz, acting_for=acting_for, uploads=rt.settings.allow_scan_uploads)
@@ -68,7 +68,7 @@ async def on_status(update: Update, context: BotContext) -> None:
         to=revoke_operators(view),  # who was granted data access, and who confirmed it was revoked
         by=revoked_by,
     )
-    allowed = await asyncio.to_thread(rt.cases.allowed, view.case.number, official.key)
+    allowed = list(view.allowed)
     # The holder's superior may reassign from here (Alihkan); the holder's own buttons come with /tugas.
     keyboard = (
         step_keyboard(view, allowed, lang, uploads=rt.settings.allow_scan_uploads)

@@ -49,6 +49,7 @@ class CaseView:
     sop: Sop
     directory: Directory
     timeline: list[TimelineRow]
+    allowed: tuple[str, ...] = ()  # the actions the viewer may use on the case now, if one asked
 
 
 class CaseService:
@@ -338,13 +339,19 @@ class CaseService:
         return self._audited(work, "attach_scan", actor, where)
 
     def view(self, ref: str | int, *, viewer: str | None = None) -> CaseView:
-        """A case with its SOP, the roster and its timeline; ``viewer``, who asked, if known (a bare
-        number that matches several cases is refused naming those the viewer may see)."""
+        """A case with its SOP, the roster, its timeline and (for ``viewer``, who asked, if known)
+        the actions they may use on it now; a bare number that matches several cases is refused
+        naming those the viewer may see."""
 
         def work(session: Session) -> CaseView:
             case, sop, directory = self._load(session, ref, viewer, {})
-            rows = timeline(case, sop, directory, self._calendar, self._clock())
-            return CaseView(case, sop, directory, rows)
+            now = self._clock()
+            rows = timeline(case, sop, directory, self._calendar, now)
+            allowed = ()
+            if viewer is not None:
+                kinds = engine.allowed_actions(case, viewer, self._context(sop, directory, now))
+                allowed = tuple(action_name(kind) for kind in kinds)
+            return CaseView(case, sop, directory, rows, allowed)
 
         return run_in_transaction(self._sessions, work)
 
