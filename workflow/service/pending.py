@@ -12,14 +12,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.db.models import PendingInputRow
 from workflow.errors import DomainError
 from workflow.service.uow import run_in_transaction
 
-__all__ = ["NothingPending", "Pending", "PendingInputs", "PromptClosed", "addressed", "pending_of"]
+__all__ = [
+    "NothingPending",
+    "Pending",
+    "PendingInputs",
+    "PromptClosed",
+    "addressed",
+    "forget",
+    "keep",
+    "pending_of",
+]
 
 #: How long the bot waits for an answer before forgetting the question.
 DEFAULT_TTL = timedelta(hours=12)
@@ -105,6 +114,29 @@ def pending_of(row, now: datetime) -> Pending | None:
     )
 
 
+def _stored(data: dict, earlier: tuple[int, ...]) -> dict:
+    """A question's data as its row keeps it: with its earlier prompts, if any."""
+    return {**data, _EARLIER: list(earlier[-_KEEP:])} if earlier else dict(data)
+
+
+def keep(session: Session, pending: Pending, data: dict, *, new_prompt: bool = False) -> None:
+    """In the caller's transaction: ``data`` is now the open question's (the note written, the
+    answers so far); ``new_prompt``: its next part is asked by a new prompt, the earlier ones closed."""
+    table = PendingInputRow.__table__
+    values: dict = {"data": _stored(data, () if new_prompt else pending.earlier_prompts)}
+    if new_prompt:
+        values["prompt_message_id"] = None
+    session.connection().execute(
+        update(table).where(table.c.telegram_id == pending.telegram_id).values(**values)
+    )
+
+
+def forget(session: Session, telegram_id: int) -> bool:
+    """In the caller's transaction: this user's question is answered or dropped; whether there was one."""
+    table = PendingInputRow.__table__
+    return session.connection().execute(delete(table).where(table.c.telegram_id == telegram_id)).rowcount > 0
+
+
 class PendingInputs:
     """One pending input per Telegram user; a new question replaces the old one."""
 
@@ -117,9 +149,7 @@ class PendingInputs:
     def put(self, pending: Pending, ttl: timedelta = DEFAULT_TTL) -> None:
         """Remember ``pending`` (replacing what this user had pending)."""
         now = self._clock()
-        data = dict(pending.data)
-        if pending.earlier_prompts:
-            data[_EARLIER] = list(pending.earlier_prompts[-_KEEP:])
+        data = _stored(pending.data, pending.earlier_prompts)
 
         def work(session: Session) -> None:
             session.execute(delete(PendingInputRow).where(PendingInputRow.telegram_id == pending.telegram_id))
@@ -168,10 +198,4 @@ class PendingInputs:
     def clear(self, telegram_id: int) -> bool:
         """Forget what this user had pending; whether there was anything."""
 
-        def work(session: Session) -> bool:
-            result = session.execute(
-                delete(PendingInputRow).where(PendingInputRow.telegram_id == telegram_id)
-            )
-            return result.rowcount > 0
-
-        return run_in_transaction(self._sessions, work)
+        return run_in_transaction(self._sessions, lambda session: forget(session, telegram_id))

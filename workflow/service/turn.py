@@ -7,14 +7,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from workflow import engine
 from workflow.case import Case
 from workflow.commands import Command, Sign, action_name
 from workflow.db import repository as repo
-from workflow.db.models import PendingInputRow
 from workflow.decision import Context
 from workflow.directory import Directory
 from workflow.errors import DomainError
@@ -25,7 +23,7 @@ from workflow.service.actor import Actor
 from workflow.service.buttons import record
 from workflow.service.caseload import CaseLoader
 from workflow.service.cases import CaseView
-from workflow.service.pending import Pending
+from workflow.service.pending import Pending, forget, keep
 from workflow.service.pins import check_pin
 from workflow.signature import Seal
 from workflow.sop import Sop
@@ -33,8 +31,6 @@ from workflow.timeline import timeline
 from workflow.workcalendar import WorkCalendar
 
 __all__ = ["Acted", "At", "Refused", "Result", "case_view"]
-
-PENDING = PendingInputRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,18 +175,12 @@ class At:
         return Acted(after, allowed, action_name(command))
 
     def keep_answers(self, pending: Pending, data: dict, *, new_prompt: bool = False) -> None:
-        """Keep ``data`` as the open question's (the note written, the manifest's answers so far);
-        ``new_prompt``: the next question of the same kind is asked by a new prompt."""
-        values: dict = {"data": {**data, **_earlier(pending, new_prompt)}}
-        if new_prompt:
-            values["prompt_message_id"] = None
-        self.session.connection().execute(
-            update(PENDING).where(PENDING.c.telegram_id == pending.telegram_id).values(**values)
-        )
+        """Keep ``data`` as the open question's (``workflow.service.pending.keep``)."""
+        keep(self.session, pending, data, new_prompt=new_prompt)
 
     def close_question(self, pending: Pending) -> None:
         """The question is answered (or can no longer be): forget it."""
-        self.session.connection().execute(delete(PENDING).where(PENDING.c.telegram_id == pending.telegram_id))
+        forget(self.session, pending.telegram_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +188,6 @@ class Acted:
     after: CaseView
     allowed: tuple[str, ...]
     action: str
-
-
-def _earlier(pending: Pending, new_prompt: bool) -> dict:
-    """The row's record of the question's earlier prompts (``workflow.service.pending``)."""
-    if new_prompt or not pending.earlier_prompts:
-        return {}
-    return {"_earlier_prompts": list(pending.earlier_prompts)}
 
 
 @dataclass(frozen=True, slots=True)
