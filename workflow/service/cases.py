@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from workflow import engine
 from workflow.case import Case, Letter
-from workflow.commands import COMMAND_TYPES, Cancel, Command, Sign, action_name
+from workflow.commands import Cancel, Command, Sign, action_name
 from workflow.db import reference
 from workflow.db import repository as repo
 from workflow.decision import Context
@@ -28,7 +28,6 @@ from workflow.freshness import check_fresh
 from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
 from workflow.numbering import case_number, case_prefixes, numbering_year
-from workflow.routing import next_candidates, reassign_candidates
 from workflow.service.caseload import CaseLoader, roster_for
 from workflow.service.pins import WrongPin, count_wrong_pin, require_pin
 from workflow.service.uow import run_in_transaction
@@ -246,45 +245,6 @@ class CaseService:
             fallback = self._default_sop or (open_ids[0] if open_ids else None)
             self.check_registrar(actor, sop_id=fallback, action=action)
         return sops
-
-    def candidates(self, ref: str | int, actor: str) -> tuple[list[str], str | None]:
-        """Who may take the next step when ``actor`` completes the open one, and the default
-        (``None``: they choose); those the SOP's rules on duties would bar are left out."""
-
-        def work(session: Session) -> tuple[list[str], str | None]:
-            case, sop, directory = self._load(session, ref, actor, {})
-            step = case.current
-            if step is None or step.step_no == len(sop.steps):
-                return [], None
-            order = directory.standing_in_for(actor, step.assignee, self._clock()) if step.assignee else None
-            return next_candidates(case, sop, directory, actor, order.for_key if order else None)
-
-        return run_in_transaction(self._sessions, work)
-
-    def reassign_candidates(self, ref: str | int) -> list[str]:
-        """Who the open step may be handed to (``Reassign``)."""
-
-        def work(session: Session) -> list[str]:
-            case, sop, directory = self._load(session, ref, None, {})
-            return reassign_candidates(case, sop, directory) if case.current is not None else []
-
-        return run_in_transaction(self._sessions, work)
-
-    def check(self, ref: str | int, actor: str, action: str) -> None:
-        """Refuse, audited, unless ``actor`` may take ``action`` (e.g. ``sign``) on the open step now,
-        the SOP's rules on duties included: asked before the bot asks for a PIN.
-
-        Raises:
-            DomainError: naming why not.
-        """
-        where: dict = {}
-
-        def work(session: Session) -> None:
-            case, sop, directory = self._load(session, ref, actor, where)
-            where["step_id"] = case.current.id if case.current else None
-            engine.check(case, actor, COMMAND_TYPES[action], self._context(sop, directory, self._clock()))
-
-        self._audited(work, action, actor, where)
 
     def refuse(self, ref: str | int | None, actor: str, action: str, refusal: DomainError) -> None:
         """Audit a refusal decided by the front end (a forged, stale or foreign button)."""
