@@ -11,11 +11,12 @@ message per second; and on any 429 it stops every request of the bot for ``retry
 retries inside the call, so the outbox could not hold back just the chat that got the 429 and
 record the retry in its row.
 
-Two limits, each a GCRA bucket (a token bucket that reserves a start time for each request):
+Two limits, each a GCRA bucket (a token bucket kept as the time its next request conforms):
 
 - overall, ``global_rate`` requests per second (``TELEGRAM_SEND_RATE``), on every request with a
-  ``chat_id`` (messages, edits, files), without a burst: sends are spaced ``1 / global_rate``
-  apart, so Telegram's 30 per second overall holds even when requests reach it unevenly;
+  ``chat_id`` (messages, edits, files), after a burst of 3 at most: enough that a request starting
+  a few milliseconds late (the event loop was busy) does not lose its turn, few enough that
+  Telegram's 30 per second overall holds even when requests reach it unevenly;
 - per chat, ``per_chat_rate`` new messages per second after a burst of ``per_chat_burst`` (1 per
   second after 2: one less than the short burst Telegram lets pass, so a request that reaches
   Telegram late by up to a second still finds room). Edits are not counted per chat.
@@ -79,6 +80,7 @@ class SendLimiter(BaseRateLimiter[dict[str, int]]):
         global_rate: requests per second with a ``chat_id``, over all chats (``TELEGRAM_SEND_RATE``).
         per_chat_rate: new messages per second in one chat; None turns the per-chat limit off.
         per_chat_burst: new messages one chat may receive at once.
+        global_burst: requests at once over all chats.
         max_retries: tries again after a 429 (waiting out ``retry_after``) unless the call says otherwise.
         clock: monotonic clock; tests move it by hand.
     """
@@ -88,15 +90,17 @@ class SendLimiter(BaseRateLimiter[dict[str, int]]):
         global_rate: float,
         per_chat_rate: float | None = 1.0,
         per_chat_burst: int = 2,
+        global_burst: int = 3,
         max_retries: int = 3,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._global = Bucket(global_rate)
+        self._global = Bucket(global_rate, global_burst)
         self._per_chat = (per_chat_rate, per_chat_burst) if per_chat_rate else None
         self._chats: dict[int, Bucket] = {}
         self._held: dict[int, float] = {}  # chat -> monotonic time its 429 ends
         self._max_retries = max_retries
         self._clock = clock
+        self._queue = asyncio.Lock()  # the overall turns, first come first served
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -131,17 +135,25 @@ class SendLimiter(BaseRateLimiter[dict[str, int]]):
                 log.info("%s to chat %s: 429, again in %.0f s", endpoint, chat_id, retry_seconds(exc))
 
     async def turn(self, chat_id: int, *, new_message: bool = True) -> None:
-        """Wait until a request to ``chat_id`` may start, and count it."""
-        now = self._clock()
-        chat = self._chat_bucket(chat_id, now) if new_message else None
-        start = max(now, self._global.earliest(), self._held.get(chat_id, now))
-        if chat is not None:
-            start = max(start, chat.earliest())
-        self._global.take(start)
-        if chat is not None:
-            chat.take(start)
-        if start > now:
-            await asyncio.sleep(start - now)
+        """Wait until a request to ``chat_id`` may start, and count it.
+
+        The chat's own wait comes first, outside the queue, so a chat that must wait holds up no
+        other. Then the requests take the overall turns one at a time, in the order they came, each
+        counted when it actually starts: after the event loop was held up, the requests that were
+        due meanwhile still go out spaced, not all at once.
+        """
+        chat = self._chat_bucket(chat_id, self._clock()) if new_message else None
+        while True:
+            await self._until(max(self._held.get(chat_id, 0.0), chat.earliest() if chat else 0.0))
+            async with self._queue:
+                await self._until(self._global.earliest())
+                now = self._clock()
+                if self._held.get(chat_id, 0.0) <= now and (chat is None or chat.earliest() <= now):
+                    self._global.take(now)
+                    if chat is not None:
+                        chat.take(now)
+                    return
+            # another request to the chat (a handler's reply) took its turn meanwhile: wait again
 
     def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram said 429 for ``chat_id``: nothing goes to it for ``seconds``."""
@@ -155,6 +167,11 @@ class SendLimiter(BaseRateLimiter[dict[str, int]]):
         if bucket is not None:
             start = max(start, bucket.earliest())
         return start - now
+
+    async def _until(self, moment: float) -> None:
+        wait = moment - self._clock()
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     def _chat_bucket(self, chat_id: int, now: float) -> Bucket | None:
         if self._per_chat is None:

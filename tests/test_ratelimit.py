@@ -48,16 +48,16 @@ def starts(limiter: SendLimiter, clock: FakeTime, calls: list[tuple[str, int]]) 
     return times
 
 
-def test_messages_to_many_chats_are_spaced_by_the_global_rate(clock):
+def test_messages_to_many_chats_go_three_at_once_then_at_the_global_rate(clock):
     limiter = SendLimiter(global_rate=5, per_chat_rate=None, clock=clock)
 
     times = starts(limiter, clock, [("sendMessage", chat) for chat in range(6)])
 
-    assert times == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert times == [0.0, 0.0, 0.0, 0.2, 0.4, 0.6]
 
 
 def test_one_chat_gets_a_burst_of_two_then_one_message_a_second(clock):
-    limiter = SendLimiter(global_rate=25, per_chat_rate=1.0, per_chat_burst=2, clock=clock)
+    limiter = SendLimiter(global_rate=25, per_chat_rate=1.0, per_chat_burst=2, global_burst=1, clock=clock)
 
     times = starts(limiter, clock, [("sendMessage", DIR)] * 5 + [("sendMessage", KASI)])
 
@@ -65,7 +65,7 @@ def test_one_chat_gets_a_burst_of_two_then_one_message_a_second(clock):
 
 
 def test_edits_count_towards_the_global_rate_only(clock):
-    limiter = SendLimiter(global_rate=10, per_chat_rate=1.0, per_chat_burst=1, clock=clock)
+    limiter = SendLimiter(global_rate=10, per_chat_rate=1.0, per_chat_burst=1, global_burst=1, clock=clock)
 
     times = starts(
         limiter, clock, [("sendMessage", DIR), ("editMessageText", DIR), ("editMessageReplyMarkup", DIR)]
