@@ -103,7 +103,11 @@ class Transport:
                 if time.monotonic() + wait > deadline or not await deliver(item):
                     return
 
-        await asyncio.gather(*(one_chat(chat_id, items) for chat_id, items in queues))
+        # every chat finishes before this returns (and the caller releases its claims), even when one fails
+        results = await asyncio.gather(*(one_chat(c, items) for c, items in queues), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     async def send(self, bot: Bot, chat_id: int, rendered: Rendered, attempts: int) -> Outcome:
         """Send ``rendered`` to ``chat_id`` (its ``attempts``-th try); what Telegram made of it."""

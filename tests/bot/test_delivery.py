@@ -121,7 +121,7 @@ def test_a_burst_to_one_chat_under_telegram_s_flood_control_arrives_whole_and_in
     cases, sessions, settings = office
 
     async def scenario():
-        async with running_bot(settings):  # the bot's own pacing is off: Telegram answers 429
+        async with running_bot(settings):  # without the bot's per-chat limit: Telegram answers 429
             direktur = await linked(server, sessions, "dir", DIR)
             server.set_rate_limits(per_chat_rate=1.0, per_chat_burst=1, global_rate=None)
 
