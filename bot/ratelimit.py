@@ -142,12 +142,13 @@ class SendLimiter(BaseRateLimiter[dict[str, int]]):
         counted when it actually starts: after the event loop was held up, the requests that were
         due meanwhile still go out spaced, not all at once.
         """
-        chat = self._chat_bucket(chat_id, self._clock()) if new_message else None
         while True:
+            chat = self._chat_bucket(chat_id, self._clock()) if new_message else None
             await self._until(max(self._held.get(chat_id, 0.0), chat.earliest() if chat else 0.0))
             async with self._queue:
                 await self._until(self._global.earliest())
                 now = self._clock()
+                chat = self._chat_bucket(chat_id, now) if new_message else None  # idle ones are dropped
                 if self._held.get(chat_id, 0.0) <= now and (chat is None or chat.earliest() <= now):
                     self._global.take(now)
                     if chat is not None:
