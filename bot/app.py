@@ -12,7 +12,6 @@ from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -34,9 +33,11 @@ from bot.handlers.inputs import on_cancel, on_message
 from bot.handlers.intake import CHOOSE_PATTERN, FORCE_PATTERN, on_choose, on_force, on_new
 from bot.handlers.queries import on_help, on_search, on_status, on_tasks
 from bot.handlers.start import on_start
+from bot.ratelimit import SendLimiter
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.templating import labels, languages, render_html
+from bot.transport import Transport
 from bot.updates import UPDATES
 from bot.web import health_app, webhook_app
 from workflow.service.operations import Operations
@@ -57,14 +58,15 @@ DIGEST_INTERVAL = 60.0
 def build_application(
     settings: Settings,
     *,
-    per_chat_interval: float = 1.0,
+    per_chat_rate: float | None = 1.0,
     sweep_interval: float | None = SWEEP_INTERVAL,
     digest_interval: float | None = DIGEST_INTERVAL,
 ) -> Application:
     """The bot against ``TELEGRAM_API_BASE_URL``; resources open in post_init and close in post_shutdown.
 
     ``sweep_interval=None`` turns off the SLA sweep and the daily digest with it (tests whose cases
-    run on a fake clock); ``digest_interval=None`` turns off only the digest.
+    run on a fake clock); ``digest_interval=None`` turns off only the digest. ``per_chat_rate`` is
+    the messages per second one chat gets (None: no per-chat limit, for tests whose server has none).
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -72,15 +74,14 @@ def build_application(
     # A delivery pass may outlast the 1 s tick under load; the skipped tick loses nothing (the
     # outbox is rows, and every action starts a pass), so APScheduler need not warn about it.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    # The one limiter, under every request of the bot: the outbox's and the handlers' (bot.ratelimit).
+    limiter = SendLimiter(global_rate=settings.telegram_send_rate, per_chat_rate=per_chat_rate)
 
     async def post_init(app: Application) -> None:
         runtime = open_runtime(settings, "run", writes=True)
         app.bot_data.runtime = runtime
         app.bot_data.delivery = Delivery(
-            runtime,
-            per_chat_interval=per_chat_interval,
-            global_rate=settings.telegram_send_rate,
-            lease=timedelta(seconds=settings.outbox_lease_seconds),
+            runtime, Transport(limiter), lease=timedelta(seconds=settings.outbox_lease_seconds)
         )
         for lang in languages():  # Indonesian (the first) is also the default for every other language
             commands = [BotCommand(name, text) for name, text in labels(lang, "commands").items()]
@@ -117,10 +118,7 @@ def build_application(
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
-        # Replies sent by handlers wait out a 429 too; the outbox paces itself per chat (bot.delivery).
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.telegram_send_rate, overall_time_period=1, max_retries=3)
-        )
+        .rate_limiter(limiter)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .post_init(post_init)
         .post_shutdown(post_shutdown)

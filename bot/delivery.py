@@ -1,12 +1,14 @@
-"""Delivering the outbox: render each row, send it in order per chat, within Telegram's rates.
+"""Delivering the outbox: claim rows, render each (``bot.notices``), send it (``bot.transport``),
+record what became of it.
 
 Each pass claims whole chats' queues for this replica (``OutboxService.claim``), so several
 replicas on one database send each row once. A row is marked sent only after Telegram accepted
 it, so a crash between the two repeats at most that one message (once the claim's lease expires)
 and never loses it. Each pass first takes the buttons off the messages whose case moved on
-(``bot.keyboards``). A 429 waits its ``retry_after``; a network error backs off; a 403 marks the
-official unreachable and tells their superior and the TU. Each chat's rows go out strictly in
-order: a row that must wait holds back the later rows of the same chat.
+(``bot.keyboards``). Each chat's rows go out strictly in order: a row that must wait (a 429, a
+network error) is rescheduled and holds back the later rows of the same chat; a 403 marks the
+official unreachable and tells their superior and the TU. How fast anything goes out is the
+transport's limiter's business (``bot.ratelimit``), not this loop's.
 """
 
 import asyncio
@@ -15,17 +17,15 @@ import os
 import secrets
 import socket
 import time
-from collections import deque
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from jinja2 import TemplateError
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.keyboards import clear_outdated, made_for
-from bot.messages import Rendered
 from bot.notices import Notices, Obsolete
 from bot.runtime import Runtime
+from bot.transport import Refused, Retry, Sent, Transport, Unreachable
 from workflow.errors import DomainError
 from workflow.service.outbox import LEASE, OutboxItem
 
@@ -43,21 +43,17 @@ class Delivery:
     def __init__(
         self,
         runtime: Runtime,
+        transport: Transport,
         *,
-        per_chat_interval: float = 1.0,
-        global_rate: int = 25,
         replica: str | None = None,
         lease: timedelta = LEASE,
     ) -> None:
         self._runtime = runtime
         self._outbox = runtime.outbox
         self._notices = Notices(runtime)
+        self._transport = transport
         self.replica = replica or replica_id()
         self._lease = lease
-        self._per_chat = per_chat_interval
-        self._global_rate = global_rate
-        self._last_sent: dict[int, float] = {}
-        self._recent: deque[float] = deque()
         self._lock = asyncio.Lock()
 
     async def run_once(self, bot: Bot) -> int:
@@ -67,7 +63,7 @@ class Delivery:
         backlog goes out at the full rate rather than one batch per tick of the delivery job.
         """
         async with self._lock:
-            await clear_outdated(bot, self._runtime, self._global_slot)
+            await clear_outdated(bot, self._runtime)
             total = 0
             while True:
                 claimed, sent = await self._pass(bot)
@@ -76,38 +72,38 @@ class Delivery:
                     return total
 
     async def _pass(self, bot: Bot) -> tuple[int, int]:
-        """Claim a batch, send what may go now, release the rest; (rows claimed, messages sent)."""
-        started = time.monotonic()
+        """Claim a batch, send each chat's rows in order, release the rest; (rows claimed, sent)."""
+        # never send on a claim about to expire: what is left goes in the next pass
+        deadline = time.monotonic() + self._lease.total_seconds() / 2
         items = await asyncio.to_thread(self._outbox.claim, self.replica, BATCH, self._lease)
-        held: set[str] = set()  # recipients whose earlier row must go first
+        queues: dict[str, list[OutboxItem]] = {}
+        for item in items:
+            queues.setdefault(item.recipient, []).append(item)
         sent = 0
+
+        async def deliver(item: OutboxItem) -> bool:
+            nonlocal sent
+            done, message = await self._deliver(bot, item)
+            sent += message
+            return done
+
         try:
-            for item in items:
-                if time.monotonic() - started > self._lease.total_seconds() / 2:
-                    break  # the rest next pass: never send on a claim about to expire
-                if item.recipient in held:
-                    continue
-                if item.chat_id is not None and not self._chat_ready(item.chat_id):
-                    held.add(item.recipient)
-                    continue
-                if not await self._deliver(bot, item):
-                    held.add(item.recipient)
-                else:
-                    sent += 1
+            await self._transport.drain([(q[0].chat_id, q) for q in queues.values()], deliver, deadline)
         finally:
             if items:  # what was held back is free for any replica's next pass
                 await asyncio.to_thread(self._outbox.release, self.replica, items)
         return len(items), sent
 
-    async def _deliver(self, bot: Bot, item: OutboxItem) -> bool:
+    async def _deliver(self, bot: Bot, item: OutboxItem) -> tuple[bool, bool]:
+        """Render, send and record ``item``: (done with it, a message went out)."""
         if item.chat_id is None:
             await asyncio.to_thread(self._outbox.skip, item, "no Telegram account linked")
-            return True
+            return True, False
         try:
             rendered = await asyncio.to_thread(self._notices.render, item)
         except Obsolete as exc:  # a reminder for a step that was handled meanwhile
             await asyncio.to_thread(self._outbox.skip, item, str(exc))
-            return True
+            return True, False
         except (
             ValueError,
             TemplateError,
@@ -115,51 +111,30 @@ class Delivery:
         ) as exc:  # retrying cannot help; don't hold back the rest
             log.exception("outbox row %s cannot be rendered", item.id)
             await asyncio.to_thread(self._outbox.fail, item, f"cannot be rendered: {exc}")
-            return True
-        await self._global_slot()
-        try:
-            message_id = await _send(bot, item.chat_id, rendered)
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            await asyncio.to_thread(self._outbox.retry, item, _now() + timedelta(seconds=seconds), "429")
-            return False
-        except Forbidden as exc:
-            log.warning("official %s is unreachable: %s", item.recipient, exc.message)
-            superiors = await asyncio.to_thread(self._superiors, item.recipient)
-            await asyncio.to_thread(self._outbox.unreachable, item, exc.message, superiors)
-            return True
-        except BadRequest as exc:
-            log.error("outbox row %s refused by Telegram: %s", item.id, exc.message)
-            await asyncio.to_thread(self._outbox.fail, item, exc.message)
-            return True
-        except NetworkError as exc:
-            backoff = min(300, 2 ** min(item.attempts, 8))
-            await asyncio.to_thread(self._outbox.retry, item, _now() + timedelta(seconds=backoff), str(exc))
-            return False
-        self._last_sent[item.chat_id] = time.monotonic()
-        buttons = made_for(rendered.keyboard)
-        await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message_id, buttons)
-        for chat_id, message_id in rendered.replaces:  # best effort: their buttons are stale anyway
-            try:
-                await bot.edit_message_text(rendered.replaced, chat_id=chat_id, message_id=message_id)
-            except TelegramError as exc:
-                log.warning("message %s (outbox row %s) not marked replaced: %s", message_id, item.id, exc)
-                continue  # its buttons are taken off with the others of older versions
-            await asyncio.to_thread(self._runtime.buttons.shown, chat_id, message_id, None)
-        for name, pdf in rendered.documents:  # best effort: `disposisi case print` writes them too
-            await self._global_slot()
-            try:
-                await bot.send_document(item.chat_id, document=pdf, filename=name)
-            except TelegramError as exc:
-                log.warning("document %s for outbox row %s not sent: %s", name, item.id, exc)
-        for photo in rendered.photos:  # best effort as well: the figures are in the text
-            await self._global_slot()
-            try:
-                await bot.send_photo(item.chat_id, photo=photo)
-            except TelegramError as exc:
-                log.warning("photo for outbox row %s not sent: %s", item.id, exc)
-        return True
+            return True, False
+        outcome = await self._transport.send(bot, item.chat_id, rendered, item.attempts)
+        match outcome:
+            case Retry(at, reason):
+                await asyncio.to_thread(self._outbox.retry, item, at, reason)
+                return False, False
+            case Unreachable(reason):
+                log.warning("official %s is unreachable: %s", item.recipient, reason)
+                superiors = await asyncio.to_thread(self._superiors, item.recipient)
+                await asyncio.to_thread(self._outbox.unreachable, item, reason, superiors)
+                return True, False
+            case Refused(reason):
+                log.error("outbox row %s refused by Telegram: %s", item.id, reason)
+                await asyncio.to_thread(self._outbox.fail, item, reason)
+                return True, False
+            case Sent(message_id):
+                buttons = made_for(rendered.keyboard)
+                await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message_id, buttons)
+        for chat_id, old in rendered.replaces:  # best effort: their buttons are stale anyway
+            if await self._transport.edit(bot, chat_id, old, rendered.replaced):
+                await asyncio.to_thread(self._runtime.buttons.shown, chat_id, old, None)
+            # else its buttons are taken off with the others of older versions
+        await self._transport.attachments(bot, item.chat_id, rendered)  # `disposisi case print` has them too
+        return True, True
 
     def _superiors(self, key: str) -> list[str]:
         directory = self._runtime.roster.directory()
@@ -167,41 +142,6 @@ class Delivery:
         if official is not None and directory.is_active(official.reports_to):
             return [official.reports_to]
         return []
-
-    def _chat_ready(self, chat_id: int) -> bool:
-        last = self._last_sent.get(chat_id)
-        return last is None or time.monotonic() - last >= self._per_chat
-
-    async def _global_slot(self) -> None:
-        while True:
-            now = time.monotonic()
-            while self._recent and now - self._recent[0] >= 1.0:
-                self._recent.popleft()
-            if len(self._recent) < self._global_rate:
-                self._recent.append(now)
-                return
-            await asyncio.sleep(1.0 - (now - self._recent[0]))
-
-
-async def _send(bot: Bot, chat_id: int, rendered: Rendered) -> int:
-    """Send ``rendered``, or put it in place of the message it edits while Telegram still allows
-    that (else it comes as a new message); the Telegram message id."""
-    if rendered.edit is not None:
-        try:
-            await bot.edit_message_text(
-                rendered.text, chat_id=chat_id, message_id=rendered.edit, reply_markup=rendered.keyboard
-            )
-            return rendered.edit
-        except BadRequest as exc:
-            if "not modified" in exc.message.lower():  # it was shown after all
-                return rendered.edit
-            log.info("message %s cannot be edited (%s): sent as a new one", rendered.edit, exc.message)
-    message = await bot.send_message(chat_id, rendered.text, reply_markup=rendered.keyboard)
-    return message.message_id
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def replica_id() -> str:

@@ -9,12 +9,12 @@ message is recorded exactly as the official sees it. Buttons that are not a case
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.callbacks import BadPayload, decode
+from bot.ratelimit import NO_RETRY
 from bot.runtime import Runtime
 
 __all__ = ["BATCH", "clear_outdated", "made_for", "shown"]
@@ -46,19 +46,19 @@ async def shown(rt: Runtime, chat_id: int, message_id: int, markup: InlineKeyboa
     await asyncio.to_thread(rt.buttons.shown, chat_id, message_id, made_for(markup))
 
 
-async def clear_outdated(bot: Bot, rt: Runtime, slot: Callable[[], Awaitable[None]]) -> int:
+async def clear_outdated(bot: Bot, rt: Runtime) -> int:
     """Take the buttons off every recorded message whose case has moved on; how many.
 
-    ``slot`` waits for a place within the bot's sending rate. A message whose buttons are off
-    already, or that is gone, counts as done; a 429 or a network error leaves the rest for the
-    next pass.
+    The edits keep to the bot's rate through its limiter (``bot.ratelimit``). A message whose
+    buttons are off already, or that is gone, counts as done; a 429 or a network error leaves the
+    rest for the next pass.
     """
     done = 0
+    no_retry = {"rate_limit_args": NO_RETRY} if getattr(bot, "rate_limiter", None) is not None else {}
     for keyboard in await asyncio.to_thread(rt.buttons.outdated, BATCH):
-        await slot()
         try:
             await bot.edit_message_reply_markup(
-                chat_id=keyboard.chat_id, message_id=keyboard.message_id, reply_markup=None
+                chat_id=keyboard.chat_id, message_id=keyboard.message_id, reply_markup=None, **no_retry
             )
         except RetryAfter:
             break

@@ -62,8 +62,9 @@ def office(db_url, sops, roster, clock, server):
 
 @contextlib.asynccontextmanager
 async def running_bot(settings: Settings, **options) -> AsyncIterator[Application]:
-    """The application as ``disposisi run`` builds it, polling the server; the bot's own pacing off."""
-    options = {"per_chat_interval": 0.0, "sweep_interval": None, **options}  # cases run on a fake clock
+    """The application as ``disposisi run`` builds it, polling the server; without the per-chat
+    limit unless told (the ``server`` fixture has none)."""
+    options = {"per_chat_rate": None, "sweep_interval": None, **options}  # cases run on a fake clock
     async with running(build_application(settings, **options)) as app:
         yield app
 

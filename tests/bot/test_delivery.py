@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from sqlalchemy import select
 
-from tests.bot.conftest import linked, running_bot
+from tests.bot.conftest import handled_so_far, linked, running_bot
 from tests.conftest import letter
 from tests.driving import MANIFEST, audit_rows, drive_to
 from workflow.commands import AcceptManifest, Forward, Return, SubmitManifest
@@ -121,7 +121,7 @@ def test_a_burst_to_one_chat_under_telegram_s_flood_control_arrives_whole_and_in
     cases, sessions, settings = office
 
     async def scenario():
-        async with running_bot(settings):  # the bot's own pacing is off: Telegram answers 429
+        async with running_bot(settings):  # without the bot's per-chat limit: Telegram answers 429
             direktur = await linked(server, sessions, "dir", DIR)
             server.set_rate_limits(per_chat_rate=1.0, per_chat_burst=1, global_rate=None)
 
@@ -138,25 +138,102 @@ def test_a_burst_to_one_chat_under_telegram_s_flood_control_arrives_whole_and_in
     assert {r.status for r in rows(sessions)} == {"sent"}
 
 
-def test_the_bot_itself_spaces_messages_to_one_chat_a_second_apart(server, office):
+def queue_notices(sessions, counts: dict[str, int]) -> None:
+    """``counts[key]`` notices for each official, queued in turns (one each, then again): messages
+    that render from their row alone, so the test measures sending, not rendering."""
+    now = datetime.now(UTC)
+    with sessions.begin() as s:
+        for turn in range(max(counts.values())):
+            for key, count in counts.items():
+                if turn < count:
+                    s.add(
+                        OutboxRow(
+                            created_at=now,
+                            recipient=key,
+                            kind="pin_reset",
+                            case_id=None,
+                            step_no=None,
+                            dedupe_key=f"limits-{key}-{turn}",
+                            payload={"official": key, "by": "adm"},
+                            status="pending",
+                            attempts=0,
+                        )
+                    )
+
+
+def test_the_bot_keeps_to_telegram_s_global_and_per_chat_limits_and_is_never_answered_429(server, office):
+    _, sessions, settings = office
+    officials = {"dir": DIR, "ksd1": KSD1, "kasi1": KASI1, "op2": OP2, "tu1": TU1}
+    counts = {"dir": 8, "ksd1": 3, "kasi1": 3, "op2": 3, "tu1": 3}  # the Direktur's chat is the busy one
+    settings = settings.model_copy(update={"telegram_send_rate": 5})
+
+    async def scenario():
+        async with running_bot(settings, per_chat_rate=1.0):
+            users = {key: await linked(server, sessions, key, who) for key, who in officials.items()}
+            # Telegram's limits, tight: 1/s per chat after 3, and 5/s overall (the bot's own rate)
+            server.set_rate_limits(per_chat_rate=1.0, per_chat_burst=3, global_rate=5.0, global_burst=5)
+            sends = record_sends(server)
+
+            await asyncio.to_thread(queue_notices, sessions, counts)
+            users["tu1"].send("/bantuan")  # a handler's reply, in the middle of the outbox's sends
+            await users["tu1"].wait_for_message_async(contains="Bot disposisi", timeout=20)
+            for key, user in users.items():
+                await server.wait_for_async(
+                    lambda user=user, key=key: (
+                        sum(m.body.startswith("🔑") for m in user.messages) == counts[key]
+                    ),
+                    timeout=30,
+                )
+            return sends
+
+    sends = asyncio.run(scenario())
+
+    assert server.count(status=429) == 0
+    assert {r.status for r in rows(sessions, kind="pin_reset")} == {"sent"}
+    assert len(sends) == sum(counts.values()) + 1  # each message sent once, the reply with them
+    times = [at for _, at in sends]
+    assert times[-1] - times[0] >= (len(sends) - 5) / 5 - 0.1  # 5/s overall after Telegram's burst
+    direktur = [at for chat, at in sends if chat == DIR[0]]
+    assert direktur[-1] - direktur[0] >= 8 - 3 - 0.1  # 1/s in one chat after Telegram's burst
+
+
+def refuse_once(server, retry_after: int) -> list[tuple[float, int | None]]:
+    """Telegram's flood control answers the next send 429 with ``retry_after``; every send that
+    reaches it is recorded: its monotonic time and the 429's retry_after (None: accepted)."""
+    seen: list[tuple[float, int | None]] = []
+    check = server.limiter.check
+
+    def refusing(chat_id: int) -> int | None:
+        answer = retry_after if not seen else check(chat_id)
+        seen.append((time.monotonic(), answer))
+        return answer
+
+    server.limiter.check = refusing
+    return seen
+
+
+def test_a_429_is_waited_out_for_its_retry_after_and_the_message_arrives_once(server, office):
     cases, sessions, settings = office
 
     async def scenario():
-        async with running_bot(settings, per_chat_interval=1.0):
+        async with running_bot(settings):
             direktur = await linked(server, sessions, "dir", DIR)
-            server.set_rate_limits(per_chat_rate=1.0, per_chat_burst=1, global_rate=None)
-            sends = record_sends(server)
+            sends = refuse_once(server, retry_after=3)
 
-            numbers = await asyncio.to_thread(open_cases, cases, 3)
-            for number in numbers:
-                await direktur.wait_for_message_async(contains=number, timeout=15)
-            return numbers, direktur.messages, [at for chat, at in sends if chat == DIR[0]]
+            number = (await asyncio.to_thread(cases.open_case, letter(), "tu1")).number
+            await direktur.wait_for_message_async(contains=number, timeout=15)
+            await handled_so_far(direktur)  # nothing more was on its way
+            return number, sends, direktur.messages
 
-    numbers, messages, times = asyncio.run(scenario())
+    number, sends, messages = asyncio.run(scenario())
 
-    assert server.count(status=429) == 0
-    assert len(times) == 3 and all(later - earlier >= 1.0 for earlier, later in pairwise(times))
-    assert case_numbers_in(messages, numbers) == numbers
+    (refused, retry_after), (accepted, answer), *_ = sends
+    assert (retry_after, answer) == (3, None)
+    assert accepted - refused >= 3.0  # not a send to the chat before Telegram said it may
+    assert server.count("sendMessage", status=429) == 1
+    assert sum(number in m.body for m in messages) == 1
+    (row,) = rows(sessions, recipient="dir")
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
 
 
 # -- a flaky network ---------------------------------------------------------------------------

@@ -77,7 +77,7 @@ def test_two_replicas_on_one_postgresql_store_each_reminder_once_and_send_each_m
     async def scenario():
         async with contextlib.AsyncExitStack() as replicas:
             for _ in range(2):  # webhook mode: no polling, the sweep and delivery jobs run
-                app = build_application(settings, per_chat_interval=0.0, sweep_interval=0.2)
+                app = build_application(settings, per_chat_rate=None, sweep_interval=0.2)
                 await replicas.enter_async_context(running(app, polling=False))
             sla = lambda: len(outbox(sessions, kind="reminder")) + len(outbox(sessions, kind="escalation"))  # noqa: E731
             await eventually(lambda: sla() == 18 and unsent(sessions) == 0, timeout=30)
