@@ -60,7 +60,7 @@ class Notices:
             keyboard = item.payload.get("keyboard")
             markup = InlineKeyboardMarkup.de_json(keyboard, None) if keyboard else None
             return Rendered(item.payload["text"], markup, edit=item.payload.get("message_id"))
-        view = rt.cases.view(item.case_number)
+        view = rt.cases.view(item.case_number, viewer=item.recipient)  # with what they may do: one read
         uploads = rt.settings.allow_scan_uploads
         if item.kind in ("reminder", "escalation"):
             return self._sla_notice(item, view, lang)
@@ -73,7 +73,7 @@ class Notices:
                 # moved on meanwhile: the step it was about, without buttons
                 text = step_text(view, lang, tz, item.kind, step_no=item.step_no, uploads=uploads, **extra)
                 return Rendered(text)
-            allowed = rt.cases.allowed(view.case.number, item.recipient)
+            allowed = list(view.allowed)
             acting_for, sp_number = None, None
             if current.assignee != item.recipient:
                 acting_for = view.directory.name(current.assignee)
@@ -102,11 +102,9 @@ class Notices:
             values["by"] = display_name(view.directory, step.actor, step.acting_for)
         keyboard = None
         if item.kind == "case_waiting" and view.case.current is not None:  # the superior assigns it here
-            keyboard = step_keyboard(
-                view, rt.cases.allowed(view.case.number, item.recipient), lang, uploads=uploads
-            )
+            keyboard = step_keyboard(view, list(view.allowed), lang, uploads=uploads)
         if item.kind == "case_closed":  # who granted the operator access is asked to confirm it was revoked
-            keyboard = revoke_keyboard(view, rt.cases.allowed(view.case.number, item.recipient), lang)
+            keyboard = revoke_keyboard(view, list(view.allowed), lang)
             values["to"] = revoke_operators(view) if keyboard else None
         return Rendered(render_html(item.kind, lang, tz, **values), keyboard)
 
@@ -130,7 +128,7 @@ class Notices:
         current = view.case.current
         if current is None or current.step_no != item.step_no:
             raise Obsolete(f"{view.case.number} moved on from step {item.step_no}")
-        allowed = self._runtime.cases.allowed(view.case.number, item.recipient)
+        allowed = list(view.allowed)
         uploads = self._runtime.settings.allow_scan_uploads
         text = render_html(
             item.kind,

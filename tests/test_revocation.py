@@ -185,4 +185,4 @@ def test_refusals_through_the_service_change_nothing_and_are_audited(cases, serv
         ("kasi2", "not_granter"),
         ("kasi1", "revocation_confirmed"),
     ]
-    assert cases.allowed(closed, "kasi1") == []
+    assert cases.view(closed, viewer="kasi1").allowed == ()

@@ -315,16 +315,6 @@ class CaseService:
 
         return run_in_transaction(self._sessions, work)
 
-    def allowed(self, ref: str, actor: str) -> list[str]:
-        """The action names ``actor`` may use on the case now."""
-
-        def work(session: Session) -> list[str]:
-            case, sop, directory = self._load(session, ref, actor, {})
-            ctx = self._context(sop, directory, self._clock())
-            return [action_name(kind) for kind in engine.allowed_actions(case, actor, ctx)]
-
-        return run_in_transaction(self._sessions, work)
-
     # -- helpers ---------------------------------------------------------------------------------
 
     def _context(self, sop: Sop, directory: Directory, now: datetime) -> Context:
