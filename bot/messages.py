@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.approval import approval, scan_offered
 from bot.callbacks import Press, encode, key_tag
 from bot.templating import LIMIT, labels, render_html, render_plain, sop_text, visible_length
+from workflow.presses import PRESSES
 from workflow.revocation import granted_to, grants
 from workflow.service.cases import CaseView
 from workflow.sop import ChecklistItem
@@ -126,30 +127,20 @@ def step_keyboard(
             label, callback_data=encode(Press(action, case.id, step.id, case.version, args))
         )
 
-    main = []
-    if "acknowledge" in allowed:
-        main.append(button(words["acknowledge"], "ak"))
-    if "forward" in allowed:
-        main += [button(words["forward"], "pi"), button(words["note"], "nt")]
-    if "submit_manifest" in allowed:
-        main.append(button(words["report"], "mf"))
-    if "accept_manifest" in allowed and case.manifest is not None:
-        main.append(button(words["accept_manifest"], "am", case.manifest.checksum()[:16]))
-    if "sign" in allowed:
-        main.append(button(words["sign"], "sg"))
-    rows = [main] if main else []
+    def offered(row: int) -> list[InlineKeyboardButton]:  # the table's buttons of that row, if allowed
+        kinds = (k for k in PRESSES.values() if k.row == row and k.action in allowed)
+        return [
+            button(words[k.label], k.code, *_first_args(k.code, case)) for k in kinds if _shown(k.code, case)
+        ]
+
+    rows = [main] if (main := offered(1)) else []
     if "tick_item" in allowed:  # the callback carries the item's index in the SOP step's checklist
         rows += [
             [button(f"☐ {sop_text(item, lang)}", "tk", str(i))]
             for i, item in enumerate(view.sop.step(step.step_no).checklist)
             if item.key not in case.checklist
         ]
-    second = [
-        button(words[name], code)
-        for name, code in (("return", "rt"), ("reject", "rj"), ("reassign", "ra"))
-        if name in allowed
-    ]
-    if second:
+    if second := offered(2):
         rows.append(second)
     last = [button(words["history"], "hi")]
     if case.manifest is not None:
@@ -158,6 +149,16 @@ def step_keyboard(
         last.append(button(words["permit_scan"], "sc"))
     rows.append(last)
     return InlineKeyboardMarkup(rows)
+
+
+def _shown(code: str, case) -> bool:
+    """*Terima data* needs a manifest to accept."""
+    return code != "am" or case.manifest is not None
+
+
+def _first_args(code: str, case) -> tuple[str, ...]:
+    """*Terima data* carries the manifest's hash prefix: a changed manifest makes it stale."""
+    return (case.manifest.checksum()[:16],) if code == "am" else ()
 
 
 def instruction_keyboard(view: CaseView, lang: str, *, with_note: bool = False) -> InlineKeyboardMarkup:

@@ -35,24 +35,31 @@ class PressKind:
     arity: tuple[int, ...]  # how many arguments its buttons may carry
     needs: str = ""  # what is asked first: "note", "person", "reason", "pin", "answers", "value"
     fresh: bool = True  # the button must be of the case's current version and open step
+    row: int = 0  # where the step's own message shows it (1: first row, 2: second; 0: elsewhere)
+    label: str = ""  # its label's key in the front end's button words
 
 
 PRESSES = {
     kind.code: kind
     for kind in (
-        PressKind("ak", "acknowledge", "acknowledge", (0,)),  # Diterima
-        # Teruskan: the instruction's index ("x": none), then the next official's tag when chosen
-        PressKind("fw", "forward", "forward", (1, 2), needs="person"),
-        PressKind("pi", "pick_instruction", "forward", (0,)),  # Teruskan's quick picks
-        PressKind("nt", "note", "forward", (0,), needs="note"),  # Catatan, then Teruskan
-        # Terima data: the manifest hash's prefix, then who is next when chosen
-        PressKind("am", "accept_manifest", "accept_manifest", (1, 2), needs="person"),
-        PressKind("rt", "return", "return", (0, 1), needs="reason"),  # Kembalikan: the step, if several
-        PressKind("rj", "reject", "reject", (0,), needs="reason"),  # Tolak
-        PressKind("ra", "reassign", "reassign", (0, 1), needs="person"),  # Alihkan: the new holder's tag
+        PressKind("ak", "acknowledge", "acknowledge", (0,), row=1, label="acknowledge"),  # Diterima
+        PressKind("pi", "pick_instruction", "forward", (0,), row=1, label="forward"),  # Teruskan's picks
+        PressKind("nt", "note", "forward", (0,), needs="note", row=1, label="note"),  # Catatan, then Teruskan
         # Laporkan data: f(ile) or h(ardcopy); or p(ick) and the checker's tag after the answers
-        PressKind("mf", "manifest", "submit_manifest", (0, 1, 2), needs="answers"),
-        PressKind("sg", "sign", "sign", (0, 1), needs="pin"),  # Tandatangani: the dispatcher's tag
+        PressKind("mf", "manifest", "submit_manifest", (0, 1, 2), needs="answers", row=1, label="report"),
+        # Terima data: the manifest hash's prefix, then who is next when chosen
+        PressKind(
+            "am", "accept_manifest", "accept_manifest", (1, 2), needs="person", row=1, label="accept_manifest"
+        ),
+        PressKind(
+            "sg", "sign", "sign", (0, 1), needs="pin", row=1, label="sign"
+        ),  # Tandatangani: the dispatcher
+        # Teruskan, once an instruction is picked: its index ("x": none), then the next official's tag
+        PressKind("fw", "forward", "forward", (1, 2), needs="person"),
+        # Kembalikan: the step to return to, if the SOP allows several
+        PressKind("rt", "return", "return", (0, 1), needs="reason", row=2, label="return"),
+        PressKind("rj", "reject", "reject", (0,), needs="reason", row=2, label="reject"),  # Tolak
+        PressKind("ra", "reassign", "reassign", (0, 1), needs="person", row=2, label="reassign"),  # Alihkan
         PressKind("tk", "tick", "tick_item", (1,), needs="value"),  # a checklist item's index
         PressKind("mn", "menu", None, (0,)),  # back to the step's own buttons
         PressKind("hi", "history", None, (0,), fresh=False),  # Riwayat
