@@ -108,3 +108,10 @@ def test_wrong_pins_are_counted_with_their_refusal_and_the_fifth_closes_the_ques
     assert failures == 5 and left is None  # locked: asking again cannot help
     assert desk.answer(DIR, CHAT, None, Answer(PIN)).show == "elsewhere"  # no question open now
     assert cases.view(number).case.current.step_no == 7
+
+
+def test_every_button_of_the_table_has_its_rule_and_every_rule_its_button():
+    from workflow.presses import PRESSES
+    from workflow.service import pressing
+
+    assert set(pressing._PRESSES) == set(PRESSES)

@@ -50,16 +50,11 @@ def handle(at: At, press: Press, message: Message) -> Result:
     """Check ``press`` and act on it, or say what to show."""
     at.audit_as = f"press:{press.action}"
     _visible(at, press)
-    if press.action in ("hi", "hs"):
-        return _show(at, {"hi": "history", "hs": "hashes"}[press.action])
-    if press.action == "sc":
-        if not scan_offered(at.case, at.uploads):
-            raise ActionNotAllowed("the permit scan is not kept in Telegram", code="scan_not_kept")
-        return _show(at, "scan")
-    if press.action == "ar":  # on a closed case, so no step to be fresh against: the engine decides
-        return _access_revoked(at, press, message)
+    kind = PRESSES[press.action]
+    if not kind.fresh:  # it only shows something, or the engine decides (on a closed case)
+        return _PRESSES[press.action](at, press, message)
     check_fresh(at.case, press.version, press.step_id, at.directory)
-    need = PRESSES[press.action].action
+    need = kind.action
     if need is not None and need not in at.allowed:
         # The holder (or their stand-in) always has a step action; a superior may only reassign.
         why = f"{need} is not open to {at.official.name} now"
@@ -106,6 +101,20 @@ def _gone(what: str) -> DomainError:
 
 
 # -- the presses ---------------------------------------------------------------------------------
+
+
+def _history(at: At, press: Press, message: Message) -> Result:
+    return _show(at, "history")
+
+
+def _hashes(at: At, press: Press, message: Message) -> Result:
+    return _show(at, "hashes")
+
+
+def _scan(at: At, press: Press, message: Message) -> Result:
+    if not scan_offered(at.case, at.uploads):
+        raise ActionNotAllowed("the permit scan is not kept in Telegram", code="scan_not_kept")
+    return _show(at, "scan")
 
 
 def _menu(at: At, press: Press, message: Message) -> Result:
@@ -277,6 +286,10 @@ def _access_revoked(at: At, press: Press, message: Message) -> Result:
 
 
 _PRESSES = {
+    "hi": _history,
+    "hs": _hashes,
+    "sc": _scan,
+    "ar": _access_revoked,
     "mn": _menu,
     "pi": _pick_instruction,
     "nt": _ask_note,
