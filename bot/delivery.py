@@ -25,7 +25,7 @@ from telegram import Bot
 from bot.keyboards import clear_outdated, made_for
 from bot.notices import Notices, Obsolete
 from bot.runtime import Runtime
-from bot.transport import Refused, Retry, Sent, Transport, Unreachable
+from bot.transport import Delivered, Refused, Retry, Transport, Unreachable
 from workflow.errors import DomainError
 from workflow.service.outbox import LEASE, OutboxItem
 
@@ -126,7 +126,7 @@ class Delivery:
                 log.error("outbox row %s refused by Telegram: %s", item.id, reason)
                 await asyncio.to_thread(self._outbox.fail, item, reason)
                 return True, False
-            case Sent(message_id):
+            case Delivered(message_id):
                 buttons = made_for(rendered.keyboard)
                 await asyncio.to_thread(self._outbox.sent, item, item.chat_id, message_id, buttons)
         for chat_id, old in rendered.replaces:  # best effort: their buttons are stale anyway

@@ -8,7 +8,7 @@ long a chat must still wait, never paces anything itself.
 
 ``Transport.send`` turns Telegram's answer into an ``Outcome`` the outbox records:
 
-- ``Sent``: accepted, with the message id;
+- ``Delivered``: accepted, with the message id;
 - ``Retry``: try again at ``at``: after a 429, when its ``retry_after`` has passed (the limiter
   also holds the chat back until then); after a network error or a 5xx, with a backoff that
   doubles with each attempt (1 s, 2 s, 4 s, … at most 5 minutes);
@@ -30,7 +30,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.messages import Rendered
 from bot.ratelimit import NO_RETRY, SendLimiter, retry_seconds
 
-__all__ = ["Outcome", "Refused", "Retry", "Sent", "Transport", "Unreachable", "backoff"]
+__all__ = ["Delivered", "Outcome", "Refused", "Retry", "Transport", "Unreachable", "backoff"]
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ MAX_BACKOFF = 300
 
 
 @dataclass(frozen=True, slots=True)
-class Sent:
+class Delivered:
     """Telegram accepted the message."""
 
     message_id: int
@@ -68,7 +68,7 @@ class Refused:
     reason: str
 
 
-Outcome = Sent | Retry | Unreachable | Refused
+Outcome = Delivered | Retry | Unreachable | Refused
 
 
 def backoff(attempts: int) -> float:
@@ -112,7 +112,7 @@ class Transport:
     async def send(self, bot: Bot, chat_id: int, rendered: Rendered, attempts: int) -> Outcome:
         """Send ``rendered`` to ``chat_id`` (its ``attempts``-th try); what Telegram made of it."""
         try:
-            return Sent(await _put(bot, chat_id, rendered))
+            return Delivered(await _put(bot, chat_id, rendered))
         except RetryAfter as exc:
             return Retry(self._clock() + timedelta(seconds=retry_seconds(exc)), "429")
         except Forbidden as exc:

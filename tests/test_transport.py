@@ -7,7 +7,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.messages import Rendered
-from bot.transport import Refused, Retry, Sent, Transport, Unreachable
+from bot.transport import Delivered, Refused, Retry, Transport, Unreachable
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -33,7 +33,7 @@ def send(answer, attempts: int = 0):
 
 
 def test_an_accepted_message_is_sent_with_its_id():
-    assert send(77) == Sent(77)
+    assert send(77) == Delivered(77)
 
 
 def test_a_429_is_tried_again_after_its_retry_after():
