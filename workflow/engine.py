@@ -11,17 +11,13 @@ from dataclasses import replace
 from workflow import revocation, transitions
 from workflow.case import Case, StepRecord
 from workflow.commands import (
-    AcceptManifest,
     Acknowledge,
     Cancel,
     Command,
     ConfirmRevoked,
-    Forward,
     Reassign,
     Reject,
     Return,
-    Sign,
-    SubmitManifest,
     TickItem,
     action_name,
 )
@@ -41,6 +37,7 @@ from workflow.roster import oversees_cases
 from workflow.routing import superiors
 from workflow.sop import Sop, StepKind
 from workflow.states import CaseState, check_transition, is_terminal
+from workflow.stepkinds import STEP_KINDS
 
 __all__ = [
     "allowed_actions",
@@ -54,14 +51,6 @@ __all__ = [
 ]
 
 _COMMON = (Acknowledge, Reassign)
-_BY_KIND: dict[StepKind, tuple[type, ...]] = {
-    StepKind.DISPOSITION: (Forward, Return, Reject),
-    StepKind.GRANT_ACCESS: (Forward, Return, Reject),
-    StepKind.REPORT_DATA: (SubmitManifest, Return),
-    StepKind.CHECK_DATA: (AcceptManifest, Return),
-    StepKind.SIGN: (Sign, Return),
-    StepKind.DISPATCH: (TickItem, Return),
-}
 
 
 def start(case: Case, ctx: Context, assignee: str | None = None) -> Decision:
@@ -118,7 +107,7 @@ def check(case: Case, actor: str, kind: type, ctx: Context) -> str | None:
 
 def main_action(kind: StepKind) -> type:
     """The action that completes a step of this kind (the one the rules on duties govern)."""
-    return _BY_KIND[kind][0]
+    return STEP_KINDS[kind].actions[0]
 
 
 def _record(case: Case, step: StepRecord, actor: str, acting_for: str | None, command, ctx: Context) -> dict:
@@ -163,7 +152,7 @@ def allowed_actions(case: Case, actor: str, ctx: Context) -> list[type]:
     if step is None or not ctx.directory.is_active(actor):
         return []
     allowed = []
-    for kind in (*_BY_KIND[ctx.sop.step(step.step_no).kind], *_COMMON):
+    for kind in (*STEP_KINDS[ctx.sop.step(step.step_no).kind].actions, *_COMMON):
         try:
             authority(case, step, actor, kind, ctx)
             check_allowed(case, step, kind, ctx.sop)
@@ -213,7 +202,7 @@ def check_allowed(case: Case, step: StepRecord, kind: type, sop: Sop) -> None:
         ActionNotAllowed: this step does not allow the action now.
     """
     spec = sop.step(step.step_no)
-    if kind not in (*_BY_KIND[spec.kind], *_COMMON):
+    if kind not in (*STEP_KINDS[spec.kind].actions, *_COMMON):
         raise ActionNotAllowed(
             f"step {spec.no} ({spec.kind}) does not allow {kind.__name__.lower()}", code="action_not_allowed"
         )

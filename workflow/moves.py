@@ -13,6 +13,7 @@ from workflow.roster import ADMIN_ROLE, TU_ROLE
 from workflow.routing import completed_by, next_candidates, pick
 from workflow.sop import StepKind
 from workflow.states import CaseState, StepOutcome
+from workflow.stepkinds import STEP_KINDS
 
 __all__ = [
     "advance",
@@ -111,17 +112,12 @@ def public(payload):
 
 
 def void_from(case, step_no, ctx):
-    first = ctx.sop.first_of
+    """The case with what the steps from ``step_no`` on recorded voided (``STEP_KINDS``)."""
     changes = {}
-    for kind, field, empty in (
-        (StepKind.REPORT_DATA, "manifest", None),
-        (StepKind.CHECK_DATA, "accepted_hash", None),
-        (StepKind.SIGN, "signature", None),
-        (StepKind.DISPATCH, "checklist", MappingProxyType({})),
-    ):
-        spec = first(kind)
+    for kind, rules in STEP_KINDS.items():
+        spec = ctx.sop.first_of(kind) if rules.records else None
         if spec is not None and step_no <= spec.no:
-            changes[field] = empty
+            changes[rules.records] = rules.empty
     return case.evolve(**changes)
 
 
