@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.conftest import PIN, SEAL, WIB, build_services, letter
-from tests.driving import drive_to
+from tests.driving import drive_to, step_action
 from tests.statements import StatementCounter
 from workflow.db.models import AuditRow, OfficialRow, PendingInputRow
+from workflow.errors import DomainError
 from workflow.presses import Press, key_tag
 from workflow.service.answering import Answer
 from workflow.service.buttons import ButtonMessages
@@ -115,3 +116,16 @@ def test_every_button_of_the_table_has_its_rule_and_every_rule_its_button():
     from workflow.service import pressing
 
     assert set(pressing._PRESSES) == set(PRESSES)
+
+
+def test_an_action_refused_on_the_command_line_is_audited_in_its_one_transaction(office):
+    cases, sessions, _, engine = office
+    case = cases.open_case(letter(), "tu1", assignee="dir")
+    before = audit_rows(sessions)
+
+    with StatementCounter(engine) as counter, pytest.raises(DomainError):
+        cases.act(case.number, "ksd1", step_action(1))  # not the holder
+    counts = counter.since(0)
+
+    assert counts.transactions == 1 and counts.commits == 1 and counts.rollbacks == 0
+    assert audit_rows(sessions) == before + 1

@@ -249,10 +249,14 @@ class CaseService:
     def refuse(self, ref: str | int | None, actor: str, action: str, refusal: DomainError) -> None:
         """Audit a refusal decided by the front end (a forged, stale or foreign button)."""
         where: dict = {}
-        if ref is not None:
-            with suppress(DomainError):  # the case may not exist: the refusal is audited anyway
-                run_in_transaction(self._sessions, lambda s: self._load(s, ref, None, where))
-        self._audit_refusal(action, actor, where, refusal)
+
+        def work(session: Session) -> None:
+            if ref is not None:
+                with suppress(DomainError):  # the case may not exist: the refusal is audited anyway
+                    self._load(session, ref, None, where)
+            self._audit_refusal(session, action, actor, where, refusal)
+
+        run_in_transaction(self._sessions, work)
 
     def cancel(self, ref: str, actor: str, reason: str) -> Case:
         """Withdraw a case (TU or admin, before access is granted)."""
@@ -366,35 +370,54 @@ class CaseService:
             )
 
     def _audited(self, work, action: str, actor: str, where: dict):
+        """Run ``work`` in one transaction; a refusal it raises before writing anything is audited
+        in that same transaction (with the wrong PIN's count), then raised."""
+
+        def audited(session: Session):
+            try:
+                return work(session)
+            except DomainError as refusal:
+                if repo.wrote(session):  # not expected: refusals come before writing
+                    raise
+                return _Refused(self._audit_refusal(session, action, actor, where, refusal) or refusal)
+
         try:
-            return run_in_transaction(self._sessions, work)
-        except DomainError as refusal:
-            instead = self._audit_refusal(action, actor, where, refusal)
-            if instead is not None:
-                raise instead from refusal
-            raise
+            outcome = run_in_transaction(self._sessions, audited)
+        except DomainError as late:  # raised after a write: rolled back, audited on its own
+            refusal = late
+
+            def audit(session: Session) -> DomainError | None:
+                return self._audit_refusal(session, action, actor, where, refusal)
+
+            raise (run_in_transaction(self._sessions, audit) or refusal) from None
+        if isinstance(outcome, _Refused):
+            raise outcome.refusal
+        return outcome
 
     def _audit_refusal(
-        self, action: str, actor: str, where: dict, refusal: DomainError
+        self, session: Session, action: str, actor: str, where: dict, refusal: DomainError
     ) -> DomainError | None:
-        """Audit a refusal in a transaction of its own; a wrong PIN is counted in the same one.
-        Returns the refusal to raise instead, when this wrong PIN locked signing."""
+        """Audit a refusal in the caller's transaction; a wrong PIN is counted in it. Returns the
+        refusal to raise instead, when this wrong PIN locked signing."""
+        repo.add_audit(
+            session,
+            at=self._clock(),
+            actor=actor,
+            action=action,
+            result="refused",
+            case_id=where.get("case_id"),
+            step_id=where.get("step_id"),
+            reason_code=refusal.code,
+            message=str(refusal),
+            detail=refusal.params,
+        )
+        if isinstance(refusal, WrongPin):
+            return count_wrong_pin(session, actor, self._clock())
+        return None
 
-        def work(session: Session) -> DomainError | None:
-            repo.add_audit(
-                session,
-                at=self._clock(),
-                actor=actor,
-                action=action,
-                result="refused",
-                case_id=where.get("case_id"),
-                step_id=where.get("step_id"),
-                reason_code=refusal.code,
-                message=str(refusal),
-                detail=refusal.params,
-            )
-            if isinstance(refusal, WrongPin):
-                return count_wrong_pin(session, actor, self._clock())
-            return None
 
-        return run_in_transaction(self._sessions, work)
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    """A refusal audited in the transaction that found it, to raise once that has committed."""
+
+    refusal: DomainError
