@@ -507,3 +507,27 @@ def test_two_processes_appending_at_once_leave_one_unforked_chain(
     assert seqs == list(range(1, before + 601))
     assert set(writers) == {"writer1", "writer2"}
     assert sum(a != b for a, b in pairwise(writers)) > 1  # they really interleaved
+
+
+def test_rows_appended_after_a_rollback_and_by_another_process_still_chain(chain_db, tmp_path):
+    """The head each process keeps (``AuditChain``) is only what its commits left: a rolled back
+    append is forgotten, and another process's appends are found and chained after."""
+    at = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+
+    class Boom(Exception):
+        pass
+
+    def append_then_fail(session):
+        add_audit(session, at=at, actor="probe", action="probe", result="ok")
+        raise Boom
+
+    probe(chain_db)  # this process's chain now knows the head
+    with pytest.raises(Boom):
+        run_in_transaction(chain_db, append_then_fail)
+    probe(chain_db)
+    other = make_session_factory(chain_db.kw["bind"], TEST_AUDIT_KEY)  # another process's chain
+    run_in_transaction(other, lambda s: add_audit(s, at=at, actor="other", action="probe", result="ok"))
+    probe(chain_db, 2)
+
+    result = verify(chain_db)
+    assert result.problems == [] and result.head_seq == last_seq(chain_db)

@@ -129,3 +129,44 @@ def test_an_action_refused_on_the_command_line_is_audited_in_its_one_transaction
 
     assert counts.transactions == 1 and counts.commits == 1 and counts.rollbacks == 0
     assert audit_rows(sessions) == before + 1
+
+
+def _signing_question(cases, sessions, clock, *, version_behind: int = 0) -> str:
+    number = cases.open_case(letter(), "tu1", assignee="dir").number
+    drive_to(cases, number, 7)
+    case = cases.view(number).case
+    signing = {"manifest_hash": case.manifest.checksum()}
+    version = case.version - version_behind
+    PendingInputs(sessions, clock).put(
+        Pending(DIR, "dir", "sign", case.id, case.current.id, version, signing, 50)
+    )
+    return number
+
+
+def failures(sessions) -> int:
+    with sessions() as session:
+        return session.scalar(select(OfficialRow.pin_failures).where(OfficialRow.key == "dir"))
+
+
+def test_the_right_pin_on_a_refused_signature_leaves_the_wrong_tries_counted(office, clock):
+    cases, sessions, desk, _ = office
+    _signing_question(cases, sessions, clock, version_behind=1)  # the question is of an older version
+    with sessions.begin() as session:
+        session.execute(update(OfficialRow).where(OfficialRow.key == "dir").values(pin_failures=3))
+
+    result = desk.answer(DIR, CHAT, 50, Answer(PIN))
+
+    assert result.show == "refused" and result.refusal.code == "case_changed"
+    assert failures(sessions) == 3  # cleared only with a signature written
+
+
+def test_a_file_sent_to_the_pin_question_is_refused_and_the_question_stays(office, clock):
+    cases, sessions, desk, _ = office
+    _signing_question(cases, sessions, clock)
+    scan = Answer("", file_ref="telegram:f1", mime_type="application/pdf", file_name="x.pdf", size=10)
+
+    result = desk.answer(DIR, CHAT, 50, scan)
+
+    with sessions() as session:
+        assert session.get(PendingInputRow, DIR) is not None
+    assert result.refusal.code == "text_expected"

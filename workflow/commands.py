@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from workflow.manifest import Manifest
 
 __all__ = [
-    "COMMAND_TYPES",
     "AcceptManifest",
     "Acknowledge",
     "Cancel",
@@ -147,7 +146,3 @@ def action_name(command: "Command | type") -> str:
     if name in _NAMES:
         return _NAMES[name]
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
-
-
-#: Command types by their audit name.
-COMMAND_TYPES = {action_name(t): t for t in Command.__args__}

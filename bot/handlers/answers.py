@@ -15,14 +15,13 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.handlers.outcomes import question
-from bot.handlers.questions import reask, refuse_answer
+from bot.handlers.questions import reask
 from bot.handlers.replies import deliver_now, done_text, refusal_text, show_later
 from bot.keyboards import shown
 from bot.messages import instruction_keyboard, people_keyboard, step_keyboard, step_text
 from bot.templating import render_html
-from workflow.errors import InvalidInput
-from workflow.files import scan_refusal
 from workflow.service.answering import Answer, stays_open
+from workflow.service.pending import NothingPending
 from workflow.service.turn import Result
 
 __all__ = ["show"]
@@ -85,6 +84,9 @@ async def _acted(update: Update, context: BotContext, result: Result) -> None:
             key = f"update:{update.update_id}"
             await show_later(context, pending.official_key, pending.case_id, key, text, keyboard, origin)
             return
+        if origin is not None:  # its buttons are still on: the clearing of outdated buttons takes them
+            made_for = (result.view.case.id, result.view.case.version)
+            await asyncio.to_thread(rt.buttons.shown, chat, origin, made_for)
     deliver_now(context)
 
 
@@ -94,12 +96,17 @@ async def _refused(update: Update, context: BotContext, result: Result) -> None:
     if not stays_open(pending.kind, refusal):  # the desk closed the question
         if refusal.code == "pin_locked":
             deliver_now(context)  # the admin's alert
-        await update.effective_chat.send_message(refusal_text(refusal, lang, rt))
+        if pending.kind == "sign":  # the PIN message is gone: nothing to reply to
+            await update.effective_chat.send_message(refusal_text(refusal, lang, rt))
+        else:
+            await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
         return
     if refusal.code == "choice_required":  # the manifest's answers are in: the buttons choose
         await update.effective_message.reply_text(refusal_text(refusal, lang, rt))
         return
-    if pending.kind == "note" and refusal.code in ("answer_invalid", "note_too_long"):
+    if pending.kind == "tick_receipt" and refusal.code in ("scan_type", "scan_too_large"):
+        text = render_html("receipt_file_invalid", lang, tz, code=refusal.code)
+    elif pending.kind == "note" and refusal.code in ("answer_invalid", "note_too_long"):
         text = render_html("note_invalid", lang, tz, length=refusal.params.get("length", 0))
     elif pending.kind == "manifest" and refusal.code == "answer_invalid":
         text = render_html(f"invalid_manifest_{refusal.params['field']}", lang, tz)
@@ -109,29 +116,18 @@ async def _refused(update: Update, context: BotContext, result: Result) -> None:
 
 
 async def _receipt_file(update: Update, context: BotContext, result: Result, answer: Answer, media) -> None:
-    """The signed receipt as a photo or PDF: refused unread when it is not one, else fetched, its
+    """The signed receipt as a photo or PDF, which the desk found fit to fetch: fetched, its
     SHA-256 taken, and the answer given again with it."""
-    rt, message, pending = context.runtime, update.effective_message, result.pending
-    mime, name = (media.mime_type, media.file_name) if message.document else ("image/jpeg", None)
-    refused = scan_refusal(mime, name, media.file_size)
-    if refused is not None:  # never downloaded; the question stays open
-        refusal = InvalidInput(f"the receipt file was refused: {refused}", code=refused, mime_type=mime)
-        await refuse_answer(rt, result.official, pending, refusal)
-        await reask(
-            update,
-            rt,
-            pending,
-            render_html("receipt_file_invalid", result.lang, rt.settings.tz, code=refused),
-        )
-        return
+    rt, message = context.runtime, update.effective_message
     data = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
     fetched = replace(answer, sha256=hashlib.sha256(bytes(data)).hexdigest())
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
-    again = await asyncio.to_thread(
-        rt.desk.answer, update.effective_user.id, update.effective_chat.id, reply_to, fetched
-    )
-    if again is not None and again.show not in ("elsewhere", "download"):
-        await show(update, context, again, fetched, media)
+    chat = update.effective_chat.id
+    again = await asyncio.to_thread(rt.desk.answer, update.effective_user.id, chat, reply_to, fetched)
+    if again is None or again.show == "elsewhere":  # the question went meanwhile (answered, /batal)
+        await message.reply_text(refusal_text(NothingPending("the question went meanwhile"), result.lang, rt))
+        return
+    await show(update, context, again, fetched, media)
 
 
 def media_of(message: Message):

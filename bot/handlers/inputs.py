@@ -11,8 +11,11 @@ only the kinds that take files take a document or a photo. Every refused answer 
 """
 
 import asyncio
+import logging
+from dataclasses import replace
 
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.handlers import answers
@@ -31,6 +34,8 @@ from workflow.sop import ChecklistItem
 
 __all__ = ["on_cancel", "on_message"]
 
+log = logging.getLogger(__name__)
+
 
 async def on_message(update: Update, context: BotContext) -> None:
     """Give a message to the desk, which takes the answers to its questions in one transaction;
@@ -39,15 +44,25 @@ async def on_message(update: Update, context: BotContext) -> None:
     if user is None or message is None:
         return
     media = answers.media_of(message)
-    answer = Answer(message.text or message.caption or "", f"telegram:{media.file_id}" if media else None)
+    answer = Answer(message.text or message.caption or "")
+    if media is not None:
+        mime, name = (media.mime_type, media.file_name) if message.document else ("image/jpeg", None)
+        answer = replace(
+            answer, file_ref=f"telegram:{media.file_id}", mime_type=mime, file_name=name, size=media.file_size
+        )
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
-    result = await asyncio.to_thread(rt.desk.answer, user.id, update.effective_chat.id, reply_to, answer)
+    try:
+        result = await asyncio.to_thread(rt.desk.answer, user.id, update.effective_chat.id, reply_to, answer)
+    except Exception:
+        if media is None and looks_like_pin(message.text):  # whatever failed, a PIN leaves the chat
+            await _delete(message)
+        raise
     if result is None:
         await refuse_stranger(update, context)
         return
     if result.show != "elsewhere":
-        if result.pending.kind == "sign":  # the PIN leaves the chat at once, whatever came of it
-            await message.delete()
+        if result.pending.kind == "sign" and media is None:  # the PIN leaves the chat, whatever came of it
+            await _delete(message)
         if result.refusal is not None and result.refusal.code == "text_expected":
             await reask(
                 update, rt, result.pending, await _told(rt, result.lang, "text_expected", result.pending)
@@ -77,6 +92,14 @@ async def on_message(update: Update, context: BotContext) -> None:
         await reask(update, rt, question, await _told(rt, lang, "text_expected", question))
         return
     await CONSUMERS[question.kind](update, context, official, question)
+
+
+async def _delete(message) -> None:
+    """Take a message (a PIN) out of the chat; Telegram refusing changes nothing decided."""
+    try:
+        await message.delete()
+    except TelegramError as exc:
+        log.warning("message %s could not be deleted: %s", message.message_id, exc)
 
 
 async def _unanswered(

@@ -159,12 +159,12 @@ async def _presser(
     audited) for a stranger, or a button whose one-off token (``data[button]``) is not pending."""
     query, rt = update.callback_query, context.runtime
     tz = rt.settings.tz
-    official = await asyncio.to_thread(rt.identity.who, query.from_user.id)
-    if official is None:
+    known = await asyncio.to_thread(rt.desk.who, query.from_user.id)
+    if known is None:
         await asyncio.to_thread(rt.identity.stranger, query.from_user.id)
         await query.answer(render_plain("stranger", "id", tz), show_alert=True)
         return None
-    lang = await asyncio.to_thread(rt.identity.language, official.key)
+    official, lang = known
     pending = await asyncio.to_thread(rt.pending.get, query.from_user.id)
     if pending is None or pending.kind != KIND or pending.data.get(button) != token:
         stale = StaleAction(f"this intake button ({button}) is no longer pending", code="stale")

@@ -17,7 +17,8 @@ __all__ = ["CONSUMERS", "TAKE_FILES", "consumer", "reask", "refuse_answer"]
 
 Consumer = Callable[[Update, BotContext, Official, Pending], Awaitable[None]]
 CONSUMERS: dict[str, Consumer] = {}
-#: The kinds of question a file may answer (the intake's scan, the signed receipt).
+#: The kinds of question of the front end's own that a file may answer (the intake's scan; the
+#: signed receipt is the desk's, ``workflow.service.answering.TAKE_FILES``).
 TAKE_FILES: set[str] = set()
 
 

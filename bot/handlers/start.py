@@ -15,10 +15,10 @@ async def on_start(update: Update, context: BotContext) -> None:
     """Redeem an invitation, or greet an official who is already linked."""
     rt, user = context.runtime, update.effective_user
     tz, lang = rt.settings.tz, "id"
-    known = await asyncio.to_thread(rt.identity.who, user.id)
+    known = await asyncio.to_thread(rt.desk.who, user.id)
     if known is not None:
-        lang = await asyncio.to_thread(rt.identity.language, known.key)
-        await update.effective_message.reply_text(render_html("already_linked", lang, tz, name=known.name))
+        official, lang = known
+        await update.effective_message.reply_text(render_html("already_linked", lang, tz, name=official.name))
         return
     if not context.args:
         await asyncio.to_thread(rt.identity.stranger, user.id)

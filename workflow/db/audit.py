@@ -142,27 +142,27 @@ class AuditChain:
         connection = session.connection()
         values = {**values, "key_id": self.key_id}
         content = content_of(values)
-        mine, known = session.info.get(_MOVED), self._known
-        if mine is not None:
-            prev = mine
-            self._move(connection, _MOVE_HEAD, prev, content, {})
-        elif known is not None and self._move(
-            connection, _MOVE_KNOWN_HEAD, known, content, {"_seq": known[0], "_mac": known[1]}
-        ):
-            prev = known
-        else:
+        mine = session.info.get(_MOVED)
+        prev = mine or self._known
+        moved = False
+        if prev is not None:
+            mac = self.mac(prev[1], content)
+            if mine is not None:  # this transaction holds the head already
+                moved = self._move(connection, _MOVE_HEAD, prev[0] + 1, mac, {})
+            else:
+                where = {"_seq": prev[0], "_mac": prev[1]}
+                moved = self._move(connection, _MOVE_KNOWN_HEAD, prev[0] + 1, mac, where)
+        if not moved:
             row = connection.execute(_LOCK_HEAD).one()
-            prev = (row.seq, row.mac)
-            self._move(connection, _MOVE_HEAD, prev, content, {})
-        seq, mac = prev[0] + 1, self.mac(prev[1], content)
+            prev, mac = (row.seq, row.mac), self.mac(row.mac, content)
+            self._move(connection, _MOVE_HEAD, prev[0] + 1, mac, {})
+        seq = prev[0] + 1
         connection.execute(_INSERT, {"seq": seq, "prev_mac": prev[1], "mac": mac, **values})
         session.info[_MOVED] = (seq, mac)
         return seq
 
-    def _move(self, connection, statement, prev: tuple[int, str], content: str, where: dict) -> bool:
-        """Move the head past ``prev`` to the row of ``content``; whether it moved."""
-        seq = prev[0] + 1
-        mac = self.mac(prev[1], content)
+    def _move(self, connection, statement, seq: int, mac: str, where: dict) -> bool:
+        """Move the head to row ``seq`` with ``mac``; whether it moved."""
         head_mac = self._keys.head_mac(self._keys.current, seq, mac)
         moved = connection.execute(statement, {**where, "seq": seq, "mac": mac, "head_mac": head_mac})
         return moved.rowcount == 1
@@ -173,9 +173,11 @@ class AuditChain:
         if moved is not None:
             self._known = moved
 
-    def rolled_back(self, session: Session) -> None:
-        """After a rollback: the transaction's head never was."""
-        session.info.pop(_MOVED, None)
+    def ended(self, session: Session, transaction) -> None:
+        """After the transaction, committed or not: what it moved is known (``committed``) or never
+        was (rolled back, whether or not the database was reached)."""
+        if transaction.parent is None:  # the outermost one, not a savepoint
+            session.info.pop(_MOVED, None)
 
     def head(self, session: Session) -> tuple[int, str]:
         """The newest row's number and MAC: the value to publish outside the database."""

@@ -284,8 +284,7 @@ class ButtonMessageRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     case_version: Mapped[int]  # the version of the case its buttons were made for
     shown_at: Mapped[datetime]
-    # An action taken from this message holds it until then: the front end shows the outcome there
-    # itself (a fresh keyboard, maybe), so the clearing must not race it.
+    # No longer set: an action now records its message in its own transaction (service/buttons.py).
     held_until: Mapped[datetime | None]
 
 

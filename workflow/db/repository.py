@@ -26,7 +26,6 @@ __all__ = [
     "add_audit",
     "add_outbox",
     "case_of_rows",
-    "find_case_id",
     "insert_case",
     "insert_new",
     "load_case",
@@ -123,11 +122,6 @@ def numbers_of_seq(session: Session, seq: int, years: tuple[int, ...]) -> list[s
     their prefix, in order."""
     query = select(CASES.c.number).where(CASES.c.seq == seq, CASES.c.year.in_(years))
     return list(session.scalars(query.order_by(CASES.c.number)))
-
-
-def find_case_id(session: Session, number: str) -> int | None:
-    """The id of the case with this number (case-insensitive)."""
-    return session.scalar(select(CASES.c.id).where(CASES.c.number == number.strip().upper()))
 
 
 def insert_case(session: Session, case: Case, prefix: str, year: int, seq: int, now: datetime) -> Case:

@@ -62,5 +62,5 @@ def make_session_factory(
     if audit_key is not None:
         chain = info["audit_chain"]
         event.listen(sessions, "after_commit", chain.committed)
-        event.listen(sessions, "after_rollback", chain.rolled_back)
+        event.listen(sessions, "after_transaction_end", chain.ended)
     return sessions

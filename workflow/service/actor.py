@@ -10,7 +10,7 @@ Everything else about the official (name, role, superiors, stand-in orders) come
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workflow.case import Case
@@ -37,9 +37,10 @@ _ACTOR = (
         *STEP_COLUMNS,
     )
     .select_from(
-        OFFICIALS.outerjoin(PENDING, PENDING.c.telegram_id == OFFICIALS.c.telegram_id).outerjoin(
-            CASE_WITH_STEPS, CASES.c.id == func.coalesce(bindparam("case_id"), PENDING.c.case_id)
-        )
+        OFFICIALS.outerjoin(
+            PENDING,
+            and_(PENDING.c.telegram_id == OFFICIALS.c.telegram_id, PENDING.c.expires_at > bindparam("now")),
+        ).outerjoin(CASE_WITH_STEPS, CASES.c.id == func.coalesce(bindparam("case_id"), PENDING.c.case_id))
     )
     .where(OFFICIALS.c.telegram_id == bindparam("telegram_id"), OFFICIALS.c.active.is_(True))
     .order_by(STEPS.c.id)
@@ -67,7 +68,7 @@ class _PendingColumns:
 def load_actor(session: Session, telegram_id: int, now: datetime, case_id: int | None = None) -> Actor | None:
     """The active official linked to ``telegram_id`` (None: nobody, or no longer active), with the
     case ``case_id`` (or, without one, their open question's)."""
-    params = {"telegram_id": telegram_id, "case_id": case_id}
+    params = {"telegram_id": telegram_id, "case_id": case_id, "now": now}
     rows = session.connection().execute(_ACTOR, params).mappings().all()
     if not rows:
         return None

@@ -20,6 +20,7 @@ from workflow.errors import (
     StaleAction,
     StepAlreadyHandled,
 )
+from workflow.files import check_scan
 from workflow.limits import DESCRIPTION_LIMIT, LOCATION_LIMIT, written
 from workflow.manifest import Manifest, is_sha256
 from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
@@ -44,15 +45,21 @@ _FINAL = (CaseClosed, StaleAction, StepAlreadyHandled)
 @dataclass(frozen=True, slots=True)
 class Answer:
     """A message that may answer a question: its text (or a file's caption), and a file if it
-    carries one: ``file_ref`` where it is kept, ``sha256`` once fetched (None: not yet)."""
+    carries one: ``file_ref`` where it is kept, what it says it is (type, name, size), and its
+    ``sha256`` once fetched (None: not yet)."""
 
     text: str = ""
     file_ref: str | None = None
+    mime_type: str | None = None
+    file_name: str | None = None
+    size: int | None = None
     sha256: str | None = None
 
 
 def stays_open(kind: str, refusal: DomainError) -> bool:
     """Whether the question of ``kind`` stays open after ``refusal`` (answering again can help)."""
+    if refusal.code == "text_expected":  # a file where text is asked: answered again in words
+        return True
     if kind == "sign":  # a wrong PIN is asked again with the tries left; nothing else helps
         return isinstance(refusal, WrongPin)
     return not isinstance(refusal, _FINAL)
@@ -75,7 +82,8 @@ def handle(at: At, chat_id: int, reply_to: int | None, answer: Answer) -> Result
     if answer.file_ref is not None:
         if question.kind not in TAKE_FILES:
             raise InvalidInput("a file where the question needs text", code="text_expected")
-        if answer.sha256 is None:  # fetched by the front end first, then answered again
+        check_scan(answer.mime_type, answer.file_name, answer.size)  # before anything is fetched
+        if answer.sha256 is None:  # fetched by the front end, then answered again with its hash
             return Result(at.official, at.lang, "download", view=at.view, pending=question)
     origin = question.data.get("origin")
     message = (chat_id, origin) if origin is not None else None

@@ -48,8 +48,8 @@ def record(
 ) -> None:
     """The message now carries buttons made for ``made_for`` (case id, version), or (None) none.
 
-    In the caller's transaction (e.g. the outbox marking a row sent). Recording a message again
-    ends its hold.
+    In the caller's transaction (e.g. the outbox marking a row sent, or the action that was taken
+    from the message).
     """
     connection = session.connection()
     if made_for is None:
@@ -58,7 +58,7 @@ def record(
         )
         return
     case_id, version = made_for
-    values = {"case_id": case_id, "case_version": version, "shown_at": now, "held_until": None}
+    values = {"case_id": case_id, "case_version": version, "shown_at": now}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     connection.execute(
         dialect.insert(BUTTONS)

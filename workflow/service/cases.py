@@ -29,7 +29,8 @@ from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
 from workflow.numbering import case_number, case_prefixes, numbering_year
 from workflow.service.caseload import CaseLoader, roster_for
-from workflow.service.pins import WrongPin, count_wrong_pin, require_pin
+from workflow.service.pins import check_pin, matched, pin_state
+from workflow.service.refusals import audit_refusal
 from workflow.service.uow import run_in_transaction
 from workflow.signature import Seal
 from workflow.sop import Sop
@@ -171,12 +172,15 @@ class CaseService:
             case, sop, directory = self._load(session, ref, actor, where)
             current = case.current
             where["step_id"] = current.id if current else None
-            if isinstance(command, Sign):
-                require_pin(session, actor, command.pin)
+            pin = pin_state(session, actor) if isinstance(command, Sign) else None
+            if pin is not None:
+                check_pin(pin, command.pin)
             if seen_version is not None and seen_version != case.version:
                 check_fresh(case, seen_version, getattr(command, "step_id", None), directory)
             now = self._clock()
             decision = engine.decide(case, actor, command, self._context(sop, directory, now))
+            if pin is not None:
+                matched(session, actor, pin)
             saved = repo.save_case(session, case, decision.case, now)
             repo.add_outbox(session, saved, decision.notices, now)
             repo.add_audit(
@@ -254,7 +258,7 @@ class CaseService:
             if ref is not None:
                 with suppress(DomainError):  # the case may not exist: the refusal is audited anyway
                     self._load(session, ref, None, where)
-            self._audit_refusal(session, action, actor, where, refusal)
+            audit_refusal(session, self._clock(), actor, action, where, refusal)
 
         run_in_transaction(self._sessions, work)
 
@@ -370,50 +374,19 @@ class CaseService:
             )
 
     def _audited(self, work, action: str, actor: str, where: dict):
-        """Run ``work`` in one transaction; a refusal it raises before writing anything is audited
-        in that same transaction (with the wrong PIN's count), then raised."""
+        """Run ``work`` in one transaction; a refusal it raises is audited in that same transaction
+        (``workflow.service.refusals``), then raised once it has committed."""
 
         def audited(session: Session):
             try:
                 return work(session)
             except DomainError as refusal:
-                if repo.wrote(session):  # not expected: refusals come before writing
-                    raise
-                return _Refused(self._audit_refusal(session, action, actor, where, refusal) or refusal)
+                return _Refused(audit_refusal(session, self._clock(), actor, action, where, refusal))
 
-        try:
-            outcome = run_in_transaction(self._sessions, audited)
-        except DomainError as late:  # raised after a write: rolled back, audited on its own
-            refusal = late
-
-            def audit(session: Session) -> DomainError | None:
-                return self._audit_refusal(session, action, actor, where, refusal)
-
-            raise (run_in_transaction(self._sessions, audit) or refusal) from None
+        outcome = run_in_transaction(self._sessions, audited)
         if isinstance(outcome, _Refused):
             raise outcome.refusal
         return outcome
-
-    def _audit_refusal(
-        self, session: Session, action: str, actor: str, where: dict, refusal: DomainError
-    ) -> DomainError | None:
-        """Audit a refusal in the caller's transaction; a wrong PIN is counted in it. Returns the
-        refusal to raise instead, when this wrong PIN locked signing."""
-        repo.add_audit(
-            session,
-            at=self._clock(),
-            actor=actor,
-            action=action,
-            result="refused",
-            case_id=where.get("case_id"),
-            step_id=where.get("step_id"),
-            reason_code=refusal.code,
-            message=str(refusal),
-            detail=refusal.params,
-        )
-        if isinstance(refusal, WrongPin):
-            return count_wrong_pin(session, actor, self._clock())
-        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ message it was made from recorded as carrying the new version's buttons or none
 (``workflow.service.buttons``). It returns a ``Result`` (``workflow.service.turn``): the case as
 the message showed it, the case as it now stands, the actions the official now has, and what to
 show; the front end renders from that and reads nothing again. A refusal is audited in the same
-transaction (with the wrong PIN's count, where one applies) and raised once it has committed.
+transaction (``workflow.service.refusals``, with the wrong PIN's count where one applies) and
+returned as a ``refused`` result.
 Sending the outbox is not part of it: the delivery does that afterwards.
 
 What each press does is ``workflow.service.pressing``; what each answer does,
@@ -31,8 +32,8 @@ from workflow.service import answering, pressing
 from workflow.service.actor import load_actor
 from workflow.service.answering import Answer
 from workflow.service.caseload import CaseLoader, roster_for
-from workflow.service.pins import WrongPin, count_wrong_pin
-from workflow.service.turn import At, Refused, Result, Setup
+from workflow.service.refusals import audit_refusal
+from workflow.service.turn import At, Result, Setup
 from workflow.service.uow import run_in_transaction
 from workflow.signature import Seal
 from workflow.sop import Sop
@@ -105,19 +106,17 @@ class Desk:
     ) -> Result | None:
         for attempt in range(3):  # lost a race: read again, and the engine says who won
             try:
-                result = run_in_transaction(
+                return run_in_transaction(
                     self._sessions, lambda s: self._one(s, telegram_id, handle, case_id)
                 )
             except repo.Conflict:
                 if attempt == 2:
                     raise
-                continue
-            return result.result if isinstance(result, Refused) else result
         raise AssertionError("unreachable")
 
     def _one(
         self, session: Session, telegram_id: int, handle: Callable[[At], Result], case_id: int | None
-    ) -> Result | Refused | None:
+    ) -> Result | None:
         now = self._clock()
         actor = load_actor(session, telegram_id, now, case_id)
         if actor is None:
@@ -125,28 +124,7 @@ class Desk:
         at = At(self._setup, session, actor, roster_for(session, actor.key), now)
         try:
             return handle(at)
-        except DomainError as refusal:
-            if at.wrote:  # refusals come before anything is written; this one is a bug
-                raise RuntimeError(f"refused after writing: {refusal}") from refusal
-            why = _audited(at, refusal)
-            return Refused(Result(at.official, at.lang, "refused", pending=at.actor.pending, refusal=why))
-
-
-def _audited(at: At, refusal: DomainError) -> DomainError:
-    """Audit ``refusal`` in ``at``'s transaction (and count a wrong PIN); the refusal to raise."""
-    repo.add_audit(
-        at.session,
-        at=at.now,
-        actor=at.actor.key,
-        action=at.audit_as,
-        result="refused",
-        case_id=at.where.get("case_id"),
-        step_id=at.where.get("step_id"),
-        reason_code=refusal.code,
-        message=str(refusal),
-        detail=refusal.params,
-    )
-    if isinstance(refusal, WrongPin):  # the fifth wrong try locks signing
-        refusal = count_wrong_pin(at.session, at.actor.key, at.now) or refusal
-    at.refused(refusal)
-    return refusal
+        except DomainError as refusal:  # audited here; the transaction commits the audit row
+            why = audit_refusal(session, now, actor.key, at.audit_as, at.where, refusal)
+            at.refused(why)
+            return Result(at.official, at.lang, "refused", pending=actor.pending, refusal=why)

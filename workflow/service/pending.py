@@ -119,11 +119,13 @@ def _stored(data: dict, earlier: tuple[int, ...]) -> dict:
     return {**data, _EARLIER: list(earlier[-_KEEP:])} if earlier else dict(data)
 
 
-def keep(session: Session, pending: Pending, data: dict, *, new_prompt: bool = False) -> None:
+def keep(session: Session, pending: Pending, data: dict, now: datetime, *, new_prompt: bool = False) -> None:
     """In the caller's transaction: ``data`` is now the open question's (the note written, the
-    answers so far); ``new_prompt``: its next part is asked by a new prompt, the earlier ones closed."""
+    answers so far), and it waits ``DEFAULT_TTL`` again from ``now``; ``new_prompt``: its next part
+    is asked by a new prompt, the earlier ones closed."""
     table = PendingInputRow.__table__
-    values: dict = {"data": _stored(data, () if new_prompt else pending.earlier_prompts)}
+    earlier = () if new_prompt else pending.earlier_prompts
+    values: dict = {"data": _stored(data, earlier), "expires_at": now + DEFAULT_TTL}
     if new_prompt:
         values["prompt_message_id"] = None
     session.connection().execute(

@@ -4,7 +4,7 @@ Only an official who signs at a step of a loaded SOP, or stands in for one, hold
 (``workflow.signingpin``): checked in the transaction that starts choosing one, that sets it, and
 that issues the admin's code, whichever path asks; a refusal is audited there.
 
-A signature is recorded only against the signer's PIN, which ``require_pin`` checks inside the
+A signature is recorded only against the signer's PIN, which ``check_pin`` checks inside the
 signature's own transaction, whatever path signs (the bot, the service API). A PIN is changed
 only with the old one. A forgotten or locked PIN is reset only by the admin
 (``disposisi roster unlock-pin``), who is given a one-time code to hand over outside Telegram;
@@ -44,8 +44,10 @@ __all__ = [
     "check_pin",
     "count_wrong_pin",
     "hash_pin",
+    "matched",
     "pin_matches",
-    "require_pin",
+    "pin_state",
+    "unusable",
 ]
 
 MAX_TRIES = 5
@@ -116,27 +118,39 @@ def pin_matches(pin: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), derived)
 
 
-def require_pin(session: Session, key: str, pin: str) -> None:
-    """Check ``key``'s PIN inside the transaction that signs (``check_pin``, its state read here)."""
+def pin_state(session: Session, key: str) -> PinState:
+    """``key``'s PIN as this transaction reads it."""
     official = _official(session, key)
-    check_pin(session, key, PinState(official.pin_hash, official.pin_failures, official.pin_locked_at), pin)
+    return PinState(official.pin_hash, official.pin_failures, official.pin_locked_at)
 
 
-def check_pin(session: Session, key: str, state: PinState, pin: str) -> None:
-    """Check ``key``'s PIN against ``state`` as this transaction read it; a match clears the count
-    of wrong tries.
+def unusable(state: PinState) -> DomainError | None:
+    """Why no PIN can sign now, if none can: no PIN chosen yet (or reset by the admin: a new one is
+    chosen with their one-time code, which also ends a lock), or signing locked."""
+    if state.hash is None:
+        return PinNotSet("no signing PIN is set: ask the admin for a one-time code, then send /pin")
+    if state.locked_at is not None:
+        return PinLocked("signing is locked after five wrong tries; the admin must reset the PIN")
+    return None
+
+
+def check_pin(state: PinState, pin: str) -> None:
+    """Check a PIN against ``state``, as the signature's transaction read it (writes nothing: a
+    match clears the wrong tries only once the signature is written, ``matched``).
 
     Raises:
         PinLocked, PinNotSet, WrongPin: the signature must not be recorded. For ``WrongPin`` the
             refusal's transaction calls ``count_wrong_pin``.
     """
-    if state.hash is None:  # never chosen, or reset: a new one is chosen with the admin's code
-        raise PinNotSet("no signing PIN is set: ask the admin for a one-time code, then send /pin")
-    if state.locked_at is not None:
-        raise PinLocked("signing is locked after five wrong tries; the admin must reset the PIN")
+    if refusal := unusable(state):
+        raise refusal
     if not pin_matches(pin or "", state.hash):
         left = MAX_TRIES - state.failures - 1
         raise WrongPin(f"wrong PIN; {left} tries left", tries_left=left)
+
+
+def matched(session: Session, key: str, state: PinState) -> None:
+    """The PIN signed: in the signature's transaction, the count of wrong tries starts again."""
     if state.failures:
         officials = OfficialRow.__table__  # Core: a PIN is no roster change (``rosterstamp``)
         session.connection().execute(update(officials).where(officials.c.key == key).values(pin_failures=0))
@@ -164,7 +178,7 @@ def count_wrong_pin(session: Session, key: str, now: datetime) -> PinLocked | No
 
 
 class Pins:
-    """Changes and resets signing PINs; the check itself is ``require_pin``, in the signature's
+    """Changes and resets signing PINs; the check itself is ``check_pin``, in the signature's
     transaction."""
 
     def __init__(

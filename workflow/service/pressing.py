@@ -30,7 +30,8 @@ from workflow.freshness import check_fresh
 from workflow.manifest import Manifest
 from workflow.presses import PRESSES, Press, key_tag
 from workflow.routing import reassign_candidates
-from workflow.service.pins import PinLocked, PinNotSet
+from workflow.service.answering import MANIFEST_FIELDS
+from workflow.service.pins import unusable
 from workflow.service.turn import Acted, At, Result
 from workflow.sop import Needs
 from workflow.transitions import return_target
@@ -155,10 +156,8 @@ def _ask_pin(at: At, press: Press, message: Message) -> Result:
     to, choose = _next_holder(at, press.args)
     if choose:
         return _show(at, "people", people=tuple(choose), code="sg")
-    if at.actor.pin.locked_at is not None:
-        raise PinLocked("signing is locked; the admin must reset the PIN")
-    if at.actor.pin.hash is None:
-        raise PinNotSet("no signing PIN yet: ask the admin for a one-time code")
+    if refusal := unusable(at.actor.pin):
+        raise refusal
     checksum = at.case.manifest.checksum() if at.case.manifest else None
     return _show(at, "ask", ask="sign", data={"manifest_hash": checksum, "to": to})
 
@@ -191,7 +190,12 @@ def _manifest(at: At, press: Press, message: Message) -> Result:
 
 def _submit_picked(at: At, press: Press, message: Message) -> Result:
     pending = at.actor.pending
-    if pending is None or pending.kind != "manifest" or pending.step_id != press.step_id:
+    if (
+        pending is None
+        or pending.kind != "manifest"
+        or pending.step_id != press.step_id
+        or len(pending.data["values"]) < len(MANIFEST_FIELDS[pending.data["form"]])
+    ):
         raise StaleAction(
             "the manifest answers are gone; report the data again", code="manifest_answers_gone"
         )

@@ -24,13 +24,13 @@ from workflow.service.buttons import record
 from workflow.service.caseload import CaseLoader
 from workflow.service.cases import CaseView
 from workflow.service.pending import Pending, forget, keep
-from workflow.service.pins import check_pin
+from workflow.service.pins import check_pin, matched
 from workflow.signature import Seal
 from workflow.sop import Sop
 from workflow.timeline import timeline
 from workflow.workcalendar import WorkCalendar
 
-__all__ = ["Acted", "At", "Refused", "Result", "case_view"]
+__all__ = ["Acted", "At", "Result", "Setup", "case_view"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +65,6 @@ class Result:
     refusal: DomainError | None = None  # ``refused``: why (audited)
 
 
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """A refusal audited in the transaction that found it: returned once that has committed."""
-
-    result: "Result"
-
-
 class At:
     """One transaction of the desk: the official, and the case once loaded, with the helpers the
     press and answer rules use. Everything it reads, it reads once."""
@@ -82,12 +75,11 @@ class At:
         self.lang = actor.language
         self.where: dict = {}  # the case and step a refusal is audited under
         self.audit_as = "press"
-        self.wrote = False
         self.case: Case | None = None
         self.sop: Sop | None = None
         self._view: CaseView | None = None
         self._allowed: tuple[str, ...] | None = None
-        #: Called with a refusal before it is audited (an answer closes its question if final).
+        #: Called with a refusal once audited (an answer closes its question if it is final).
         self.on_refusal: Callable[[DomainError], None] | None = None
 
     # -- reading ---------------------------------------------------------------------------------
@@ -134,7 +126,7 @@ class At:
         return self.setup.uploads
 
     def refused(self, refusal: DomainError) -> None:
-        """``refusal`` is being audited in this transaction."""
+        """``refusal`` was audited in this transaction."""
         if self.on_refusal is not None:
             self.on_refusal(refusal)
 
@@ -142,17 +134,20 @@ class At:
 
     def act(self, command: Command, *, seen_version: int | None, message: tuple[int, int] | None) -> "Acted":
         """Decide ``command`` on the loaded case and write what it changes; ``message`` (chat id,
-        message id), the one it was made from, is recorded as carrying the new version's buttons if
-        the official still has actions, else none. Refusals propagate (audited by the desk)."""
+        message id), the one it was made from, is recorded as carrying the new version's buttons
+        while the same step stays open and the official has actions on it (it shows the step
+        again), else none (it shows what was done). Refusals propagate (audited by the desk)."""
         case, key = self.case, self.actor.key
         self.audit_as = action_name(command)
         self.where["step_id"] = case.current.id if case.current else None
-        if isinstance(command, Sign):
-            check_pin(self.session, key, self.actor.pin, command.pin)
+        signing = isinstance(command, Sign)
+        if signing:
+            check_pin(self.actor.pin, command.pin)
         if seen_version is not None and seen_version != case.version:
             check_fresh(case, seen_version, getattr(command, "step_id", None), self.directory)
         decision = engine.decide(case, key, command, self.context)
-        self.wrote = True
+        if signing:
+            matched(self.session, key, self.actor.pin)
         saved = repo.save_case(self.session, case, decision.case, self.now)
         repo.add_outbox(self.session, saved, decision.notices, self.now)
         repo.add_audit(
@@ -168,15 +163,15 @@ class At:
         )
         kinds = engine.allowed_actions(saved, key, self.context)
         allowed = tuple(action_name(k) for k in kinds)
-        if message is not None:
-            made_for = (saved.id, saved.version) if allowed and saved.current is not None else None
-            record(self.session, *message, made_for, self.now)
+        if message is not None:  # it shows the step again with its buttons while the step stays open
+            still = saved.current is not None and saved.current.id == self.where["step_id"] and allowed
+            record(self.session, *message, (saved.id, saved.version) if still else None, self.now)
         after = case_view(saved, self.sop, self.directory, self.setup.calendar, self.now)
         return Acted(after, allowed, action_name(command))
 
     def keep_answers(self, pending: Pending, data: dict, *, new_prompt: bool = False) -> None:
         """Keep ``data`` as the open question's (``workflow.service.pending.keep``)."""
-        keep(self.session, pending, data, new_prompt=new_prompt)
+        keep(self.session, pending, data, self.now, new_prompt=new_prompt)
 
     def close_question(self, pending: Pending) -> None:
         """The question is answered (or can no longer be): forget it."""
