@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select
 
-from workflow.db.migrate import NotMigrated, check_migrated, upgrade
+from workflow.db.migrate import HEAD, NotMigrated, alembic_head, check_migrated, current_revision, upgrade
 from workflow.db.models import Base, OfficialRow
 from workflow.db.session import make_engine, make_session_factory
 
@@ -31,6 +31,19 @@ def fresh_engine(request, tmp_path):
 def test_unmigrated_database_is_named_with_the_command(fresh_engine):
     with pytest.raises(NotMigrated, match="'roster show' needs a migrated database"):
         check_migrated(fresh_engine, "roster show")
+
+
+def test_a_database_behind_the_newest_revision_is_named_with_both(fresh_engine):
+    upgrade(fresh_engine, "0005")
+
+    with pytest.raises(NotMigrated, match=f"is at revision 0005, not {HEAD}"):
+        check_migrated(fresh_engine, "run")
+
+
+def test_the_start_up_check_knows_the_newest_migration(fresh_engine):
+    upgrade(fresh_engine)
+
+    assert current_revision(fresh_engine) == alembic_head(fresh_engine) == HEAD
 
 
 def test_upgrade_builds_exactly_the_models_schema(fresh_engine):

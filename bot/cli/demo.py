@@ -4,9 +4,6 @@ from enum import StrEnum
 
 import typer
 
-from bot.demo.script import SCENARIOS
-from bot.demo.stage import run_demo
-
 __all__ = ["demo"]
 
 
@@ -37,6 +34,9 @@ def demo(
 
     Nothing reaches Telegram and no token is needed; the database is temporary (never ./data/).
     """
+    from bot.demo.script import SCENARIOS  # the demo's Bot API server loads only for the demo
+    from bot.demo.stage import run_demo
+
     if scenario.value not in SCENARIOS[sop.value]:
         plays = ", ".join(SCENARIOS[sop.value])
         raise typer.BadParameter(f"SOP {sop.value} plays: {plays}", param_hint="--scenario")
