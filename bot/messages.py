@@ -1,5 +1,6 @@
 """Step messages and their buttons, rendered from templates, always within Telegram's limit."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -35,6 +36,8 @@ class Rendered:
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     documents: tuple[tuple[str, bytes], ...] = ()  # (filename, PDF) sent after the text
+    #: Documents made only once the text is sent (PDFs take a while to draw: the text must not wait).
+    later: Callable[[], list[tuple[str, bytes]]] | None = None
     photos: tuple[bytes, ...] = ()  # images (PNG) sent after the text and the documents
     replaces: tuple[tuple[int, int], ...] = ()  # (chat, message) ids of older messages it replaces
     replaced: str | None = None  # what those older messages become (their buttons removed)

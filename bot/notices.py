@@ -4,6 +4,7 @@ notice about a step that moved on meanwhile says so (or is dropped, for reminder
 import logging
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from telegram import InlineKeyboardMarkup
 
@@ -89,10 +90,10 @@ class Notices:
                 uploads=uploads,
                 **extra,
             )
-            documents = ()
+            later = None
             if view.sop.step(current.step_no).kind is StepKind.DISPATCH and not extra:  # checklist, receipt
-                documents = tuple(dispatch_documents(view, tz))
-            rendered = Rendered(text, step_keyboard(view, allowed, lang, uploads=uploads), documents)
+                later = partial(dispatch_documents, view, tz)  # drawn once the step's message is sent
+            rendered = Rendered(text, step_keyboard(view, allowed, lang, uploads=uploads), later=later)
             return self._replacing(item, view, rendered, lang, extra) if extra else rendered
         step = next((s for s in reversed(view.case.steps) if s.step_no == item.step_no), view.case.steps[-1])
         values = {"case": view.case, "step": view.sop.step(step.step_no), "reason": step.note}

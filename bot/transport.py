@@ -132,8 +132,15 @@ class Transport:
         return True
 
     async def attachments(self, bot: Bot, chat_id: int, rendered: Rendered) -> None:
-        """Best effort: the documents and photos that follow a message (the text carries the facts)."""
-        for name, pdf in rendered.documents:
+        """Best effort: the documents and photos that follow a message (the text carries the facts);
+        those made only now (``Rendered.later``) are drawn in a worker thread."""
+        documents = list(rendered.documents)
+        if rendered.later is not None:
+            try:
+                documents += await asyncio.to_thread(rendered.later)
+            except Exception:  # a document that cannot be drawn must not undo a message sent
+                log.exception("the documents after a message to chat %s could not be made", chat_id)
+        for name, pdf in documents:
             try:
                 await bot.send_document(chat_id, document=pdf, filename=name)
             except TelegramError as exc:
