@@ -1,5 +1,7 @@
-"""Registering a letter by questions, without I/O: the SOP's registration fields (``[[fields]]``) in
-order, each answer checked, the ``Key: value`` lines of a scan's caption, the letter the answers make.
+"""Registering a letter, without I/O: which SOP a new letter goes to and who may register it on
+that SOP (``sop_for_letter``, ``check_registrar``: asked by every path that opens a case); and
+the registration by questions: the SOP's registration fields (``[[fields]]``) in order, each
+answer checked, the ``Key: value`` lines of a scan's caption, the letter the answers make.
 
 The answers gathered so far are a plain JSON-able dict (the intake's pending data) keyed by the
 fields' keys: a text field's trimmed text, ``date`` an ISO date, ``scan`` ``{"sha256": …,
@@ -8,9 +10,12 @@ present; other keys (``sop``, the SOP chosen for the letter; ``force``) are not 
 """
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from workflow.case import Letter
+from workflow.directory import Directory
+from workflow.errors import InvalidInput, NotAuthorised, UnknownOfficial
 from workflow.letters import FIELD_LIMITS
 from workflow.sop import LetterField, Sop
 
@@ -20,11 +25,13 @@ __all__ = [
     "MULTILINE",
     "SKIP_WORDS",
     "absorb",
+    "check_registrar",
     "next_question",
     "parse_caption",
     "position",
     "questions",
     "resume",
+    "sop_for_letter",
     "to_letter",
     "validate",
 ]
@@ -190,3 +197,57 @@ def _date(value: str, today: date) -> date:
 
 def _normal_key(key: str) -> str:
     return " ".join(key.lower().replace(".", " ").split())
+
+
+def sop_for_letter(sops: Mapping[str, Sop], sop_id: str | None) -> Sop:
+    """The SOP a new case starts on: ``sop_id`` (the one named, else the default SOP), else the
+    only SOP open for new cases.
+
+    Raises:
+        InvalidInput: ``sop_required`` (several are open and none is named), ``unknown_sop``,
+            ``sop_closed``.
+    """
+    open_ids = sorted(k for k, sop in sops.items() if sop.open)
+    if sop_id is None:
+        if len(open_ids) != 1:
+            raise InvalidInput(
+                f"{len(open_ids)} SOPs are open for new cases ({', '.join(open_ids) or 'none'}): "
+                "name the one the letter goes to",
+                code="sop_required",
+                sops=open_ids,
+            )
+        sop_id = open_ids[0]
+    if sop_id not in sops:
+        raise InvalidInput(
+            f"unknown SOP {sop_id!r}; loaded: {', '.join(sorted(sops))}", code="unknown_sop", sops=open_ids
+        )
+    if not sops[sop_id].open:
+        raise InvalidInput(
+            f"SOP {sop_id!r} is closed to new cases (open: {', '.join(open_ids) or 'none'})",
+            code="sop_closed",
+            sop=sop_id,
+            sops=open_ids,
+        )
+    return sops[sop_id]
+
+
+def check_registrar(directory: Directory, actor: str, sop: Sop) -> None:
+    """The SOP's rule on who registers letters (``registrars``), whatever the path.
+
+    Raises:
+        UnknownOfficial: ``actor`` is no active official.
+        NotAuthorised: ``not_registrar``, naming who may.
+    """
+    official = directory.get(actor)
+    if official is None or not official.active:
+        raise UnknownOfficial(f"{actor!r} is not an active official on the roster")
+    if official.role not in sop.registrars:
+        names = {r.key: r.name for r in sop.roles if r.key in sop.registrars}
+        who = ", ".join(names.get(k, k) for k in sop.registrars)
+        raise NotAuthorised(
+            f"{official.name} ({official.role}) may not register letters on SOP {sop.id} "
+            f"(its registrars: {who})",
+            code="not_registrar",
+            registrars=list(sop.registrars),
+            role_names=names,
+        )

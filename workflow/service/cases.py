@@ -21,13 +21,12 @@ from workflow.errors import (
     DomainError,
     DuplicateLetter,
     InvalidInput,
-    NotAuthorised,
-    UnknownOfficial,
 )
 from workflow.freshness import check_fresh
 from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
 from workflow.numbering import case_number, case_prefixes, numbering_year
+from workflow.registration import check_registrar, sop_for_letter
 from workflow.service.caseload import CaseLoader, roster_for
 from workflow.service.pins import check_pin, matched, pin_state
 from workflow.service.refusals import audit_refusal
@@ -105,7 +104,7 @@ class CaseService:
         def work(session: Session) -> Case:
             sop = self._sop(sop_id)
             directory = roster_for(session, created_by)
-            self._check_registrar(directory, created_by, sop)
+            check_registrar(directory, created_by, sop)
             check_letter(letter, now.astimezone(self._tz).date(), sop.required_fields)
             prefix, year = self._prefixes[sop.id], numbering_year(sop, now, self._tz)
             repo.lock_registrations(session, prefix, year)
@@ -213,7 +212,7 @@ class CaseService:
         """
 
         def work(session: Session) -> None:
-            self._check_registrar(roster_for(session, actor), actor, self._sop(sop_id))
+            check_registrar(roster_for(session, actor), actor, self._sop(sop_id))
 
         self._audited(work, action, actor, {})
 
@@ -276,7 +275,7 @@ class CaseService:
 
         def work(session: Session) -> Case:
             case, sop, directory = self._load(session, ref, actor, where)
-            self._check_registrar(directory, actor, sop)
+            check_registrar(directory, actor, sop)
             if is_terminal(case.state):
                 raise CaseClosed(f"case {case.number} is {case.state}", state=str(case.state))
             if case.letter.scan_sha256:
@@ -329,49 +328,7 @@ class CaseService:
         return Context(sop, directory, self._calendar, now, self._seal)
 
     def _sop(self, sop_id: str | None) -> Sop:
-        """The SOP a new case starts on: ``sop_id``, else the default SOP, else the only SOP open
-        for new cases."""
-        open_ids = sorted(k for k, sop in self._sops.items() if sop.open)
-        sop_id = sop_id or self._default_sop
-        if sop_id is None:
-            if len(open_ids) != 1:
-                raise InvalidInput(
-                    f"{len(open_ids)} SOPs are open for new cases ({', '.join(open_ids) or 'none'}): "
-                    "name the one the letter goes to",
-                    code="sop_required",
-                    sops=open_ids,
-                )
-            sop_id = open_ids[0]
-        if sop_id not in self._sops:
-            raise InvalidInput(
-                f"unknown SOP {sop_id!r}; loaded: {', '.join(sorted(self._sops))}",
-                code="unknown_sop",
-                sops=open_ids,
-            )
-        if not self._sops[sop_id].open:
-            raise InvalidInput(
-                f"SOP {sop_id!r} is closed to new cases (open: {', '.join(open_ids) or 'none'})",
-                code="sop_closed",
-                sop=sop_id,
-                sops=open_ids,
-            )
-        return self._sops[sop_id]
-
-    def _check_registrar(self, directory: Directory, actor: str, sop: Sop) -> None:
-        """The SOP's rule on who registers letters (``registrars``), whatever the path."""
-        official = directory.get(actor)
-        if official is None or not official.active:
-            raise UnknownOfficial(f"{actor!r} is not an active official on the roster")
-        if official.role not in sop.registrars:
-            names = {r.key: r.name for r in sop.roles if r.key in sop.registrars}
-            who = ", ".join(names.get(k, k) for k in sop.registrars)
-            raise NotAuthorised(
-                f"{official.name} ({official.role}) may not register letters on SOP {sop.id} "
-                f"(its registrars: {who})",
-                code="not_registrar",
-                registrars=list(sop.registrars),
-                role_names=names,
-            )
+        return sop_for_letter(self._sops, sop_id or self._default_sop)
 
     def _audited(self, work, action: str, actor: str, where: dict):
         """Run ``work`` in one transaction; a refusal it raises is audited in that same transaction
