@@ -49,8 +49,8 @@ from workflow.manifest import Manifest
 from workflow.roster import parse_roster
 from workflow.service.cases import CaseService
 from workflow.service.identity import IdentityService
-from workflow.service.pins import hash_pin
 from workflow.service.roster import RosterService
+from workflow.signingpin import hash_pin
 from workflow.sopfile import load_sops
 
 ARRIVALS: dict[tuple[int, int], float] = {}

@@ -42,8 +42,8 @@ from workflow.keys import SigningKeys, generate_key
 from workflow.manifest import Manifest
 from workflow.roster import load_roster
 from workflow.service.cases import CaseService
-from workflow.service.pins import hash_pin
 from workflow.service.roster import RosterService
+from workflow.signingpin import hash_pin
 from workflow.sopfile import load_sops
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -17,8 +17,8 @@ from workflow.db.session import make_engine, make_session_factory
 from workflow.keys import SigningKeys, generate_key
 from workflow.roster import load_roster
 from workflow.service.cases import CaseService
-from workflow.service.pins import hash_pin
 from workflow.service.roster import RosterService
+from workflow.signingpin import hash_pin
 from workflow.sopfile import load_sops
 
 HERE = Path(__file__).parent

@@ -30,8 +30,9 @@ from workflow.errors import ChoiceRequired, DutiesApart, NotAuthorised, ReleaseN
 from workflow.keys import SigningKeys
 from workflow.roster import Official, StandIn
 from workflow.routing import next_candidates, reassign_candidates
-from workflow.service.pins import MAX_TRIES, NoPinCode, PinLocked, PinNotSet, Pins, WrongPin
+from workflow.service.pins import Pins
 from workflow.service.roster import RosterService
+from workflow.signingpin import MAX_TRIES, NoPinCode, PinLocked, PinNotSet, WrongPin
 from workflow.sop import SopError
 from workflow.states import CaseState, StepOutcome
 from workflow.workcalendar import Continuous

@@ -14,8 +14,7 @@ from workflow.commands import TickItem
 from workflow.errors import DomainError, InvalidInput, NotAuthorised
 from workflow.roster import Official
 from workflow.service.pending import Pending
-from workflow.service.pins import pin_matches
-from workflow.signingpin import check_pin_format
+from workflow.signingpin import check_pin_format, pin_matches
 from workflow.sop import StepKind
 
 __all__ = ["on_language", "on_pin", "on_receipt"]

@@ -13,7 +13,8 @@ from tests.conftest import PIN, letter, reimport
 from tests.driving import MANIFEST, audit_rows, drive_to
 from workflow.db.models import OfficialRow, StandInRow
 from workflow.roster import Official
-from workflow.service.pins import Pins, pin_matches
+from workflow.service.pins import Pins
+from workflow.signingpin import pin_matches
 from workflow.sopfile import load_sops
 
 SOPS = load_sops()  # the shipped SOPs: whoever signs at a step of one may hold a PIN

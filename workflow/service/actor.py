@@ -18,7 +18,7 @@ from workflow.db import rosterstamp
 from workflow.db.models import OfficialRow, PendingInputRow
 from workflow.db.repository import CASE_COLUMNS, CASE_WITH_STEPS, CASES, STEP_COLUMNS, STEPS, case_of_rows
 from workflow.service.pending import Pending, pending_of
-from workflow.service.pins import PinState
+from workflow.signingpin import PinState
 
 __all__ = ["Actor", "load_actor"]
 

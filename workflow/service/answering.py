@@ -24,8 +24,8 @@ from workflow.files import check_scan
 from workflow.limits import DESCRIPTION_LIMIT, LOCATION_LIMIT, written
 from workflow.manifest import Manifest, is_sha256
 from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
-from workflow.service.pins import WrongPin
 from workflow.service.turn import At, Result
+from workflow.signingpin import WrongPin
 
 __all__ = ["KINDS", "MANIFEST_FIELDS", "TAKE_FILES", "Answer", "handle", "manifest_value", "stays_open"]
 

@@ -28,10 +28,11 @@ from workflow.manifest import is_sha256
 from workflow.numbering import case_number, case_prefixes, numbering_year
 from workflow.registration import check_registrar, sop_for_letter
 from workflow.service.caseload import CaseLoader, roster_for
-from workflow.service.pins import check_pin, matched, pin_state
+from workflow.service.pins import matched, pin_state
 from workflow.service.refusals import audit_refusal
 from workflow.service.uow import run_in_transaction
 from workflow.signature import Seal
+from workflow.signingpin import check_pin
 from workflow.sop import Sop
 from workflow.states import CaseState, is_terminal
 from workflow.timeline import TimelineRow, timeline

@@ -17,7 +17,6 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -29,124 +28,29 @@ from workflow.errors import DomainError, UnknownOfficial
 from workflow.roster import ADMIN_ROLE
 from workflow.service.rostercache import cached_directory
 from workflow.service.uow import run_in_transaction
-from workflow.signingpin import check_may_hold_pin, check_pin_format
+from workflow.signingpin import (
+    MAX_TRIES,
+    NoPinCode,
+    PinLocked,
+    PinState,
+    PinStatus,
+    WrongPin,
+    check_may_hold_pin,
+    check_pin_format,
+    hash_pin,
+    pin_matches,
+)
 from workflow.sop import Sop
 
-__all__ = [
-    "MAX_TRIES",
-    "NoPinCode",
-    "PinLocked",
-    "PinNotSet",
-    "PinState",
-    "PinStatus",
-    "Pins",
-    "WrongPin",
-    "check_pin",
-    "count_wrong_pin",
-    "hash_pin",
-    "matched",
-    "pin_matches",
-    "pin_state",
-    "unusable",
-]
+__all__ = ["Pins", "count_wrong_pin", "matched", "pin_state"]
 
-MAX_TRIES = 5
-_N, _R, _P = 2**14, 8, 1  # scrypt cost: about 50 ms and 16 MiB per check
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread when handed over
-
-
-class WrongPin(DomainError):
-    """The PIN (or the one-time code) did not match; ``tries_left`` more before signing locks."""
-
-    code = "wrong_pin"
-
-
-class PinLocked(DomainError):
-    """Too many wrong tries: signing is locked until the admin resets the PIN."""
-
-    code = "pin_locked"
-
-
-class PinNotSet(DomainError):
-    """No signing PIN yet: it is chosen with a one-time code from the admin."""
-
-    code = "pin_not_set"
-
-
-class NoPinCode(DomainError):
-    """Choosing a PIN needs the admin's one-time code, and none is outstanding (or it expired)."""
-
-    code = "no_pin_code"
-
-
-@dataclass(frozen=True, slots=True)
-class PinState:
-    """An official's signing PIN as stored: its hash (None: not chosen), wrong tries, the lock."""
-
-    hash: str | None
-    failures: int
-    locked_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class PinStatus:
-    """Where an official's PIN stands: what ``/pin`` asks them for."""
-
-    has_pin: bool
-    locked: bool
-    code_pending: bool  # a one-time code from the admin is outstanding and valid
-
-    @property
-    def proof(self) -> str:
-        """What changing the PIN needs: ``old_pin``, ``code``, or ``none_issued`` (ask the admin)."""
-        if self.has_pin and not self.locked and not self.code_pending:
-            return "old_pin"
-        return "code" if self.code_pending else "none_issued"
-
-
-def hash_pin(pin: str) -> str:
-    """``scrypt$n$r$p$salt$hash`` of a PIN."""
-    salt = secrets.token_bytes(16)
-    derived = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P)
-    return f"scrypt${_N}${_R}${_P}${salt.hex()}${derived.hex()}"
-
-
-def pin_matches(pin: str, stored: str) -> bool:
-    """Whether ``pin`` matches a stored hash (constant-time comparison)."""
-    _, n, r, p, salt, derived = stored.split("$")
-    candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
-    return hmac.compare_digest(candidate.hex(), derived)
 
 
 def pin_state(session: Session, key: str) -> PinState:
     """``key``'s PIN as this transaction reads it."""
     official = _official(session, key)
     return PinState(official.pin_hash, official.pin_failures, official.pin_locked_at)
-
-
-def unusable(state: PinState) -> DomainError | None:
-    """Why no PIN can sign now, if none can: no PIN chosen yet (or reset by the admin: a new one is
-    chosen with their one-time code, which also ends a lock), or signing locked."""
-    if state.hash is None:
-        return PinNotSet("no signing PIN is set: ask the admin for a one-time code, then send /pin")
-    if state.locked_at is not None:
-        return PinLocked("signing is locked after five wrong tries; the admin must reset the PIN")
-    return None
-
-
-def check_pin(state: PinState, pin: str) -> None:
-    """Check a PIN against ``state``, as the signature's transaction read it (writes nothing: a
-    match clears the wrong tries only once the signature is written, ``matched``).
-
-    Raises:
-        PinLocked, PinNotSet, WrongPin: the signature must not be recorded. For ``WrongPin`` the
-            refusal's transaction calls ``count_wrong_pin``.
-    """
-    if refusal := unusable(state):
-        raise refusal
-    if not pin_matches(pin or "", state.hash):
-        left = MAX_TRIES - state.failures - 1
-        raise WrongPin(f"wrong PIN; {left} tries left", tries_left=left)
 
 
 def matched(session: Session, key: str, state: PinState) -> None:

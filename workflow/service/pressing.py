@@ -31,8 +31,8 @@ from workflow.manifest import Manifest
 from workflow.presses import PRESSES, Press, key_tag
 from workflow.routing import reassign_candidates
 from workflow.service.answering import MANIFEST_FIELDS
-from workflow.service.pins import unusable
 from workflow.service.turn import Acted, At, Result
+from workflow.signingpin import unusable
 from workflow.sop import Needs
 from workflow.transitions import return_target
 from workflow.visibility import may_see

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from workflow.db import repository as repo
 from workflow.errors import DomainError
-from workflow.service.pins import WrongPin, count_wrong_pin
+from workflow.service.pins import count_wrong_pin
+from workflow.signingpin import WrongPin
 
 __all__ = ["audit_refusal"]
 

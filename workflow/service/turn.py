@@ -24,8 +24,9 @@ from workflow.service.buttons import record
 from workflow.service.caseload import CaseLoader
 from workflow.service.cases import CaseView
 from workflow.service.pending import Pending, forget, keep
-from workflow.service.pins import check_pin, matched
+from workflow.service.pins import matched
 from workflow.signature import Seal
+from workflow.signingpin import check_pin
 from workflow.sop import Sop
 from workflow.timeline import timeline
 from workflow.workcalendar import WorkCalendar
