@@ -14,7 +14,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.callbacks import BadPayload, decode
-from bot.ratelimit import NO_RETRY
+from bot.ratelimit import no_retry
 from bot.runtime import Runtime
 
 __all__ = ["BATCH", "clear_outdated", "made_for", "shown"]
@@ -54,11 +54,10 @@ async def clear_outdated(bot: Bot, rt: Runtime) -> int:
     rest for the next pass.
     """
     done = 0
-    no_retry = {"rate_limit_args": NO_RETRY} if getattr(bot, "rate_limiter", None) is not None else {}
     for keyboard in await asyncio.to_thread(rt.buttons.outdated, BATCH):
         try:
             await bot.edit_message_reply_markup(
-                chat_id=keyboard.chat_id, message_id=keyboard.message_id, reply_markup=None, **no_retry
+                chat_id=keyboard.chat_id, message_id=keyboard.message_id, reply_markup=None, **no_retry(bot)
             )
         except RetryAfter:
             break

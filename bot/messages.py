@@ -35,8 +35,8 @@ class Rendered:
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
-    documents: tuple[tuple[str, bytes], ...] = ()  # (filename, PDF) sent after the text
-    #: Documents made only once the text is sent (PDFs take a while to draw: the text must not wait).
+    #: The documents (filename, PDF) sent after the text, drawn only once it is sent (PDFs take a
+    #: while to draw: the text must not wait for them).
     later: Callable[[], list[tuple[str, bytes]]] | None = None
     photos: tuple[bytes, ...] = ()  # images (PNG) sent after the text and the documents
     replaces: tuple[tuple[int, int], ...] = ()  # (chat, message) ids of older messages it replaces

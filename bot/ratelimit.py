@@ -36,7 +36,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-__all__ = ["NO_RETRY", "Bucket", "SendLimiter", "retry_seconds"]
+__all__ = ["NO_RETRY", "SendLimiter", "no_retry", "retry_seconds"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,13 @@ _NEW_MESSAGE = ("send", "copyMessage", "forwardMessage")
 _NOT_A_MESSAGE = ("sendChatAction",)
 #: ``rate_limit_args`` of a call that wants a 429 raised at once (PTB drops a falsy one, so not 0).
 NO_RETRY = {"retries": 0}
+
+
+def no_retry(bot) -> dict:
+    """The arguments that make a call through ``bot`` raise a 429 at once (none without a limiter)."""
+    return {"rate_limit_args": NO_RETRY} if getattr(bot, "rate_limiter", None) is not None else {}
+
+
 #: Per-chat buckets kept at most before the idle ones are dropped.
 _KEEP = 1000
 

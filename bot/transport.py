@@ -28,7 +28,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.messages import Rendered
-from bot.ratelimit import NO_RETRY, SendLimiter, retry_seconds
+from bot.ratelimit import SendLimiter, no_retry, retry_seconds
 
 __all__ = ["Delivered", "Outcome", "Refused", "Retry", "Transport", "Unreachable", "backoff"]
 
@@ -125,7 +125,7 @@ class Transport:
     async def edit(self, bot: Bot, chat_id: int, message_id: int, text: str) -> bool:
         """Best effort: put ``text`` in place of a message (and its buttons); whether it was."""
         try:
-            await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, **_no_retry(bot))
+            await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, **no_retry(bot))
         except TelegramError as exc:
             log.warning("message %s in chat %s not replaced: %s", message_id, chat_id, exc)
             return False
@@ -134,10 +134,10 @@ class Transport:
     async def attachments(self, bot: Bot, chat_id: int, rendered: Rendered) -> None:
         """Best effort: the documents and photos that follow a message (the text carries the facts);
         those made only now (``Rendered.later``) are drawn in a worker thread."""
-        documents = list(rendered.documents)
+        documents = []
         if rendered.later is not None:
             try:
-                documents += await asyncio.to_thread(rendered.later)
+                documents = await asyncio.to_thread(rendered.later)
             except Exception:  # a document that cannot be drawn must not undo a message sent
                 log.exception("the documents after a message to chat %s could not be made", chat_id)
         for name, pdf in documents:
@@ -162,18 +162,12 @@ async def _put(bot: Bot, chat_id: int, rendered: Rendered) -> int:
                 chat_id=chat_id,
                 message_id=rendered.edit,
                 reply_markup=rendered.keyboard,
-                **_no_retry(bot),
+                **no_retry(bot),
             )
             return rendered.edit
         except BadRequest as exc:
             if "not modified" in exc.message.lower():  # it was shown after all
                 return rendered.edit
             log.info("message %s cannot be edited (%s): sent as a new one", rendered.edit, exc.message)
-    message = await bot.send_message(chat_id, rendered.text, reply_markup=rendered.keyboard, **_no_retry(bot))
+    message = await bot.send_message(chat_id, rendered.text, reply_markup=rendered.keyboard, **no_retry(bot))
     return message.message_id
-
-
-def _no_retry(bot: Bot) -> dict:
-    """Tell the bot's limiter to raise a 429 at once: the outbox reschedules the row instead of
-    waiting in the call (a bot without a limiter takes no such argument)."""
-    return {"rate_limit_args": NO_RETRY} if getattr(bot, "rate_limiter", None) is not None else {}

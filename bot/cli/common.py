@@ -32,7 +32,6 @@ __all__ = [
     "parse_date",
     "runtime",
     "scan_sha256",
-    "sha256_of",
 ]
 
 actor_option = typer.Option(
@@ -88,7 +87,7 @@ def parse_date(text: str) -> date:
         raise typer.BadParameter(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def sha256_of(path: Path) -> str:
+def _sha256_of(path: Path) -> str:
     """The SHA-256 of a file, read in chunks."""
     hasher = hashlib.sha256()
     try:
@@ -113,4 +112,4 @@ def scan_sha256(rt: Runtime, path: Path, actor: str, action: str, ref: str | Non
     except DomainError as refusal:
         rt.cases.refuse(ref, actor, action, refusal)
         raise
-    return sha256_of(path)
+    return _sha256_of(path)

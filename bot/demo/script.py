@@ -21,7 +21,7 @@ from workflow.sop import Needs, Sop, StepKind
 __all__ = ["LETTERS", "PIN", "SCENARIOS", "Office", "Scenario"]
 
 TIMEOUT = 20.0
-#: The demo Direktur's signing PIN.
+#: The demo signer's signing PIN.
 PIN = "246810"
 #: The letter of each SOP's demo, as the TU answers the bot's questions (by SOP id).
 LETTERS = {

@@ -14,11 +14,11 @@ from telegram import ForceReply, Message, Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.handlers.outcomes import question
+from bot.handlers.outcomes import outcome, question
 from bot.handlers.questions import reask
-from bot.handlers.replies import deliver_now, done_text, refusal_text, show_later
+from bot.handlers.replies import deliver_now, refusal_text, show_later
 from bot.keyboards import shown
-from bot.messages import instruction_keyboard, people_keyboard, step_keyboard, step_text
+from bot.messages import instruction_keyboard
 from bot.templating import render_html
 from workflow.service.answering import Answer, stays_open
 from workflow.service.pending import NothingPending
@@ -46,9 +46,7 @@ async def show(update: Update, context: BotContext, result: Result, answer: Answ
         prompt = await message.reply_text(ask.prompt, reply_markup=ForceReply(selective=True))
         await asyncio.to_thread(rt.pending.prompted, result.pending.telegram_id, ask.kind, prompt.message_id)
     elif result.show == "people":  # the manifest's checker is chosen with the buttons
-        keyboard = people_keyboard(
-            result.view, list(result.people), lang, action=result.code, first=result.args
-        )
+        keyboard = outcome(result, rt.settings).keyboard
         sent = await message.reply_text(
             render_html("pick_next", lang, tz, case=result.view.case), reply_markup=keyboard
         )
@@ -62,15 +60,11 @@ async def _acted(update: Update, context: BotContext, result: Result) -> None:
     desk); if Telegram fails now, the outcome is queued to be shown once it answers again."""
     rt, pending = context.runtime, result.pending
     origin, chat = pending.data.get("origin"), update.effective_chat.id
-    keyboard = None
-    if result.show == "done":
-        text = done_text(result, rt.settings)
-    elif result.show == "step":
-        text = step_text(result.after, result.lang, rt.settings.tz, uploads=rt.settings.allow_scan_uploads)
-        allowed = list(result.allowed)
-        keyboard = step_keyboard(result.after, allowed, result.lang, uploads=rt.settings.allow_scan_uploads)
-    else:  # closed: the message keeps its text, loses its buttons; the closing notice follows
-        text = None
+    if result.show == "closed":  # the message keeps its text, loses its buttons; the closing notice follows
+        text = keyboard = None
+    else:  # done, or the checklist as it now stands: as a press shows it
+        rendered = outcome(result, rt.settings)
+        text, keyboard = rendered.text, rendered.keyboard
     try:
         if origin is None and text is not None:
             await update.effective_message.reply_text(text)
@@ -130,6 +124,11 @@ async def _receipt_file(update: Update, context: BotContext, result: Result, ans
     await show(update, context, again, fetched, media)
 
 
-def media_of(message: Message):
-    """The document or the largest photo a message carries, if any."""
-    return message.document or (message.photo[-1] if message.photo else None)
+def media_of(message: Message) -> tuple[object, str | None, str | None] | None:
+    """The file a message carries, if any: the document (with its type and name) or the largest
+    photo (a JPEG without a name)."""
+    if message.document:
+        return message.document, message.document.mime_type, message.document.file_name
+    if message.photo:
+        return message.photo[-1], "image/jpeg", None
+    return None

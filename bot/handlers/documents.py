@@ -35,8 +35,7 @@ async def on_print(update: Update, context: BotContext) -> None:
     try:
         view = await asyncio.to_thread(rt.cases.view, ref, viewer=official.key)
         number = view.case.number
-        directory = await asyncio.to_thread(rt.roster.directory)
-        if not may_see(view.case, view.sop, directory, official.key, datetime.now(UTC)):
+        if not may_see(view.case, view.sop, view.directory, official.key, datetime.now(UTC)):
             raise NotAuthorised(f"{official.key} may not see case {number}", code="not_your_case")
     except DomainError as refusal:
         await asyncio.to_thread(rt.cases.refuse, ref, official.key, "print", refusal)

@@ -43,10 +43,11 @@ async def on_message(update: Update, context: BotContext) -> None:
     rt, user, message = context.runtime, update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    media = answers.media_of(message)
+    carried = answers.media_of(message)
+    media = carried[0] if carried else None
     answer = Answer(message.text or message.caption or "")
-    if media is not None:
-        mime, name = (media.mime_type, media.file_name) if message.document else ("image/jpeg", None)
+    if carried is not None:
+        _, mime, name = carried
         answer = replace(
             answer, file_ref=f"telegram:{media.file_id}", mime_type=mime, file_name=name, size=media.file_size
         )

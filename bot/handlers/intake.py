@@ -19,6 +19,7 @@ from functools import partial
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.context import BotContext
+from bot.handlers.answers import media_of
 from bot.handlers.identify import official_of
 from bot.handlers.questions import consumer, refuse_answer
 from bot.handlers.replies import refusal_text
@@ -352,12 +353,10 @@ async def _take_scan(
     """
     if not asks_scan:
         return data, None
-    if message.photo:
-        media, mime, name = message.photo[-1], "image/jpeg", None
-    elif message.document:
-        media, mime, name = message.document, message.document.mime_type, message.document.file_name
-    else:
+    carried = media_of(message)
+    if carried is None:
         return data, None
+    media, mime, name = carried
     if not context.runtime.settings.allow_scan_uploads:
         errors["scan"] = "uploads_forbidden"
     elif refused := scan_refusal(mime, name, media.file_size):
