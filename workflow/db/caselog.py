@@ -18,7 +18,7 @@ from workflow.db.models import CaseRow, StepRow
 from workflow.sla import ESCALATION, REMINDER
 from workflow.states import CaseState
 
-__all__ = ["install", "note", "written"]
+__all__ = ["install", "note", "written", "wrote"]
 
 log = logging.getLogger("workflow.cases")
 
@@ -39,6 +39,11 @@ def note(
 def written(session: Session, case_id: int, number: str, state: str, steps: dict[int, int]) -> None:
     """This transaction wrote the case as it now stands: its events need not read it."""
     session.info.setdefault(_WRITTEN, {})[case_id] = (number, state, steps)
+
+
+def wrote(session: Session) -> bool:
+    """Whether this transaction has written a case (``written``)."""
+    return bool(session.info.get(_WRITTEN))
 
 
 def install(sessions: sessionmaker[Session]) -> None:

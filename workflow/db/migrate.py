@@ -1,8 +1,8 @@
 """Alembic migrations, run from code: ``disposisi db upgrade`` and the start-up check.
 
-The start-up check reads the database's revision with one ``SELECT`` and compares it with
-``HEAD``, without loading Alembic: the bot would otherwise keep Alembic, Mako and the migration
-modules in memory (about 12 MiB of its resident set, docs/benchmarks.md) for one comparison.
+The start-up check reads the database's revision (whether its table exists, then one ``SELECT``)
+and compares it with ``HEAD``, without loading Alembic: the bot would otherwise keep Alembic, Mako
+and the migration modules in memory (about 12 MiB of its resident set, docs/benchmarks.md) for one comparison.
 """
 
 from pathlib import Path

@@ -34,7 +34,6 @@ __all__ = [
     "numbers_of_seq",
     "same_letter",
     "save_case",
-    "wrote",
 ]
 
 
@@ -57,14 +56,6 @@ _CASE_BY_ID = _CASE_WITH_STEPS.where(CASES.c.id == bindparam("id"))
 _UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.version == bindparam("_version"))
 _INSERT_STEP = insert(STEPS).returning(STEPS.c.id)
 _UPDATE_STEP = update(STEPS).where(STEPS.c.id == bindparam("_id"))
-
-
-_WROTE = "case_written_now"  # session.info: this transaction wrote a case
-
-
-def wrote(session: Session) -> bool:
-    """Whether this transaction has written a case (``insert_case``, ``save_case``)."""
-    return bool(session.info.get(_WROTE))
 
 
 class Conflict(RuntimeError):
@@ -243,7 +234,6 @@ def add_outbox(session: Session, case: Case, notices: tuple[Notice, ...], now: d
 
 
 def _save_steps(session: Session, case: Case, old_steps: tuple[StepRecord, ...]) -> Case:
-    session.info[_WROTE] = True
     before = {s.id: s for s in old_steps}
     connection = session.connection()
     saved = []

@@ -24,27 +24,29 @@ __all__ = ["Actor", "load_actor"]
 
 OFFICIALS = OfficialRow.__table__
 PENDING = PendingInputRow.__table__
-_ACTOR = (
-    select(
-        OFFICIALS.c.key,
-        OFFICIALS.c.language,
-        OFFICIALS.c.pin_hash,
-        OFFICIALS.c.pin_failures,
-        OFFICIALS.c.pin_locked_at,
-        rosterstamp.STAMP_NOW.label("roster_stamp"),
-        *(c.label(f"pending_{c.name}") for c in PENDING.c),
-        *CASE_COLUMNS,
-        *STEP_COLUMNS,
-    )
+_OFFICIAL = OFFICIALS.outerjoin(
+    PENDING, and_(PENDING.c.telegram_id == OFFICIALS.c.telegram_id, PENDING.c.expires_at > bindparam("now"))
+)
+_WHO = select(
+    OFFICIALS.c.key,
+    OFFICIALS.c.language,
+    OFFICIALS.c.pin_hash,
+    OFFICIALS.c.pin_failures,
+    OFFICIALS.c.pin_locked_at,
+    rosterstamp.STAMP_NOW.label("roster_stamp"),
+    *(c.label(f"pending_{c.name}") for c in PENDING.c),
+).where(OFFICIALS.c.telegram_id == bindparam("telegram_id"), OFFICIALS.c.active.is_(True))
+#: The same with the case: the one named, else the open question's, and its steps.
+_WITH_CASE = (
+    _WHO.add_columns(*CASE_COLUMNS, *STEP_COLUMNS)
     .select_from(
-        OFFICIALS.outerjoin(
-            PENDING,
-            and_(PENDING.c.telegram_id == OFFICIALS.c.telegram_id, PENDING.c.expires_at > bindparam("now")),
-        ).outerjoin(CASE_WITH_STEPS, CASES.c.id == func.coalesce(bindparam("case_id"), PENDING.c.case_id))
+        _OFFICIAL.outerjoin(
+            CASE_WITH_STEPS, CASES.c.id == func.coalesce(bindparam("case_id"), PENDING.c.case_id)
+        )
     )
-    .where(OFFICIALS.c.telegram_id == bindparam("telegram_id"), OFFICIALS.c.active.is_(True))
     .order_by(STEPS.c.id)
 )
+_WHO = _WHO.select_from(_OFFICIAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +67,13 @@ class _PendingColumns:
             setattr(self, column.name, row[f"pending_{column.name}"])
 
 
-def load_actor(session: Session, telegram_id: int, now: datetime, case_id: int | None = None) -> Actor | None:
+def load_actor(
+    session: Session, telegram_id: int, now: datetime, case_id: int | None = None, *, with_case: bool = True
+) -> Actor | None:
     """The active official linked to ``telegram_id`` (None: nobody, or no longer active), with the
-    case ``case_id`` (or, without one, their open question's)."""
+    case ``case_id`` (or, without one, their open question's) unless not ``with_case``."""
     params = {"telegram_id": telegram_id, "case_id": case_id, "now": now}
-    rows = session.connection().execute(_ACTOR, params).mappings().all()
+    rows = session.connection().execute(_WITH_CASE if with_case else _WHO, params).mappings().all()
     if not rows:
         return None
     row = rows[0]
@@ -78,4 +82,6 @@ def load_actor(session: Session, telegram_id: int, now: datetime, case_id: int |
     pin = PinState(row["pin_hash"], row["pin_failures"], row["pin_locked_at"])
     if case_id is None:
         case_id = row["pending_case_id"]
-    return Actor(row["key"], row["language"], pin, pending, case_id, case_of_rows(rows))
+    return Actor(
+        row["key"], row["language"], pin, pending, case_id, case_of_rows(rows) if with_case else None
+    )

@@ -23,14 +23,13 @@ from workflow.errors import (
 from workflow.files import check_scan
 from workflow.limits import DESCRIPTION_LIMIT, LOCATION_LIMIT, written
 from workflow.manifest import Manifest, is_sha256
+from workflow.registration import SKIP_WORDS
 from workflow.service.pending import NothingPending, Pending, PromptClosed, addressed
 from workflow.service.turn import At, Result
 from workflow.signingpin import WrongPin
 
 __all__ = ["KINDS", "MANIFEST_FIELDS", "TAKE_FILES", "Answer", "handle", "manifest_value", "stays_open"]
 
-#: The questions the desk answers; the others are the front end's.
-KINDS = frozenset({"note", "return", "reject", "sign", "tick", "tick_receipt", "manifest"})
 #: The kinds of question a file may answer (the signed receipt).
 TAKE_FILES = frozenset({"tick_receipt"})
 #: The questions of the guided manifest, per form, in order.
@@ -96,9 +95,14 @@ def _result(at: At, question: Pending, show: str, **more) -> Result:
     )
 
 
-def _act(at: At, question: Pending, command, message, show: str = "done") -> Result:
+def _act(at: At, question: Pending, command, message) -> Result:
+    """Act, close the question; done, or (a checklist item) the step as it now stands, or closed."""
     acted = at.act(command, seen_version=question.case_version, message=message)
     at.close_question(question)
+    if question.kind not in ("tick", "tick_receipt"):
+        show = "done"
+    else:
+        show = "step" if acted.after.case.current is not None else "closed"
     return _result(at, question, show, after=acted.after, allowed=acted.allowed, action=acted.action)
 
 
@@ -142,10 +146,7 @@ def _tick(at: At, question: Pending, answer: Answer, message) -> Result:
         receipt_file=answer.file_ref,
         step_id=question.step_id,
     )
-    acted = at.act(command, seen_version=question.case_version, message=message)
-    at.close_question(question)
-    show = "step" if acted.after.case.current is not None else "closed"
-    return _result(at, question, show, after=acted.after, allowed=acted.allowed, action=acted.action)
+    return _act(at, question, command, message)
 
 
 def _manifest(at: At, question: Pending, answer: Answer, message) -> Result:
@@ -186,7 +187,7 @@ def manifest_value(field: str, text: str):
             raise ValueError(field)
         return text
     if field in ("records", "pages"):
-        if field == "records" and text.lower() in ("lewati", "skip", "-"):
+        if field == "records" and text.lower() in SKIP_WORDS:
             return None
         number = int(text.replace(".", "").replace(",", ""))
         if number < (1 if field == "pages" else 0):
@@ -211,3 +212,5 @@ _ANSWERS = {
     "tick_receipt": _tick,
     "manifest": _manifest,
 }
+#: The questions the desk answers; the others are the front end's.
+KINDS = frozenset(_ANSWERS)

@@ -22,17 +22,16 @@ from workflow.errors import (
     DuplicateLetter,
     InvalidInput,
 )
-from workflow.freshness import check_fresh
 from workflow.letters import check_letter, letter_facts
 from workflow.manifest import is_sha256
 from workflow.numbering import case_number, case_prefixes, numbering_year
 from workflow.registration import check_registrar, sop_for_letter
 from workflow.service.caseload import CaseLoader, roster_for
-from workflow.service.pins import matched, pin_state
+from workflow.service.pins import pin_state
 from workflow.service.refusals import audit_refusal
 from workflow.service.uow import run_in_transaction
+from workflow.service.writing import take_action
 from workflow.signature import Seal
-from workflow.signingpin import check_pin
 from workflow.sop import Sop
 from workflow.states import CaseState, is_terminal
 from workflow.timeline import TimelineRow, timeline
@@ -173,28 +172,20 @@ class CaseService:
             current = case.current
             where["step_id"] = current.id if current else None
             pin = pin_state(session, actor) if isinstance(command, Sign) else None
-            if pin is not None:
-                check_pin(pin, command.pin)
-            if seen_version is not None and seen_version != case.version:
-                check_fresh(case, seen_version, getattr(command, "step_id", None), directory)
             now = self._clock()
-            decision = engine.decide(case, actor, command, self._context(sop, directory, now))
-            if pin is not None:
-                matched(session, actor, pin)
-            saved = repo.save_case(session, case, decision.case, now)
-            repo.add_outbox(session, saved, decision.notices, now)
-            repo.add_audit(
+            ctx = self._context(sop, directory, now)
+            step_id = where["step_id"]
+            return take_action(
                 session,
-                at=now,
-                actor=actor,
-                acting_for=decision.acting_for,
-                action=action_name(command),
-                result="ok",
-                case_id=case.id,
-                step_id=where["step_id"],
-                detail=decision.detail,
+                case,
+                actor,
+                command,
+                ctx,
+                seen_version=seen_version,
+                pin=pin,
+                step_id=step_id,
+                now=now,
             )
-            return saved
 
         for attempt in range(3):  # lost a race: read again, and the engine says who won
             try:

@@ -86,7 +86,7 @@ class Desk:
         statement: what a command asks first."""
 
         def work(session: Session) -> tuple[Official, str] | None:
-            actor = load_actor(session, telegram_id, self._clock())
+            actor = load_actor(session, telegram_id, self._clock(), with_case=False)
             return None if actor is None else (roster_for(session, actor.key).get(actor.key), actor.language)
 
         return run_in_transaction(self._sessions, work)

@@ -255,14 +255,9 @@ def _forward(at: At, press: Press, message: Message) -> Result:
     if arg != "x" and (not arg.isdigit() or int(arg) >= len(offered)):
         raise _bad("instruction")
     instruction = None if arg == "x" else offered[int(arg)].label
-    candidates, default = at.candidates()
-    to = default
-    if len(press.args) > 1:
-        to = next((k for k in candidates if key_tag(k) == press.args[1]), None)
-        if to is None:
-            raise _gone("the next step")
-    elif default is None and len(candidates) > 1:
-        return _show(at, "people", people=tuple(candidates), code="fw", args=(arg,))
+    to, choose = _next_holder(at, press.args[1:])
+    if choose:
+        return _show(at, "people", people=tuple(choose), code="fw", args=(arg,))
     pending = _note(at, press)
     note = pending.data.get("note", "") if pending is not None else ""
     command = Forward(step_id=press.step_id, instruction=instruction, note=note, to=to)

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from workflow.db import caselog
 from workflow.db import repository as repo
 from workflow.errors import DomainError
 from workflow.service.pins import count_wrong_pin
@@ -25,7 +26,7 @@ def audit_refusal(
         RuntimeError: the transaction has written a case already; a refusal after writing is a bug
             (every check comes before the writes), and the caller's transaction must roll back.
     """
-    if repo.wrote(session):
+    if caselog.wrote(session):
         raise RuntimeError(f"refused after writing: {refusal}") from refusal
     repo.add_audit(
         session,

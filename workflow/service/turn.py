@@ -11,12 +11,10 @@ from sqlalchemy.orm import Session
 
 from workflow import engine
 from workflow.case import Case
-from workflow.commands import Command, Sign, action_name
-from workflow.db import repository as repo
+from workflow.commands import Command, action_name
 from workflow.decision import Context
 from workflow.directory import Directory
 from workflow.errors import DomainError
-from workflow.freshness import check_fresh
 from workflow.roster import Official
 from workflow.routing import next_candidates
 from workflow.service.actor import Actor
@@ -24,9 +22,8 @@ from workflow.service.buttons import record
 from workflow.service.caseload import CaseLoader
 from workflow.service.cases import CaseView
 from workflow.service.pending import Pending, forget, keep
-from workflow.service.pins import matched
+from workflow.service.writing import take_action
 from workflow.signature import Seal
-from workflow.signingpin import check_pin
 from workflow.sop import Sop
 from workflow.timeline import timeline
 from workflow.workcalendar import WorkCalendar
@@ -141,26 +138,16 @@ class At:
         case, key = self.case, self.actor.key
         self.audit_as = action_name(command)
         self.where["step_id"] = case.current.id if case.current else None
-        signing = isinstance(command, Sign)
-        if signing:
-            check_pin(self.actor.pin, command.pin)
-        if seen_version is not None and seen_version != case.version:
-            check_fresh(case, seen_version, getattr(command, "step_id", None), self.directory)
-        decision = engine.decide(case, key, command, self.context)
-        if signing:
-            matched(self.session, key, self.actor.pin)
-        saved = repo.save_case(self.session, case, decision.case, self.now)
-        repo.add_outbox(self.session, saved, decision.notices, self.now)
-        repo.add_audit(
+        saved = take_action(
             self.session,
-            at=self.now,
-            actor=key,
-            acting_for=decision.acting_for,
-            action=action_name(command),
-            result="ok",
-            case_id=case.id,
-            step_id=self.where.get("step_id"),
-            detail=decision.detail,
+            case,
+            key,
+            command,
+            self.context,
+            seen_version=seen_version,
+            pin=self.actor.pin,
+            step_id=self.where["step_id"],
+            now=self.now,
         )
         kinds = engine.allowed_actions(saved, key, self.context)
         allowed = tuple(action_name(k) for k in kinds)
