@@ -83,30 +83,33 @@ def test_a_stranger_s_press_does_nothing(office):
     assert audit_rows(sessions) == before
 
 
-def test_wrong_pins_are_counted_with_their_refusal_and_the_fifth_closes_the_question(office, clock):
-    cases, sessions, desk, _ = office
+def _signing_question(cases, sessions, clock, *, version_behind: int = 0) -> str:
     number = cases.open_case(letter(), "tu1", assignee="dir").number
     drive_to(cases, number, 7)
     case = cases.view(number).case
-    question = Pending(
-        DIR,
-        "dir",
-        "sign",
-        case.id,
-        case.current.id,
-        case.version,
-        {"manifest_hash": case.manifest.checksum()},
-        50,
+    signing = {"manifest_hash": case.manifest.checksum()}
+    version = case.version - version_behind
+    PendingInputs(sessions, clock).put(
+        Pending(DIR, "dir", "sign", case.id, case.current.id, version, signing, 50)
     )
-    PendingInputs(sessions, clock).put(question)
+    return number
+
+
+def failures(sessions) -> int:
+    with sessions() as session:
+        return session.scalar(select(OfficialRow.pin_failures).where(OfficialRow.key == "dir"))
+
+
+def test_wrong_pins_are_counted_with_their_refusal_and_the_fifth_closes_the_question(office, clock):
+    cases, sessions, desk, _ = office
+    number = _signing_question(cases, sessions, clock)
 
     refused = [desk.answer(DIR, CHAT, 50, Answer("0000")).refusal.code for _ in range(5)]
 
     with sessions() as session:
-        failures = session.scalar(select(OfficialRow.pin_failures).where(OfficialRow.key == "dir"))
         left = session.get(PendingInputRow, DIR)
     assert refused == ["wrong_pin"] * 4 + ["pin_locked"]
-    assert failures == 5 and left is None  # locked: asking again cannot help
+    assert failures(sessions) == 5 and left is None  # locked: asking again cannot help
     assert desk.answer(DIR, CHAT, None, Answer(PIN)).show == "elsewhere"  # no question open now
     assert cases.view(number).case.current.step_no == 7
 
@@ -129,23 +132,6 @@ def test_an_action_refused_on_the_command_line_is_audited_in_its_one_transaction
 
     assert counts.transactions == 1 and counts.commits == 1 and counts.rollbacks == 0
     assert audit_rows(sessions) == before + 1
-
-
-def _signing_question(cases, sessions, clock, *, version_behind: int = 0) -> str:
-    number = cases.open_case(letter(), "tu1", assignee="dir").number
-    drive_to(cases, number, 7)
-    case = cases.view(number).case
-    signing = {"manifest_hash": case.manifest.checksum()}
-    version = case.version - version_behind
-    PendingInputs(sessions, clock).put(
-        Pending(DIR, "dir", "sign", case.id, case.current.id, version, signing, 50)
-    )
-    return number
-
-
-def failures(sessions) -> int:
-    with sessions() as session:
-        return session.scalar(select(OfficialRow.pin_failures).where(OfficialRow.key == "dir"))
 
 
 def test_the_right_pin_on_a_refused_signature_leaves_the_wrong_tries_counted(office, clock):

@@ -50,11 +50,6 @@ def field(key: str, **more) -> dict:
     return {"key": key, "label": key, "label_en": key, "ask": f"{key}?", "ask_en": f"{key}?", **more}
 
 
-def test_the_shipped_sop_asks_the_permit_letter_in_its_order():
-    assert KEYS == ["number", "date", "institution", "purpose", "pks_number", "scan"]
-    assert [f.key for f in LDK.fields if not f.required] == ["pks_number"]
-
-
 def test_questions_come_in_order_until_the_letter_is_complete():
     assert asks({}) == "number"
     assert asks(answered("number")) == "date"

@@ -12,7 +12,7 @@ import pytest
 
 from bot.templating import render_plain
 from tests.conftest import WIB
-from workflow.digest import Digest
+from workflow.digest import Counts, Digest, Period, Section
 from workflow.directory import Directory
 from workflow.errors import DomainError, InvalidInput, NotAuthorised
 from workflow.limits import DESCRIPTION_LIMIT, LOCATION_LIMIT, NOTE_LIMIT, written
@@ -140,12 +140,19 @@ def test_a_manifest_over_a_limit_is_refused_whoever_builds_it(change):
 
 
 def test_the_admin_reads_every_section_a_receiver_their_roles_and_anyone_else_nothing():
-    digest = Digest(date(2026, 12, 1), NOW, (), 0, None)
-    kasi = Official("kasi1", "Fajar", "kasi", receives_digest=True)
+    day = date(2026, 12, 1)
+    empty = Period(day, day, Counts(0, 0, 0, 0), ())
+    to_kasi = Section("ldk", "T", "T", "", ("kasi",), empty, empty, (), None, ())
+    to_direktur = Section("dag", "T", "T", "", ("direktur",), empty, empty, (), None, ())
+    digest = Digest(day, NOW, (to_kasi, to_direktur), 0, None)
+    receiver = Official("kasi1", "Fajar", "kasi", receives_digest=True)
+    not_receiving = Official("kasi2", "Eko", "kasi", receives_digest=False)
+    unreached = Official("op1", "Gita", "jfu", receives_digest=True)
 
-    assert digest.read_by(PEOPLE[4]) is digest
-    assert digest.read_by(kasi) is None  # no section reaches the Kasi: nothing to read
-    assert digest.read_by(PEOPLE[2]) is None
+    assert digest.read_by(PEOPLE[4]) is digest  # the admin
+    assert digest.read_by(receiver).sections == (to_kasi,)
+    assert digest.read_by(not_receiving) is None
+    assert digest.read_by(unreached) is None  # no section reaches the role: nothing to read
 
 
 def test_a_refusal_names_the_signing_roles():
